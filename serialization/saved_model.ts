@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from './platform/fs.js';
+import { join } from './platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../graph/ir/index.js';
 import { hasOpDef } from '../ops/registry.js';
 import { globalVariables } from '../ops/state/variable.js';
@@ -57,6 +57,7 @@ function tensorInfo(t: Tensor): TensorInfo {
 
 /** TF1's SavedModelBuilder with one MetaGraphDef: `saved_model.pb` and `variables/variables.*`. */
 export function saveSavedModel(sess: SessionLike, dir: string, options: SavedModelSaveOptions = {}): void {
+  requireFileSystem('tg.savedModel.save');
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new InvalidArgumentError(`Export directory already exists, and isn't empty. Please choose a different export directory, or delete all the contents of the specified directory: ${dir}`);
   const graph = sess.graph;
   const values = new Map<string, NDArray>();
@@ -86,6 +87,7 @@ export function saveSavedModel(sess: SessionLike, dir: string, options: SavedMod
  * variables need is imported.
  */
 export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: string): LoadedMetaGraph {
+  requireFileSystem('tg.savedModel.load');
   const file = join(dir, SAVED_MODEL_FILE);
   let bytes: Uint8Array;
   try {

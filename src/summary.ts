@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, requireFileSystem, writeSync } from '../serialization/platform/fs.js';
+import { hostname } from '../serialization/platform/os.js';
+import { join } from '../serialization/platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, FailedPreconditionError } from '../graph/ir/index.js';
 import { encodeGraphDef, toGraphDef } from '../serialization/graph_def.js';
 import { EVENT_FILE_VERSION, encodeEvent, readEvents as readEventBytes, tfRecord, type EventObj } from '../serialization/event_file.js';
@@ -39,6 +39,7 @@ export class FileWriter {
   private pending: Uint8Array[] = [];
 
   constructor(readonly logdir: string, graph?: Graph, options: { filenameSuffix?: string } = {}) {
+    requireFileSystem('tg.summary.FileWriter');
     mkdirSync(logdir, { recursive: true });
     const base = join(logdir, `events.out.tfevents.${String(Math.floor(Date.now() / 1000)).padStart(10, '0')}.${hostname()}${options.filenameSuffix ?? ''}`);
     let path = base;
@@ -86,5 +87,6 @@ export class FileWriter {
 
 /** The Events of an event file (TF's tf.compat.v1.train.summary_iterator), every record's CRCs checked. */
 export function readEvents(path: string): EventObj[] {
+  requireFileSystem('tg.summary.readEvents');
   return readEventBytes(new Uint8Array(readFileSync(path)), path);
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync } from '../platform/fs.js';
+import { isAbsolute, join } from '../platform/path.js';
+import { requireFileSystem } from '../platform/fs.js';
 import { pb } from '../codec.js';
 import { parseTextMessage, quoteText } from '../text_format.js';
 import { writeFileAtomic } from './atomic_file.js';
@@ -40,6 +41,7 @@ export function resolveInDir(dir: string, p: string): string {
 
 /** TF's latest_checkpoint: the state file's newest prefix if its index exists, else null. */
 export function latestCheckpoint(dir: string): string | null {
+  requireFileSystem('tg.train.latestCheckpoint');
   const st = readCheckpointState(dir);
   if (!st?.model_checkpoint_path) return null;
   const p = resolveInDir(dir, st.model_checkpoint_path);

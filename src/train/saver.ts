@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, requireFileSystem, unlinkSync } from '../../serialization/platform/fs.js';
+import { dirname } from '../../serialization/platform/path.js';
 import { FailedPreconditionError, getDefaultGraph, Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../../graph/ir/index.js';
 import { globalVariables, Variable } from '../../ops/state/variable.js';
 import { writeFileAtomic } from '../../serialization/checkpoint/atomic_file.js';
@@ -67,6 +67,7 @@ export class Saver {
   }
 
   async save(sess: Session, prefix: string, options: SaveOptions = {}): Promise<string> {
+    requireFileSystem('tg.train.Saver.save');
     let path = prefix;
     if (options.globalStep !== undefined) {
       const gs = options.globalStep;
@@ -110,6 +111,7 @@ export class Saver {
 
   /** Restores every variable from `path`, or none: everything is read and checked first. */
   async restore(sess: Session, path: string): Promise<void> {
+    requireFileSystem('tg.train.Saver.restore');
     if (!existsSync(indexPath(path))) {
       throw new NotFoundError(`The passed save_path is not a valid checkpoint: ${path}`);
     }
@@ -124,6 +126,7 @@ export class Saver {
  * its variables (null when it has none).
  */
 export function importMetaGraph(path: string, options: { graph?: Graph } = {}): Saver | null {
+  requireFileSystem('tg.train.importMetaGraph');
   const file = path.endsWith('.meta') ? path : `${path}.meta`;
   let bytes: Uint8Array;
   try {
