@@ -85,6 +85,8 @@ describe('browser: the package entry bundles for browsers and trains in headless
     expect(inBrowser.graphDefBytes).to.equal(inNode.graphDefBytes);
     expect(inBrowser.importedOps).to.equal(inNode.importedOps);
     expect(inBrowser.onnxBytes).to.equal(inNode.onnxBytes);
+    expect(inBrowser.eventSteps).to.deep.equal([0, 0, ...Array.from({ length: STEPS }, (_, i) => i)]);
+    expect(inBrowser.summaryLoss).to.be.closeTo(inBrowser.losses[STEPS - 1], 1e-6);
 
     expect(inNode.fileError).to.equal(null);
     expect(inBrowser.fileError?.name).to.equal('UnimplementedError');

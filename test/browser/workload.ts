@@ -16,6 +16,9 @@ export interface WorkloadResult {
   graphDefBytes: number;
   importedOps: number;
   onnxBytes: number;
+  /** An event file built in memory (summary.BytesWriter) and read back: each event's step, the last loss summary. */
+  eventSteps: number[];
+  summaryLoss: number | undefined;
   /** What a path-taking function says where there is no file system (null where there is one). */
   fileError: { name: string; message: string } | null;
 }
@@ -34,7 +37,7 @@ export async function runWorkload(tg: typeof TG, steps: number): Promise<Workloa
   ];
   const ys = xs.map((r) => [2 * r[0] - r[1] + 0.5 * r[2] + 0.25]);
   const graph = new tg.Graph();
-  const { x, y, w, b, loss, train, output } = graph.asDefault(() => {
+  const { x, y, w, b, loss, train, output, lossSummary } = graph.asDefault(() => {
     const x = tg.placeholder('float32', [null, 3], 'x');
     const y = tg.placeholder('float32', [null, 1], 'y');
     const w = new tg.Variable(tg.zeros([3, 1]), { name: 'w' });
@@ -42,7 +45,8 @@ export async function runWorkload(tg: typeof TG, steps: number): Promise<Workloa
     const output = tg.add(tg.matMul(x, w), b, 'output');
     const loss = tg.reduceMean(tg.square(tg.sub(output, y)), undefined, false, 'loss');
     const train = new tg.train.GradientDescentOptimizer(0.3).minimize(loss);
-    return { x, y, w, b, loss, train, output };
+    const lossSummary = tg.summary.scalar('loss', loss);
+    return { x, y, w, b, loss, train, output, lossSummary };
   });
   const sess = new tg.Session({ graph });
   await sess.run(graph.asDefault(() => tg.globalVariablesInitializer()));
@@ -51,10 +55,13 @@ export async function runWorkload(tg: typeof TG, steps: number): Promise<Workloa
     [y, ys],
   ]);
   const losses: number[] = [];
+  const events = new tg.summary.BytesWriter(graph);
   for (let i = 0; i < steps; i++) {
-    const [l] = await sess.run([loss, train], feeds);
+    const [l, , s] = await sess.run([loss, train, lossSummary], feeds);
     losses.push(l.item());
+    events.addSummary(s, i);
   }
+  const eventsRead = tg.summary.readEvents(events.bytes());
   const [wv, bv] = await sess.run([w, b]);
 
   const graphDef = tg.graphUtil.encodeGraphDef(graph.toGraphDef());
@@ -77,6 +84,8 @@ export async function runWorkload(tg: typeof TG, steps: number): Promise<Workloa
     graphDefBytes: graphDef.length,
     importedOps: copy.getOperations().length,
     onnxBytes: onnx.length,
+    eventSteps: eventsRead.map((e) => e.step),
+    summaryLoss: eventsRead[eventsRead.length - 1].summary?.value[0].simple_value,
     fileError,
   };
 }

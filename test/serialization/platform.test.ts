@@ -60,7 +60,7 @@ describe('platform: file functions without a file system', () => {
     });
   }
 
-  it('byte-taking file functions still work: GraphDef bytes round trip, ONNX export', () => {
+  it('byte-taking file functions still work: GraphDef bytes round trip, ONNX export, event file bytes', () => {
     withoutBuiltins(() => {
       const bytes = tg.graphUtil.encodeGraphDef(graph.toGraphDef());
       const copy = new tg.Graph();
@@ -69,6 +69,8 @@ describe('platform: file functions without a file system', () => {
       const g2 = new tg.Graph();
       const out = g2.asDefault(() => tg.nn.relu(tg.placeholder('float32', [2], 'x'), 'y'));
       expect(tg.onnx.exportModel(g2, { inputs: ['x:0'], outputs: [out.name] }).length).to.be.greaterThan(0);
+      const events = tg.summary.readEvents(new tg.summary.BytesWriter(graph).bytes());
+      expect(events.map((e) => e.step)).to.deep.equal([0, 0]);
     });
   });
 });
