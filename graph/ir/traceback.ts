@@ -10,8 +10,8 @@ const libFolders = libraryFolders(['graph', 'ops', 'runtime', 'serialization', '
 
 function libraryFolders(folders: readonly string[]): string[] {
   const here: unknown = import.meta.url;
-  // dist/graph/ir/traceback.js -> dist/
-  if (typeof here !== 'string' || !/\/graph\/ir\/traceback\.[cm]?js$/.test(here)) return [];
+  // dist/graph/ir/traceback.js -> dist/ (traceback.ts when run from source)
+  if (typeof here !== 'string' || !/\/graph\/ir\/traceback\.[cm]?[jt]s$/.test(here)) return [];
   const root = new URL('../../', here);
   const out: string[] = [];
   for (const f of folders) {
