@@ -25,7 +25,6 @@ function forward<K extends keyof Fs>(name: K): Fs[K] {
 }
 
 export const readFileSync = forward('readFileSync');
-export const writeFileSync = forward('writeFileSync');
 export const existsSync = forward('existsSync');
 export const mkdirSync = forward('mkdirSync');
 export const readdirSync = forward('readdirSync');
@@ -38,4 +37,3 @@ export const readSync = forward('readSync');
 export const writeSync = forward('writeSync');
 export const fsyncSync = forward('fsyncSync');
 export const fstatSync = forward('fstatSync');
-export const rmSync = forward('rmSync');
