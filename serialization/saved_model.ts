@@ -154,9 +154,13 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
     graphDef = { ...graphDef, node: graphDef.node.map((n) => placeholders.get(n.name) ?? n) };
     graphDef = extractSubGraph(graphDef, [...needed]);
   }
-  const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
   const prefix = join(dir, 'variables', 'variables');
-  if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+  const imported = graphDef;
+  // all or nothing: a checkpoint that fails to read takes the imported graph with it
+  sess.graph.atomically(() => {
+    const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, imported);
+    if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+  });
   const signatureDef: Record<string, LoadedSignature> = {};
   for (const [k, s] of Object.entries(sigs)) {
     if (k in skippedSignatures) continue;

@@ -126,8 +126,10 @@ export function importMetaGraph(path: string, options: { graph?: Graph } = {}): 
   }
   const graph = options.graph ?? getDefaultGraph();
   const meta = decodeMetaGraph(bytes, file);
-  importMetaGraphDef(meta, graph, file);
-  if (globalVariables(graph).length === 0) return null;
-  const sd = meta.saver_def;
-  return new Saver({ graph, maxToKeep: sd?.max_to_keep ?? 5, keepCheckpointEveryNHours: sd?.keep_checkpoint_every_n_hours || undefined });
+  return graph.atomically(() => {
+    importMetaGraphDef(meta, graph, file);
+    if (globalVariables(graph).length === 0) return null;
+    const sd = meta.saver_def;
+    return new Saver({ graph, maxToKeep: sd?.max_to_keep ?? 5, keepCheckpointEveryNHours: sd?.keep_checkpoint_every_n_hours || undefined });
+  });
 }
