@@ -4,11 +4,12 @@ import { threadId } from 'node:worker_threads';
 import { removeQuietly } from './atomic_file.js';
 
 /**
- * Names our writers give unfinished files (atomic_file.ts's tempMarker): `<name>.tmp<pid>-<thread>_<8 hex>`,
- * or `<name>.tmp<pid>_<base36>` from earlier versions; a staged bundle (checkpoint_commit.ts) adds
- * `.index`, `.data-NNNNN-of-NNNNN` or `.meta` to such a name.
+ * Names our writers give unfinished files (atomic_file.ts's tempMarker): `<name>.tmp<pid>-<thread>_<8 hex>`;
+ * a staged bundle (checkpoint_commit.ts) adds `.index`, `.data-NNNNN-of-NNNNN` or `.meta` to such a name.
  */
-const TEMP_NAME = /\.tmp(\d+)(?:-(\d+)_[0-9a-f]{8}|_[0-9a-z]{1,8})(\.index|\.data-\d{5}-of-\d{5}|\.meta)?$/;
+const TEMP_NAME = /\.tmp(\d+)-(\d+)_[0-9a-f]{8}(\.index|\.data-\d{5}-of-\d{5}|\.meta)?$/;
+/** Temp files of earlier versions, which wrote `<checkpoint file>.tmp<pid>_<base36>`. */
+const LEGACY_TEMP_NAME = /(?:^checkpoint|\.index|\.data-\d{5}-of-\d{5}|\.meta)\.tmp(\d+)_[0-9a-z]{1,8}$/;
 
 function processAlive(pid: number): boolean {
   // pid 0 and negative pids would address process groups; no writer ever had one
@@ -47,9 +48,11 @@ export function removeStaleTemps(dir: string, keep: ReadonlySet<string>): string
   const removed: string[] = [];
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (!m) continue;
-    if (m[3] !== undefined && keep.has(resolve(dir, name.slice(0, -m[3].length)))) continue;
-    if (!writerGone(Number(m[1]), m[2] === undefined ? undefined : Number(m[2]))) continue;
+    const legacy = m ? null : LEGACY_TEMP_NAME.exec(name);
+    if (m) {
+      if (m[3] !== undefined && keep.has(resolve(dir, name.slice(0, -m[3].length)))) continue;
+      if (!writerGone(Number(m[1]), Number(m[2]))) continue;
+    } else if (!legacy || !writerGone(Number(legacy[1]), undefined)) continue;
     removeQuietly(join(dir, name));
     removed.push(name);
   }

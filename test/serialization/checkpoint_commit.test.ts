@@ -87,6 +87,7 @@ describe('serialization: stale temp files', () => {
       otherThread: `model.index.tmp${process.pid}-${threadId + 1}_0123abcd`,
       namedByState: `model.tmp${dead}-0_fedcba98.index`,
       notOurs: 'notes.tmp',
+      userCheckpointLookalike: `run.tmp${dead}_ab.index`,
       checkpointFile: 'model.index',
     };
     for (const f of Object.values(names)) writeFileSync(join(dir, f), 'x');
@@ -94,7 +95,7 @@ describe('serialization: stale temp files', () => {
     const removed = removeStaleTemps(dir, new Set([join(dir, `model.tmp${dead}-0_fedcba98`)]));
     expect(removed.sort()).to.deep.equal([names.deadWriter, names.deadStaged, names.legacy, names.ownThread].sort());
     const left = readdirSync(dir);
-    for (const f of [names.liveOther, names.otherThread, names.namedByState, names.notOurs, names.checkpointFile]) expect(left).to.include(f);
+    for (const f of [names.liveOther, names.otherThread, names.namedByState, names.notOurs, names.userCheckpointLookalike, names.checkpointFile]) expect(left).to.include(f);
   });
 
   it('index and data of a staged generation sit beside the prefix under one recognisable name', () => {
