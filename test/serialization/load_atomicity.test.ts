@@ -115,6 +115,16 @@ describe('serialization: a failed load leaves no trace', () => {
         tg.InvalidArgumentError,
         /collection 'variables'/,
       ],
+      [
+        'a signature input that must become a placeholder of an unknown dtype',
+        () =>
+          editMeta((m) => {
+            m.graph_def!.node!.find((n) => n.name === 'x')!.op = 'ParseExampleV2';
+            m.signature_def!['serving_default'].inputs!['x'].dtype = 999;
+          }),
+        tg.InvalidArgumentError,
+        /999|dtype/,
+      ],
     ];
     for (const [what, corrupt, errorType, message] of cases) {
       it(`${what}: graph, collections, names and variables stay as they were; a retry after the fix loads`, async () => {
