@@ -1,6 +1,7 @@
 import {
   AttrMap,
   DataArray,
+  detachFrom,
   DType,
   formatShape,
   getDefaultGraph,
@@ -52,7 +53,8 @@ export function toTensor(value: TensorLike, dtype?: DType, graph?: Graph, name =
     return value;
   }
   if (isTensorConvertible(value)) return toTensor(value.toTensor(), dtype, graph, name);
-  const arr = literalToArray(value, dtype);
+  // a Const holds its own copy: the caller may keep writing into the array it passed
+  const arr = detachFrom(literalToArray(value, dtype), value);
   return makeConst(arr, name, graph ?? getDefaultGraph());
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../graph/ir/index.js';
 import type { InputSpec, KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
 import type { Backend } from './backend.js';
+import { detachFetches } from './detach.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** What a session keeps between runs. */
@@ -35,7 +36,8 @@ export interface ExecuteOptions {
 
 /**
  * Runs a plan. Variable writes go to a pending map that later steps of the same run read, and are
- * committed only when every step succeeded: a failed run leaves every variable as it was.
+ * committed only when every step succeeded: a failed run leaves every variable as it was. What it
+ * returns shares no memory with the session's state.
  */
 export async function execute(
   plan: Plan,
@@ -121,7 +123,7 @@ export async function execute(
   });
   for (const [k, v] of pending) state.variables.set(k, v);
   for (const [k, v] of counters) state.runCounters.set(k, v);
-  return { fetched, stats };
+  return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
 }
 
 const EMPTY = NDArray.zeros('float32', [0]);

@@ -71,7 +71,14 @@ export class Session {
   /** Runs the fetches. The result has the structure of `fetches`. */
   run<const F extends Fetches>(fetches: F, feeds?: Feeds, options: RunOptions = {}): Promise<FetchResult<F>> {
     if (this.closed) return Promise.reject(new FailedPreconditionError('Attempted to use a closed Session.'));
-    const result = this.queue.then(() => this.runNow(fetches, feeds, options));
+    let feedMap: Map<Tensor, NDArray>;
+    try {
+      // snapshot the feeds now: the caller may change its arrays while this run waits its turn
+      feedMap = this.snapshotFeeds(feeds);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const result = this.queue.then(() => this.runNow(fetches, feedMap, options));
     this.queue = result.catch(() => undefined);
     return result as Promise<FetchResult<F>>;
   }
@@ -96,25 +103,31 @@ export class Session {
     return [...this.state.variables.keys()];
   }
 
-  /** Reads a variable's value (for savers and tools). */
+  /** A copy of a variable's value (for savers and tools): writing into it changes nothing here. */
   variableValue(name: string): NDArray | undefined {
-    return this.state.variables.get(name);
+    return this.state.variables.get(name)?.clone();
   }
 
-  /** Replaces variable values all at once (restore is all-or-nothing). */
+  /** Replaces variable values all at once (restore is all-or-nothing); the session keeps copies. */
   setVariableValues(values: ReadonlyMap<string, NDArray>): void {
     if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
-    for (const [k, v] of values) this.state.variables.set(k, v);
+    const own = [...values].map(([k, v]) => [k, v.clone()] as const);
+    for (const [k, v] of own) this.state.variables.set(k, v);
   }
 
-  private async runNow(fetches: Fetches, feeds: Feeds | undefined, options: RunOptions): Promise<unknown> {
-    if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
-    const leaves = flattenFetches(this.graph, fetches);
+  /** Resolves and converts the feeds into arrays the session owns (each copied at most once). */
+  private snapshotFeeds(feeds: Feeds | undefined): Map<Tensor, NDArray> {
     const feedMap = new Map<Tensor, NDArray>();
     for (const [key, value] of feedEntries(feeds)) {
       const t = feedTensor(this.graph, key);
       feedMap.set(t, convertFeed(t, value));
     }
+    return feedMap;
+  }
+
+  private async runNow(fetches: Fetches, feedMap: Map<Tensor, NDArray>, options: RunOptions): Promise<unknown> {
+    if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
+    const leaves = flattenFetches(this.graph, fetches);
     const fetchTensors = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
     const targets = unique(leaves.filter((l): l is Operation => l instanceof Operation));
     const feedTensors = [...feedMap.keys()];

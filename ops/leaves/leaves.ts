@@ -1,4 +1,5 @@
 import {
+  detachFrom,
   DType,
   getDefaultGraph,
   InvalidArgumentError,
@@ -86,5 +87,6 @@ export function constant(value: NestedArray | NDArray | ArrayBufferView, options
   if (opts.shape && arr.shape.join() !== opts.shape.join()) {
     throw new InvalidArgumentError(`tg.constant: value of shape ${formatShape(arr.shape)} does not match shape ${formatShape(opts.shape)}`);
   }
-  return makeConst(arr, opts.name ?? 'Const', getDefaultGraph());
+  // TF copies the value into the graph: later writes to the caller's array change nothing
+  return makeConst(detachFrom(arr, value), opts.name ?? 'Const', getDefaultGraph());
 }
