@@ -10,6 +10,7 @@ import {
 import type { InputSpec, KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
 import type { Backend } from './backend.js';
 import { detachFetches } from './detach.js';
+import { MemoryBudget } from './memory_budget.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** What a session keeps between runs. */
@@ -32,6 +33,10 @@ export interface StepStat {
 export interface ExecuteOptions {
   trace?: boolean;
   checkNumerics?: boolean;
+  /** Bytes the run may hold, variables and feeds included (default: no limit). */
+  memoryLimitBytes?: number;
+  /** The device named in OOM messages. */
+  device?: string;
 }
 
 /**
@@ -48,6 +53,10 @@ export async function execute(
 ): Promise<{ fetched: NDArray[]; stats: StepStat[] }> {
   const slots: (NDArray | undefined)[] = new Array(plan.numSlots);
   for (const [s, v] of feeds) slots[s] = v;
+  const budget = new MemoryBudget(options.memoryLimitBytes ?? Infinity, options.device ?? backend.name);
+  budget.pin(state.variables.values());
+  budget.pin(feeds.values());
+  budget.pin(plan.heldValues);
   const pending = new Map<string, NDArray>();
   const variables: VariableAccess = {
     read: (name) => pending.get(name) ?? state.variables.get(name),
@@ -72,6 +81,7 @@ export async function execute(
     try {
       const resolved = resolveOutputs(step, inputs);
       const out = outBuffer(step, inputs, resolved, pool);
+      budget.beforeStep(step, inputs, resolved, out !== undefined);
       const ctx: KernelContext = {
         opName: step.node.name,
         opType: step.node.type,
@@ -94,7 +104,9 @@ export async function execute(
     }
     if (step.def.stateful) counters.set(step.node.name, (state.runCounters.get(step.node.name) ?? 0) + 1);
     step.outputSlots.forEach((s, i) => {
-      if (s >= 0) slots[s] = outs[i];
+      if (s < 0) return;
+      slots[s] = outs[i];
+      budget.hold(outs[i]);
     });
     for (const s of step.recycle) {
       const d = slots[s]!.data;
@@ -103,7 +115,11 @@ export async function execute(
       if (list) list.push(d);
       else pool.set(k, [d]);
     }
-    for (const s of step.release) slots[s] = undefined;
+    for (const s of step.release) {
+      budget.release(slots[s]!);
+      slots[s] = undefined;
+    }
+    budget.afterStep(step, outs);
     if (options.trace) {
       const end = performance.now();
       stats.push({

@@ -39,7 +39,9 @@ export interface Plan {
   readonly variableWrites: ReadonlySet<string>;
   readonly placeholders: readonly ProgramNode[];
   readonly memory: MemoryPlan;
-  /** Buffers of values the plan itself holds (Const values, folded or not): never handed out. */
+  /** Values the plan itself holds (Const values, folded or not). */
+  readonly heldValues: readonly NDArray[];
+  /** Their buffers: never handed out by a run. */
   readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
 }
 
@@ -111,7 +113,8 @@ export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
   const withRelease = steps.map((s, i) => ({ ...s, release: release[i] }));
   const memory = planMemory(withRelease, numSlots, slotOf, keep, options.planMemory ?? true);
   const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
-  const heldBuffers = new Set<ArrayBufferLike>();
-  for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldBuffers.add(a.data.buffer);
-  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, heldBuffers };
+  const heldValues: NDArray[] = [];
+  for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
+  const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
+  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, heldValues, heldBuffers };
 }

@@ -59,7 +59,9 @@ export const Const = defineOp<ConstAttrs>({
 
 export function placeholder(dtype: DType, shape: PartialShape | undefined = null, name?: string): Tensor {
   checkDType('dtype', dtype, ALL);
-  return makeOp(Placeholder, [], { dtype, shape: shape ?? null }, { name, graph: getDefaultGraph() }).outputs[0];
+  // -1 is TF's marker for an unknown dimension (as in TensorShapeProto); any other negative is refused by makeOp
+  const dims = shape === null ? null : shape.map((d) => (d === -1 ? null : d));
+  return makeOp(Placeholder, [], { dtype, shape: dims }, { name, graph: getDefaultGraph() }).outputs[0];
 }
 
 export function placeholderWithDefault(input: TensorLike, shape: PartialShape, name?: string): Tensor {
