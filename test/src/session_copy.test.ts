@@ -197,6 +197,13 @@ describe('Session copy semantics: what the caller passes in is copied', () => {
       await t.saver.restore(sess2, prefix);
       (await sess2.run(t.w)).data[0] = -7;
       expect(await values(sess2, t.w)).to.deep.equal([1, 2, 3]);
+      // a SavedModel loads its variables through the same boundary
+      const exported = join(dir, 'export');
+      tg.savedModel.save(sess2, exported);
+      const sess3 = new tg.Session({ graph: new tg.Graph() });
+      tg.savedModel.load(sess3, ['serve'], exported);
+      (await sess3.run('W:0'))!.data.fill(0);
+      expect([...(await sess3.run('W:0'))!.data]).to.deep.equal([1, 2, 3]);
       const loaded = tg.train.loadVariable(prefix, 'W');
       sess2.setVariableValues(new Map([['W', loaded]]));
       loaded.data[1] = -7;
