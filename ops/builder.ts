@@ -14,6 +14,7 @@ import {
   TensorGraphError,
 } from '../graph/ir/index.js';
 import type { InputSpec, OpDef } from './op_def.js';
+import { checkAttrs } from './attr_schema.js';
 
 /** Anything that can stand for a tensor: a Variable converts to its read value. */
 export interface TensorConvertible {
@@ -138,6 +139,7 @@ export interface MakeOpOptions {
 export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, options: MakeOpOptions = {}): Operation {
   const graph = options.graph ?? (inputs.length > 0 ? inputs[0].graph : getDefaultGraph());
   const full: AttrMap = stripUndefined({ ...(def.attrDefaults ?? {}), ...attrs });
+  checkAttrs(def.type, options.name ?? def.type, full);
   for (const [k, v] of Object.entries(full)) {
     if (k.toLowerCase().endsWith('type') || k === 'dtype' || k === 'T' || k === 'DstT' || k === 'SrcT') {
       if (typeof v === 'string' && !isDType(v)) throw new InvalidArgumentError(`${def.type}: attr '${k}' has unknown dtype '${v}'`);
@@ -158,10 +160,9 @@ export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, op
   return graph.addOp({ type: def.type, name: requested, inputs, attrs: full, outputs, controlInputs: options.controlInputs });
 }
 
+/** Own data properties only: a key named `__proto__` stays a key (and is refused), never a prototype. */
 function stripUndefined(attrs: { readonly [k: string]: AttrMap[string] | undefined }): AttrMap {
-  const out: { [k: string]: AttrMap[string] } = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = v;
-  return out;
+  return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)) as AttrMap;
 }
 
 export function annotateBuildError(e: unknown, name: string, type: string, inputs: readonly { shape: (number | null)[] | null }[]): unknown {
