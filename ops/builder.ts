@@ -139,12 +139,12 @@ export interface MakeOpOptions {
 export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, options: MakeOpOptions = {}): Operation {
   const graph = options.graph ?? (inputs.length > 0 ? inputs[0].graph : getDefaultGraph());
   const full: AttrMap = stripUndefined({ ...(def.attrDefaults ?? {}), ...attrs });
-  checkAttrs(def.type, options.name ?? def.type, full);
   for (const [k, v] of Object.entries(full)) {
     if (k.toLowerCase().endsWith('type') || k === 'dtype' || k === 'T' || k === 'DstT' || k === 'SrcT') {
       if (typeof v === 'string' && !isDType(v)) throw new InvalidArgumentError(`${def.type}: attr '${k}' has unknown dtype '${v}'`);
     }
   }
+  checkAttrs(def.type, options.name ?? def.type, full);
   for (const t of inputs) {
     if (t.graph !== graph) {
       throw new InvalidArgumentError(`Tensor ${t.name} must be from the same graph as the other inputs of ${def.type}${options.name ? ` '${options.name}'` : ''}.`);
