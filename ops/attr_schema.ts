@@ -65,16 +65,16 @@ export function describeValue(v: unknown): string {
 }
 
 /**
- * Checks every attr of an op of `type` (op named `name`): each must be one the op defines, of its
- * declared kind. Throws InvalidArgumentError naming the op, its type and the attr.
+ * Checks every attr of an op of `type`: each must be one the op defines, of its declared kind.
+ * Throws InvalidArgumentError starting with `where` (which names the op and its type).
  */
-export function checkAttrs(type: string, name: string, attrs: AttrMap): void {
+export function checkAttrs(type: string, attrs: AttrMap, where: string): void {
   const kinds = attrKinds(type);
   if (!kinds) return;
   for (const k of Object.keys(attrs)) {
     const kind = kinds.get(k);
-    if (kind === undefined) throw new InvalidArgumentError(`${type} '${name}': NodeDef mentions attr '${k}' not in Op<name=${type}>`);
+    if (kind === undefined) throw new InvalidArgumentError(`${where}: NodeDef mentions attr '${k}' not in Op<name=${type}>`);
     const v: unknown = attrs[k];
-    if (!fitsKind(kind, v)) throw new InvalidArgumentError(`${type} '${name}': attr '${k}' must be a ${kind}, got ${describeValue(v)}`);
+    if (!fitsKind(kind, v)) throw new InvalidArgumentError(`${where}: attr '${k}' must be a ${kind}, got ${describeValue(v)}`);
   }
 }

@@ -14,6 +14,7 @@ import {
   TensorGraphError,
 } from '../graph/ir/index.js';
 import type { InputSpec, OpDef } from './op_def.js';
+import { checkArity } from './arity.js';
 import { checkAttrs } from './attr_schema.js';
 
 /** Anything that can stand for a tensor: a Variable converts to its read value. */
@@ -144,7 +145,9 @@ export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, op
       if (typeof v === 'string' && !isDType(v)) throw new InvalidArgumentError(`${def.type}: attr '${k}' has unknown dtype '${v}'`);
     }
   }
-  checkAttrs(def.type, options.name ?? def.type, full);
+  const where = `${def.type} '${options.name ?? def.type}'`;
+  checkAttrs(def.type, full, where);
+  checkArity(def.type, inputs.length, full, where);
   for (const t of inputs) {
     if (t.graph !== graph) {
       throw new InvalidArgumentError(`Tensor ${t.name} must be from the same graph as the other inputs of ${def.type}${options.name ? ` '${options.name}'` : ''}.`);

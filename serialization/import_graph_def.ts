@@ -143,11 +143,11 @@ const DT_STRING = 7;
  * attr, and the Const is dropped when nothing else reads it; any other tag input is refused.
  */
 function liftSummaryTags(def: GraphDef, source: string): GraphDef {
-  if (!Array.isArray(def.node) || !def.node.some((n) => n.op in TAG_INPUT)) return def;
+  if (!Array.isArray(def.node) || !def.node.some((n) => Object.hasOwn(TAG_INPUT, n.op))) return def;
   const byName = new Map(def.node.map((n) => [n.name, n]));
   const lifted = new Set<string>();
   const nodes = def.node.map((n) => {
-    const attr = TAG_INPUT[n.op];
+    const attr = Object.hasOwn(TAG_INPUT, n.op) ? TAG_INPUT[n.op] : undefined;
     if (attr === undefined) return n;
     const [tagName, tagIndex] = parseInputName(n.input?.[0] ?? '^');
     const tag = byName.get(tagName);
@@ -255,11 +255,7 @@ function build(def: GraphDef, order: NodeDef[], graph: Graph, prefix: string, in
       if (a !== undefined) attrs.set(k, a);
     }
     const attrMap = Object.fromEntries(attrs) as AttrMap;
-    try {
-      checkAttrs(n.op, n.name, attrMap);
-    } catch (e) {
-      throw new InvalidArgumentError(`${where}: ${(e as Error).message}`);
-    }
+    checkAttrs(n.op, attrMap, where);
     const make = () => makeOp(opDef, inputs, attrMap, { name: `${prefix}${n.name}/`, graph, controlInputs: control });
     let op: Operation;
     try {

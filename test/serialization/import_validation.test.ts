@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import * as tg from '../../src/index.js';
+import { makeOp } from '../../ops/builder.js';
+import { ALL_OPS } from '../../ops/registry.js';
 import type { AttrValueObj, GraphDef, NodeDef } from '../../serialization/types.js';
 
 /** Issue 10, finding 6: imports did not check node arity (a one-input Mul ran and gave NaN). */
@@ -57,7 +59,31 @@ describe('serialization/import_graph_def: every node checked against its op defi
   });
 
   it('an attr the op does not define is refused (TF: NodeDef mentions attr not in Op)', () => {
-    expectRefused({ node: [ph('x'), node('r', 'Relu', ['x'], { T: F, alpha: { f: 0.1 } })] }, "node 'r' (Relu): Relu 'r': NodeDef mentions attr 'alpha' not in Op<name=Relu>");
+    expectRefused({ node: [ph('x'), node('r', 'Relu', ['x'], { T: F, alpha: { f: 0.1 } })] }, "m.pb: node 'r' (Relu): NodeDef mentions attr 'alpha' not in Op<name=Relu>");
+    // attrs named like Object.prototype members are attrs like any other; '_'-prefixed ones
+    // ('__proto__' included) are TF's internal annotations, dropped unread as TF does
+    const parse = (key: string) => JSON.parse(`{"node": [{"name": "x", "op": "Placeholder", "attr": {"dtype": {"type": 1}}},
+      {"name": "r", "op": "Relu", "input": ["x"], "attr": {"T": {"type": 1}, "${key}": {"f": 0.5}}}]}`) as GraphDef;
+    const g = new tg.Graph();
+    for (const key of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => tg.importGraphDef(parse(key), { graph: g, source: 'j.json' })).to.throw(tg.InvalidArgumentError, `j.json: node 'r' (Relu): NodeDef mentions attr '${key}' not in Op<name=Relu>`);
+      expect(g.numOps).to.equal(0);
+    }
+    tg.importGraphDef(parse('__proto__'), { graph: g, source: 'j.json' });
+    const r = g.getOperationByName('r');
+    expect(Object.keys(r.attrs)).to.deep.equal([]);
+    expect(Object.getPrototypeOf(r.attrs)).to.equal(Object.prototype);
+  });
+
+  it('the builder checks arity too, for every path that creates ops', () => {
+    const g = new tg.Graph();
+    const x = g.asDefault(() => tg.placeholder('float32', [2], 'x'));
+    const def = (type: string) => ALL_OPS.find((d) => d.type === type)!;
+    expect(() => makeOp(def('Mul'), [x], {}, { graph: g, name: 'm' })).to.throw(tg.InvalidArgumentError, "Mul 'm': expects 2 inputs (x, y), got 1");
+    expect(() => makeOp(def('Mul'), [x, x, x], {}, { graph: g, name: 'm' })).to.throw(tg.InvalidArgumentError, "Mul 'm': expects 2 inputs (x, y), got 3");
+    expect(() => makeOp(def('AddN'), [x, x], { N: 3 }, { graph: g, name: 's' })).to.throw(tg.InvalidArgumentError, "AddN 's': expects 3 inputs (inputs[N]), got 2");
+    expect(() => makeOp(def('AddN'), [], {}, { graph: g, name: 's' })).to.throw(tg.InvalidArgumentError, "AddN 's': expects 1 input (inputs[N]), got 0");
+    expect(makeOp(def('AddN'), [x, x, x], { N: 3 }, { graph: g }).outputs[0].shape).to.deep.equal([2]);
   });
 
   it('malformed NodeDef objects are typed errors, not TypeErrors', () => {
