@@ -16,7 +16,7 @@ export interface FuzzCounts {
   partial: number;
   codeRan: number;
   hangs: number;
-  /** The first failures (untyped, partial, code ran, hang), with their case numbers to replay. */
+  /** The first failures of each kind (untyped, partial, code ran, hang), with case numbers to replay. */
   failures: string[];
 }
 
@@ -24,8 +24,11 @@ const WORKER = new URL('./import_fuzz_worker.js', import.meta.url);
 
 export async function fuzzImportRun(format: Format, cases: number, seed: number, caseLimitMs: number): Promise<FuzzCounts> {
   const counts: FuzzCounts = { format, cases, ran: 0, typedImport: 0, typedRun: 0, untyped: 0, partial: 0, codeRan: 0, hangs: 0, failures: [] };
+  const noted = new Map<string, number>();
   const note = (index: number, what: string) => {
-    if (counts.failures.length < 20) counts.failures.push(`${format} case ${index} (seed ${seed}): ${what}`);
+    const kind = what.split(':')[0];
+    noted.set(kind, (noted.get(kind) ?? 0) + 1);
+    if (noted.get(kind)! <= 10) counts.failures.push(`${format} case ${index} (seed ${seed}): ${what}`);
   };
   let next = 0;
   while (next < cases) {
@@ -46,7 +49,7 @@ export async function fuzzImportRun(format: Format, cases: number, seed: number,
         clearTimeout(timer);
         timer = setTimeout(() => {
           counts.hangs++;
-          note(current, `no result within ${caseLimitMs} ms`);
+          note(current, `hang: no result within ${caseLimitMs} ms`);
           finish(current + 1);
         }, caseLimitMs);
       };
@@ -62,7 +65,7 @@ export async function fuzzImportRun(format: Format, cases: number, seed: number,
       w.on('error', (e) => {
         // a crash of the thread (out of memory, ...) fails the case it was running
         counts.untyped++;
-        note(current, `worker crashed: ${e.message}`);
+        note(current, `crash: worker crashed: ${e.message}`);
         if (!settled) finish(current + 1);
       });
       w.on('exit', () => {

@@ -248,6 +248,8 @@ async function runImported(graph: tg.Graph, ops: readonly tg.Operation[]): Promi
 
 const isTyped = (e: unknown): boolean => e instanceof tg.TensorGraphError;
 const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e));
+/** An untyped error is a bug to fix: where it was thrown helps. */
+const withStack = (e: unknown): string => `${describeError(e)}${e instanceof Error ? ` ${(e.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' < ')}` : ''}`;
 
 const ranFlag = (): boolean => (globalThis as Record<string, unknown>).__tgFuzzRan !== undefined;
 
@@ -289,7 +291,7 @@ async function runCaseInner(base: Base, seed: number, format: Format, index: num
     doImport();
   } catch (e) {
     const after = target.getOperations().length;
-    if (!isTyped(e)) return { outcome: 'untyped', detail: `import: ${describeError(e)}` };
+    if (!isTyped(e)) return { outcome: 'untyped', detail: `import: ${withStack(e)}` };
     if (after !== before) return { outcome: 'partial', detail: `${after - before} ops left after ${describeError(e)}` };
     return { outcome: 'typedImport' };
   }
@@ -297,7 +299,7 @@ async function runCaseInner(base: Base, seed: number, format: Format, index: num
     await runImported(target, target.getOperations().filter((o) => o.name !== 'sentinel'));
     return { outcome: 'ran' };
   } catch (e) {
-    return isTyped(e) ? { outcome: 'typedRun' } : { outcome: 'untyped', detail: `run: ${describeError(e)}` };
+    return isTyped(e) ? { outcome: 'typedRun' } : { outcome: 'untyped', detail: `run: ${withStack(e)}` };
   }
 }
 

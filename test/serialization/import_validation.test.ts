@@ -1,8 +1,12 @@
 import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tg from '../../src/index.js';
 import { makeOp } from '../../ops/builder.js';
 import { ALL_OPS } from '../../ops/registry.js';
-import type { AttrValueObj, GraphDef, NodeDef } from '../../serialization/types.js';
+import { decodeMessage, encodeMessage, pb } from '../../serialization/codec.js';
+import type { AttrValueObj, GraphDef, MetaGraphDef, NodeDef } from '../../serialization/types.js';
+import { tempDir } from './fixtures.js';
 
 /** Issue 10, finding 6: imports did not check node arity (a one-input Mul ran and gave NaN). */
 const F = { type: 1 };
@@ -97,5 +101,19 @@ describe('serialization/import_graph_def: every node checked against its op defi
       { node: 'a' },
     ];
     for (const def of bad) expect(() => tg.importGraphDef(def as GraphDef, { graph: new tg.Graph() }), JSON.stringify(def)).to.throw(tg.TensorGraphError);
+  });
+
+  it('a .meta whose variables collection is a node_list is an InvalidArgumentError, not a TypeError (found by the import fuzz)', async () => {
+    const g = new tg.Graph();
+    g.asDefault(() => new tg.Variable(tg.NDArray.from([1, 2]), { name: 'W' }));
+    const dir = tempDir('meta-col');
+    const sess = new tg.Session({ graph: g });
+    await sess.run(tg.globalVariablesInitializer(g));
+    const prefix = await new tg.train.Saver({ graph: g }).save(sess, join(dir, 'm'));
+    const decoded = decodeMessage<MetaGraphDef>(pb.MetaGraphDef, readFileSync(`${prefix}.meta`), 'meta');
+    for (const key of ['variables', 'trainable_variables']) {
+      writeFileSync(`${prefix}.meta`, encodeMessage(pb.MetaGraphDef, { ...decoded, collection_def: { ...decoded.collection_def, [key]: { node_list: { value: ['W'] } } } }));
+      expect(() => tg.train.importMetaGraph(`${prefix}.meta`, { graph: new tg.Graph() })).to.throw(tg.InvalidArgumentError, `collection '${key}' must hold VariableDefs (a bytes_list), not a node_list`);
+    }
   });
 });
