@@ -244,7 +244,8 @@ function build(def: GraphDef, order: NodeDef[], graph: Graph, prefix: string, in
       if (i >= op.outputs.length) throw new InvalidArgumentError(`${where}: input '${inp}' refers to output ${i} of an op with ${op.outputs.length} outputs`);
       inputs.push(op.outputs[i]);
     }
-    // a Map, then own properties only: an attr named '__proto__' stays an attr (and is refused)
+    // a Map, then own properties only: an attr named 'constructor' or 'toString' stays an attr
+    // (and is refused); '_'-prefixed ones, '__proto__' included, are TF's annotations, never read
     const attrs = new Map<string, AttrValue>();
     const tf = tfOpDef(n.op);
     const held = new Set([...Object.keys(opDef.attrDefaults ?? {}), ...(HELD_DERIVED_ATTRS[n.op] ?? [])]);
