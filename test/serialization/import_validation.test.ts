@@ -113,7 +113,9 @@ describe('serialization/import_graph_def: every node checked against its op defi
     const decoded = decodeMessage<MetaGraphDef>(pb.MetaGraphDef, readFileSync(`${prefix}.meta`), 'meta');
     for (const key of ['variables', 'trainable_variables']) {
       writeFileSync(`${prefix}.meta`, encodeMessage(pb.MetaGraphDef, { ...decoded, collection_def: { ...decoded.collection_def, [key]: { node_list: { value: ['W'] } } } }));
-      expect(() => tg.train.importMetaGraph(`${prefix}.meta`, { graph: new tg.Graph() })).to.throw(tg.InvalidArgumentError, `collection '${key}' must hold VariableDefs (a bytes_list), not a node_list`);
+      const target = new tg.Graph();
+      expect(() => tg.train.importMetaGraph(`${prefix}.meta`, { graph: target })).to.throw(tg.InvalidArgumentError, `collection '${key}' must hold VariableDefs (a bytes_list), not a node_list`);
+      expect(target.numOps, 'refused before the graph is touched').to.equal(0);
     }
   });
 });
