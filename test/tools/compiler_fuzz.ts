@@ -1,0 +1,40 @@
+import { randomGraph, rng } from '../util/random_graph.js';
+import { compareOutcomes, DEFAULT, PipelineConfig, randomSubsetConfig, REFERENCE, reproducer, runGraph, singlePassConfigs } from '../util/differential.js';
+
+/**
+ * The long differential run of the compiler (`npm run fuzz:compiler`): TG_FUZZ_GRAPHS random
+ * graphs (default 20000) from seed TG_FUZZ_SEED (default 1), each run with every pass off (the
+ * reference) and compared under the default pipeline, each pass alone, each pass disabled and
+ * TG_FUZZ_SUBSETS random subsets (default 2). Prints a reproducer for every disagreement and
+ * exits 1 if there was any.
+ */
+async function main(): Promise<void> {
+  const graphs = Number(process.env.TG_FUZZ_GRAPHS ?? 20000);
+  const first = Number(process.env.TG_FUZZ_SEED ?? 1);
+  const subsets = Number(process.env.TG_FUZZ_SUBSETS ?? 2);
+  const singles = singlePassConfigs();
+  let disagreements = 0;
+  let comparisons = 0;
+  let referenceErrors = 0;
+  const t0 = Date.now();
+  for (let seed = first; seed < first + graphs; seed++) {
+    const g = randomGraph(seed);
+    const ref = await runGraph(g, REFERENCE);
+    if ('error' in ref) referenceErrors++;
+    const r = rng(seed ^ 0x5bd1e995);
+    const configs: PipelineConfig[] = [DEFAULT, ...singles, ...Array.from({ length: subsets }, () => randomSubsetConfig(r))];
+    for (const config of configs) {
+      const problem = compareOutcomes(g, ref, await runGraph(g, config));
+      comparisons++;
+      if (problem) {
+        disagreements++;
+        console.log(reproducer(g, config, problem));
+      }
+    }
+    if ((seed - first + 1) % 500 === 0) console.log(`${seed - first + 1} graphs, ${comparisons} comparisons, ${disagreements} disagreements, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  console.log(`compiler fuzz: ${graphs} graphs (seeds ${first}..${first + graphs - 1}), ${comparisons} comparisons against every pass off, ${disagreements} disagreements, ${referenceErrors} graphs whose reference run raised an error, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (disagreements > 0) process.exitCode = 1;
+}
+
+await main();
