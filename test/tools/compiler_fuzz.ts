@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   let disagreements = 0;
   let comparisons = 0;
   let referenceErrors = 0;
+  const fired = new Map<string, number>();
   const t0 = Date.now();
   for (let seed = first; seed < first + graphs; seed++) {
     const g = randomGraph(seed);
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
     const r = rng(seed ^ 0x5bd1e995);
     const configs: PipelineConfig[] = [DEFAULT, ...singles, ...Array.from({ length: subsets }, () => randomSubsetConfig(r))];
     for (const config of configs) {
-      const problem = compareOutcomes(g, ref, await runGraph(g, config));
+      const got = await runGraph(g, config);
+      if (config === DEFAULT && 'changedBy' in got) for (const p of got.changedBy) fired.set(p, (fired.get(p) ?? 0) + 1);
+      const problem = compareOutcomes(g, ref, got);
       comparisons++;
       if (problem) {
         disagreements++;
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     if ((seed - first + 1) % 500 === 0) console.log(`${seed - first + 1} graphs, ${comparisons} comparisons, ${disagreements} disagreements, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
   console.log(`compiler fuzz: ${graphs} graphs (seeds ${first}..${first + graphs - 1}), ${comparisons} comparisons against every pass off, ${disagreements} disagreements, ${referenceErrors} graphs whose reference run raised an error, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`graphs each pass changed under the default pipeline: ${[...fired].map(([p, n]) => `${p} ${n}`).join(', ')}`);
   if (disagreements > 0) process.exitCode = 1;
 }
 

@@ -40,21 +40,30 @@ export function randomSubsetConfig(r: () => number): PipelineConfig {
 }
 
 /** What one setting gave: the values fetched (forward, gradients, and after training), or the error. */
-export type Outcome = { readonly values: readonly tg.NDArray[] } | { readonly error: string };
+export type Outcome = { readonly values: readonly tg.NDArray[]; readonly changedBy: ReadonlySet<string> } | { readonly error: string };
+
+/** The passes that changed the program (removed, added, rewrote or fused something). */
+function passesThatChanged(report: tg.OptimizeReport | null, into: Set<string>): void {
+  for (const p of report?.passes ?? []) if (p.removed || p.added || p.rewritten || p.fused.length) into.add(p.pass);
+  if (report?.memory && (report.memory.reusedBuffers || report.memory.inPlaceSteps)) into.add('memory');
+}
 
 /** Runs the graph's protocol: initialise, fetch, then (when drawn) two training steps and fetch again with the variables. */
 export async function runGraph(g: RandomGraph, config: PipelineConfig): Promise<Outcome> {
   const s = new tg.Session({ graph: g.graph, optimizer: config.optimizer, debug: { verifyPasses: true } });
   try {
+    const changedBy = new Set<string>();
     if (g.init) await s.run(g.init);
     const feeds = new Map(g.feeds);
     const values = [...((await s.run([...g.fetches], feeds)) as tg.NDArray[])];
+    passesThatChanged(s.lastOptimizeReport, changedBy);
     if (g.train) {
       await s.run(g.train, feeds);
+      passesThatChanged(s.lastOptimizeReport, changedBy);
       await s.run(g.train, feeds);
       values.push(...((await s.run([...g.fetches, ...g.variables.map((v) => v.value())], feeds)) as tg.NDArray[]));
     }
-    return { values };
+    return { values, changedBy };
   } catch (e) {
     return { error: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) };
   } finally {

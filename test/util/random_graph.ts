@@ -280,6 +280,74 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       const out = a.shape.map((d, i) => (sz[i] === -1 ? d - begin[i] : sz[i]));
       add(tg.slice(a.t, begin, sz), out, `slice(${a.name}, ${fmt(begin)}, ${fmt(sz)})`);
     }],
+    [2, () => {
+      // comparisons, selects and casts inside regions: dtype changes where shapes broadcast
+      const a = operand();
+      const b = leaf(broadcastPartner(a.shape), ['const', 'feed']);
+      const out = broadcast(a.shape, b.shape);
+      const k = int(0, 2);
+      if (k === 0) add(tg.where(tg.greater(a.t, b.t), a.t, b.t), out, `where(greater(${a.name}, ${b.name}), ${a.name}, ${b.name})`);
+      else if (k === 1) add(tg.add(tg.cast(tg.greater(a.t, b.t), 'float32'), a.t), out, `add(cast(greater(${a.name}, ${b.name}), float32), ${a.name})`);
+      else add(tg.mul(tg.cast(tg.cast(tg.mul(a.t, 3), 'int32'), 'float32'), b.t), out, `mul(cast(cast(mul(${a.name}, 3), int32), float32), ${b.name})`);
+    }],
+    [1, () => {
+      const a = operand();
+      const rank = a.shape.length;
+      if (rank < 4 && chance(0.6)) {
+        const axis = int(-rank - 1, rank);
+        const at = axis < 0 ? axis + rank + 1 : axis;
+        add(tg.expandDims(a.t, axis), [...a.shape.slice(0, at), 1, ...a.shape.slice(at)], `expandDims(${a.name}, ${axis})`);
+        return;
+      }
+      const ones = a.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0);
+      if (ones.length === 0) return;
+      add(tg.squeeze(a.t), a.shape.filter((d) => d !== 1), `squeeze(${a.name})`);
+    }],
+    [2, () => {
+      // a small convolution (NHWC or NCHW, so layout fires), with bias, activation, a pool, a
+      // per-channel scale or an inference batch norm (so batch-norm folding fires on constant filters)
+      const a = operand();
+      const total = size(a.shape);
+      const nchw = chance(0.4);
+      const [n, h, w] = total % 4 === 0 && total >= 8 ? [total / 4 / 2 >= 1 && chance(0.5) ? 2 : 1, 2, 2] : [1, 1, 1];
+      const c = total / (n * h * w);
+      if (!Number.isInteger(c) || c > 8) return;
+      const nhwcShape = [n, h, w, c];
+      const inShape = nchw ? [n, c, h, w] : nhwcShape;
+      const x = add(tg.reshape(a.t, inShape), inShape, `reshape(${a.name}, ${fmt(inShape)})`);
+      const k = int(1, 2);
+      const cout = int(1, 3);
+      const f = leaf([k, k, c, cout], ['const', 'const', 'var']);
+      const stride = int(1, 2);
+      const padding = chance(0.5) || h < k ? 'SAME' : 'VALID';
+      const dataFormat = nchw ? 'NCHW' : 'NHWC';
+      const strides = nchw ? [1, 1, stride, stride] : [1, stride, stride, 1];
+      const od = (d: number): number => (padding === 'SAME' ? Math.ceil(d / stride) : Math.floor((d - k) / stride) + 1);
+      const outShape = nchw ? [n, cout, od(h), od(w)] : [n, od(h), od(w), cout];
+      let y = tg.nn.conv2d(x.t, f.t, { strides, padding, dataFormat });
+      let text = `conv2d(${x.name}, ${f.name}, strides=${fmt(strides)}, ${padding}, ${dataFormat})`;
+      const what = r();
+      if (what < 0.3) {
+        const bias = leaf([cout], ['const', 'var']);
+        y = tg.nn.relu(tg.nn.biasAdd(y, bias.t, { dataFormat }));
+        text = `relu(biasAdd(${text}, ${bias.name}, ${dataFormat}))`;
+      } else if (what < 0.5 && !nchw) {
+        const scale = leaf([cout], ['const']);
+        y = tg.mul(y, scale.t);
+        text = `mul(${text}, ${scale.name})`;
+      } else if (what < 0.7) {
+        const [sc, of, mu, va] = [leaf([cout], ['const']), leaf([cout], ['const']), leaf([cout], ['const']), leaf([cout], ['const'])];
+        y = tg.nn.fusedBatchNorm(y, sc.t, of.t, { mean: mu.t, variance: tg.add(tg.abs(va.t), 0.5), isTraining: false, dataFormat })[0];
+        text = `fusedBatchNorm(${text}, ${sc.name}, ${of.name}, ${mu.name}, |${va.name}|+0.5, ${dataFormat})`;
+      }
+      add(y, outShape, text);
+      if (chance(0.4)) {
+        const last = pool[pool.length - 1];
+        const ps = [1, 1, 1, 1];
+        const pooled = chance(0.5) ? tg.nn.maxPool(last.t, { ksize: ps, strides: ps, padding: 'SAME', dataFormat }) : tg.nn.avgPool(last.t, { ksize: ps, strides: ps, padding: 'VALID', dataFormat });
+        add(pooled, outShape, `pool1x1(${last.name}, ${dataFormat})`);
+      }
+    }],
   ];
   const totalWeight = steps.reduce((s, [w]) => s + w, 0);
 
@@ -306,6 +374,17 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       fetches.push(g);
       fetchNames.push(`d loss / d ${i < variables.length ? `v${i}` : `p${i - variables.length}`}`);
     });
+    // the gradient of a non-scalar value too (its implicit all-ones seed is itself a broadcast)
+    const wide = outs.find((o) => o.shape.length > 0);
+    if (wide && wrt.length && chance(0.5)) {
+      const k = int(0, wrt.length - 1);
+      const [gw] = tg.gradients(wide.t, [wrt[k]]);
+      if (gw) {
+        fetches.push(gw);
+        fetchNames.push(`d ${wide.name} / d ${k < variables.length ? `v${k}` : `p${k - variables.length}`}`);
+        listing.push(`also fetched: gradient of ${wide.name} (not reduced) with respect to ${k < variables.length ? `v${k}` : `p${k - variables.length}`}`);
+      }
+    }
     let train: tg.Operation | null = null;
     const trained = variables.filter((_v, i) => grads[i] !== null);
     if (trained.length && chance(options.trainChance ?? 0.3)) {
