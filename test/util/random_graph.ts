@@ -117,7 +117,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
     if (k < 0.5) return s.map((d) => (chance(0.5) ? 1 : d));
     if (k < 0.65) return [...s];
     if (k < 0.85) return s.map((d) => (d === 1 ? int(1, maxDim) : chance(0.4) ? 1 : d)); // [m,1] vs [1,n]
-    return [int(1, 3), ...s]; // a leading dim the other side lacks
+    return [int(1, 3), ...s.map((d) => (chance(0.3) ? 1 : d))]; // a leading dim the other side lacks
   };
   const broadcast = (a: readonly number[], b: readonly number[]): number[] => {
     const n = Math.max(a.length, b.length);
@@ -259,7 +259,14 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       const a = operandOfRank(pick([2, 3])) ?? operand();
       if (a.shape.length < 2) return;
       const perm = a.shape.map((_d, i) => i).sort(() => r() - 0.5);
-      add(tg.transpose(a.t, perm), perm.map((p) => a.shape[p]), `transpose(${a.name}, ${fmt(perm)})`);
+      const t = add(tg.transpose(a.t, perm), perm.map((p) => a.shape[p]), `transpose(${a.name}, ${fmt(perm)})`);
+      if (chance(0.3)) {
+        // a single-value constant of any rank after a transpose: layout may sink the transpose below it
+        const ones = Array.from({ length: int(0, 4) }, () => 1);
+        const c = leaf(ones, ['const']);
+        const [name, f] = pick(BINARY.slice(0, 5));
+        add(f(t.t, c.t), broadcast(t.shape, ones), `${name}(${t.name}, ${c.name})`);
+      }
     }],
     [2, () => {
       const a = operand();
