@@ -5,13 +5,16 @@ import { compareOutcomes, DEFAULT, PipelineConfig, randomSubsetConfig, REFERENCE
  * The long differential run of the compiler (`npm run fuzz:compiler`): TG_FUZZ_GRAPHS random
  * graphs (default 20000) from seed TG_FUZZ_SEED (default 1), each run with every pass off (the
  * reference) and compared under the default pipeline, each pass alone, each pass disabled and
- * TG_FUZZ_SUBSETS random subsets (default 2). Prints a reproducer for every disagreement and
+ * TG_FUZZ_SUBSETS random subsets (default 2); TG_FUZZ_MAX_OPS and TG_FUZZ_MAX_DIM size the graphs
+ * (defaults 12 and 4, as in CI). Prints a reproducer for every disagreement and
  * exits 1 if there was any.
  */
 async function main(): Promise<void> {
   const graphs = Number(process.env.TG_FUZZ_GRAPHS ?? 20000);
   const first = Number(process.env.TG_FUZZ_SEED ?? 1);
   const subsets = Number(process.env.TG_FUZZ_SUBSETS ?? 2);
+  const maxOps = Number(process.env.TG_FUZZ_MAX_OPS ?? 12);
+  const maxDim = Number(process.env.TG_FUZZ_MAX_DIM ?? 4);
   const singles = singlePassConfigs();
   let disagreements = 0;
   let comparisons = 0;
@@ -19,7 +22,7 @@ async function main(): Promise<void> {
   const fired = new Map<string, number>();
   const t0 = Date.now();
   for (let seed = first; seed < first + graphs; seed++) {
-    const g = randomGraph(seed);
+    const g = randomGraph(seed, { maxOps, maxDim });
     const ref = await runGraph(g, REFERENCE);
     if ('error' in ref) referenceErrors++;
     const r = rng(seed ^ 0x5bd1e995);

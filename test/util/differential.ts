@@ -118,7 +118,7 @@ export function reproducer(g: RandomGraph, config: PipelineConfig, problem: stri
   return [
     `compiler disagreement: seed ${g.seed}, setting '${config.name}' ${JSON.stringify(config.optimizer)}`,
     `  ${problem}`,
-    `  rerun: TG_FUZZ_SEED=${g.seed} TG_FUZZ_GRAPHS=1 npm run fuzz:compiler`,
+    `  rerun: TG_FUZZ_SEED=${g.seed} TG_FUZZ_GRAPHS=1${g.options.maxOps ? ` TG_FUZZ_MAX_OPS=${g.options.maxOps}` : ''}${g.options.maxDim ? ` TG_FUZZ_MAX_DIM=${g.options.maxDim}` : ''} npm run fuzz:compiler`,
     '  graph:',
     ...g.listing.map((l) => `    ${l}`),
   ].join('\n');

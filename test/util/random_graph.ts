@@ -36,6 +36,7 @@ export interface RandomGraphOptions {
 
 export interface RandomGraph {
   readonly seed: number;
+  readonly options: RandomGraphOptions;
   readonly graph: tg.Graph;
   /** Forward values, then the gradients (never null ones). */
   readonly fetches: readonly tg.Tensor[];
@@ -101,7 +102,8 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
     return add(v.value(), shape, `variable ${fmt(shape)} ${JSON.stringify(Array.from(data))}`);
   };
 
-  const randomShape = (): number[] => Array.from({ length: int(0, 3) }, () => int(1, maxDim));
+  // now and then an empty dim: reductions of nothing, MatMuls over k = 0
+  const randomShape = (): number[] => Array.from({ length: int(0, 3) }, () => (chance(0.03) ? 0 : int(1, maxDim)));
   /** Recent values are drawn more often, so chains form; older ones give shared subexpressions. */
   const operand = (): Item => (chance(0.6) ? pool[pool.length - 1 - Math.floor(r() * Math.min(3, pool.length))] : pick(pool));
   const operandOfRank = (rank: number): Item | null => {
@@ -228,7 +230,12 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       const b = leaf(tb ? [n, k] : [k, n], ['const', 'var', 'var', 'feed']);
       let y = tg.matMul(a.t, b.t, { transposeA: ta, transposeB: tb });
       let text = `matMul(${a.name}, ${b.name}, transposeA=${ta}, transposeB=${tb})`;
-      if (chance(0.6)) {
+      if (chance(0.3)) {
+        // a per-channel scale: batch-norm folding multiplies it into constant weights
+        const scale = leaf(pick([[n], [1, n], [m, n]]), ['const']);
+        y = tg.mul(y, scale.t);
+        text = `mul(${text}, ${scale.name})`;
+      } else if (chance(0.6)) {
         const bias = leaf(chance(0.7) ? [n] : [1, n], ['const', 'var']);
         y = chance(0.5) ? tg.add(y, bias.t) : tg.nn.biasAdd(y, tg.reshape(bias.t, [n]));
         text = `add(${text}, ${bias.name})`;
@@ -250,7 +257,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
         dims.push(d);
         left /= d;
       }
-      if (left > 1) dims.push(left);
+      if (left !== 1) dims.push(left);
       if (chance(0.3)) dims.push(1);
       const spelled = dims.length > 0 && chance(0.3) ? dims.map((d, i) => (i === 0 ? -1 : d)) : dims;
       add(tg.reshape(a.t, spelled), dims, `reshape(${a.name}, ${fmt(spelled)})`);
@@ -281,7 +288,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
     }],
     [2, () => {
       const a = operand();
-      if (a.shape.length === 0) return;
+      if (a.shape.length === 0 || size(a.shape) === 0) return;
       const begin = a.shape.map((d) => int(0, d - 1));
       const sz = a.shape.map((d, i) => (chance(0.2) ? -1 : int(1, d - begin[i])));
       const out = a.shape.map((d, i) => (sz[i] === -1 ? d - begin[i] : sz[i]));
@@ -318,7 +325,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       const nchw = chance(0.4);
       const [n, h, w] = total % 4 === 0 && total >= 8 ? [total / 4 / 2 >= 1 && chance(0.5) ? 2 : 1, 2, 2] : [1, 1, 1];
       const c = total / (n * h * w);
-      if (!Number.isInteger(c) || c > 8) return;
+      if (!Number.isInteger(c) || c < 1 || c > 8) return;
       const nhwcShape = [n, h, w, c];
       const inShape = nchw ? [n, c, h, w] : nhwcShape;
       const x = add(tg.reshape(a.t, inShape), inShape, `reshape(${a.name}, ${fmt(inShape)})`);
@@ -338,11 +345,11 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
         const bias = leaf([cout], ['const', 'var']);
         y = tg.nn.relu(tg.nn.biasAdd(y, bias.t, { dataFormat }));
         text = `relu(biasAdd(${text}, ${bias.name}, ${dataFormat}))`;
-      } else if (what < 0.5 && !nchw) {
+      } else if (what < 0.6 && !nchw) {
         const scale = leaf([cout], ['const']);
         y = tg.mul(y, scale.t);
         text = `mul(${text}, ${scale.name})`;
-      } else if (what < 0.7) {
+      } else if (what < 0.85) {
         const [sc, of, mu, va] = [leaf([cout], ['const']), leaf([cout], ['const']), leaf([cout], ['const']), leaf([cout], ['const'])];
         y = tg.nn.fusedBatchNorm(y, sc.t, of.t, { mean: mu.t, variance: tg.add(tg.abs(va.t), 0.5), isTraining: false, dataFormat })[0];
         text = `fusedBatchNorm(${text}, ${sc.name}, ${of.name}, ${mu.name}, |${va.name}|+0.5, ${dataFormat})`;
@@ -403,5 +410,5 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
     const init = tg.globalVariables().length ? tg.globalVariablesInitializer() : null;
     return { fetches, fetchNames, train, init };
   });
-  return { seed, graph, feeds, variables, listing, ...built };
+  return { seed, options, graph, feeds, variables, listing, ...built };
 }
