@@ -217,6 +217,16 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       const arg = spelled.length === 1 && chance(0.5) ? spelled[0] : spelled;
       add(f(a.t, arg, keep), out, `${name}(${a.name}, ${JSON.stringify(arg)}, keepDims=${keep})`);
     }],
+    [1, () => {
+      // a batched product: batch dims broadcast between the operands
+      const a = operandOfRank(3) ?? operand();
+      if (a.shape.length !== 3) return;
+      const [bsz, m, k] = a.shape;
+      const n = int(1, maxDim);
+      const bShape = pick([[k, n], [1, k, n], [bsz, k, n]]);
+      const b = leaf(bShape, ['const', 'var', 'feed']);
+      add(tg.matMul(a.t, b.t), [bsz, m, n], `batchMatMul(${a.name}, ${b.name})`);
+    }],
     [3, () => {
       let a = operand();
       if (a.shape.length !== 2) {
