@@ -1,6 +1,8 @@
 import type { DType } from '../../graph/ir/index.js';
-import { arg, bin, cast, ScalarExpr, select, un } from '../../ops/elementwise/scalar_expr.js';
+import { arg, bin, cast, ScalarExpr, select, un, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
 import { Rendered, renderJs } from './render_js.js';
+
+const EXACT_UNARY: ReadonlySet<UnaryPrim> = new Set(['neg', 'abs', 'floor', 'ceil', 'roundEven', 'sign']);
 
 /**
  * Renders an expression for a loop so that every float32 value inside it is a float32: each
@@ -54,12 +56,34 @@ export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argN
     if (hit) return hit;
     const r = renderJs(withOperandsNamed(e), types, names);
     const name = `w${names.length}`;
-    lines.push(`let ${name};{${r.lines.join('')}${name}=${r.dtype === 'float32' ? `Math.fround(${r.result})` : r.result};}`);
+    const round = r.dtype === 'float32' && !keepsFloat32(e);
+    lines.push(`let ${name};{${r.lines.join('')}${name}=${round ? `Math.fround(${r.result})` : r.result};}`);
     names.push(name);
     types.push(r.dtype);
     const a = arg(names.length - 1);
     standsFor.set(e, a);
     return a;
+  };
+
+  /**
+   * Whether `e` is a float32 without rounding: it only picks, negates or truncates operands that
+   * are float32 already (Math.fround costs about as much as the arithmetic, so relu, max, abs,
+   * floor and selects skip it). Inputs and typed literals are float32; an int cast to float is not.
+   */
+  const keepsFloat32 = (e: ScalarExpr): boolean => {
+    const exact = (o: ScalarExpr): boolean => {
+      if (o.k === 'const') return Math.fround(o.v) === o.v || Number.isNaN(o.v);
+      if (o.k === 'arg') return argTypes[o.i] === 'float32';
+      const n = standsFor.get(o);
+      return n !== undefined && n.k === 'arg' && (types[n.i] === 'float32' || types[n.i] === 'bool');
+    };
+    switch (e.k) {
+      case 'un': return EXACT_UNARY.has(e.f) && exact(e.a);
+      case 'bin': return (e.f === 'max' || e.f === 'min') && exact(e.a) && exact(e.b);
+      case 'select': return exact(e.a) && exact(e.b);
+      case 'cast': return exact(e.a);
+      default: return false;
+    }
   };
 
   const top = renderJs(withOperandsNamed(root), types, names);
