@@ -67,7 +67,11 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const chance = (p: number): boolean => r() < p;
-  const values = (n: number): Float32Array => Float32Array.from({ length: n }, () => Math.round((r() * 2 - 1) * 1000) / 1000 || 0.125);
+  // three decimals, or one now and then: 0.7f * 10 is 7 in float32 and 6.99999988 in double
+  const values = (n: number): Float32Array => {
+    const scale = chance(0.3) ? 10 : 1000;
+    return Float32Array.from({ length: n }, () => Math.round((r() * 2 - 1) * scale) / scale || 0.125);
+  };
 
   const graph = new tg.Graph();
   const listing: string[] = [];
@@ -153,7 +157,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
     // discontinuous after arithmetic, and values near float32 overflow: a double intermediate shows
     ['floor(10x)', (x) => tg.floor(tg.mul(x, 10))],
     ['sign(x - 0.3)', (x) => tg.sign(tg.sub(x, 0.3))],
-    ['mul 1e19', (x) => tg.mul(x, 1e19)],
+    ['mul 1e20', (x) => tg.mul(x, 1e20)],
   ];
   const BINARY: readonly [string, (a: tg.Tensor, b: tg.Tensor) => tg.Tensor][] = [
     ['add', (a, b) => tg.add(a, b)],
