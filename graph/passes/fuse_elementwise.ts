@@ -47,10 +47,14 @@ export const fuseElementwisePass: Pass = {
   },
 };
 
-/** A rank-0 Const: it broadcasts to anything, so inlining it as a literal changes no shape. */
+/**
+ * A rank-0 Const that can be a literal: it broadcasts to anything, so inlining it changes no
+ * shape. Only finite values other than -0: the CPU renderer spells -Infinity and -0 without
+ * parentheses, and `x - -0` would render as `x--0`; those stay loop operands.
+ */
 function isScalarConst(v: ProgramValue): boolean {
   const c = constValue(v);
-  return c !== null && c.shape.length === 0;
+  return c !== null && c.shape.length === 0 && Number.isFinite(c.data[0]) && !Object.is(c.data[0], -0);
 }
 
 function growRegion(root: ProgramNode, uses: Uses, taken: ReadonlySet<ProgramNode>): Set<ProgramNode> {

@@ -43,4 +43,12 @@ describe('compiler: fused elementwise loops round every float32 value as the ops
     expect(off).to.deep.equal([2]);
     expect(on).to.deep.equal(off);
   });
+
+  it('a fused region with a scalar constant of -Infinity or -0 compiles and runs (x - c once gave the JS `x--Infinity`)', async () => {
+    for (const c of [-Infinity, -0]) {
+      const { on, off, types } = await fusedAndNot((x) => tg.relu(tg.sub(tg.mul(x, 2), tg.constant(c))), [1, -2]);
+      expect(types).to.include('FusedElementwise');
+      expect(on).to.deep.equal(off);
+    }
+  });
 });
