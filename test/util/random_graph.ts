@@ -93,7 +93,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
   const leaf = (shape: readonly number[], kinds: readonly ('const' | 'feed' | 'var')[] = ['const', 'feed', 'var']): Item => {
     const data = values(size(shape));
     const kind = pick(kinds);
-    if (kind === 'const') return add(tg.constant(data, { shape: [...shape] } as never), shape, `const ${fmt(shape)} ${JSON.stringify(Array.from(data))}`);
+    if (kind === 'const') return add(tg.constant(data, { shape }), shape, `const ${fmt(shape)} ${JSON.stringify(Array.from(data))}`);
     if (kind === 'feed') {
       const declared = shape.length > 0 && chance(0.3) ? [null, ...shape.slice(1)] : [...shape];
       const p = tg.placeholder('float32', declared, `p${placeholders.length}`);
@@ -101,7 +101,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
       feeds.set(p, new tg.NDArray('float32', [...shape], data));
       return add(p, shape, `placeholder ${fmt(declared.map((d) => d ?? -1))} fed ${JSON.stringify(Array.from(data))}`);
     }
-    const v = new tg.Variable(tg.constant(data, { shape: [...shape] } as never), { name: `v${variables.length}` });
+    const v = new tg.Variable(tg.constant(data, { shape }), { name: `v${variables.length}` });
     variables.push(v);
     return add(v.value(), shape, `variable ${fmt(shape)} ${JSON.stringify(Array.from(data))}`);
   };
