@@ -11,29 +11,34 @@ const EXACT_UNARY: ReadonlySet<UnaryPrim> = new Set(['neg', 'abs', 'floor', 'cei
  * stored it. A fused region then gives exactly what its ops give one by one: JS arithmetic is
  * double, and a double intermediate shows through floor, comparisons and casts to int (floor(x*10)
  * for x = 0.7f is 7 in float32 and 6 in double) and through float32 overflow (x*x - x*x for
- * x = 1e20 is NaN, not 0). Sub-expressions of literals alone stay inline: their operator renders
- * them with the dtype of the operand they meet.
+ * x = 1e20 is NaN, not 0). Literals stay inline, and so do sub-expressions of untyped literals
+ * alone: their operator renders them with the dtype of the operand they meet.
  */
 export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argNames: readonly string[]): Rendered {
   const names = [...argNames];
   const types = [...argTypes];
   const lines: string[] = [];
-  const readsInput = new Map<ScalarExpr, boolean>();
+  const aloneMemo = new Map<ScalarExpr, boolean>();
   const standsFor = new Map<ScalarExpr, ScalarExpr>();
 
-  const hasArg = (e: ScalarExpr): boolean => {
-    const known = readsInput.get(e);
+  /**
+   * Whether `e` renders the same on its own: it reads an input, or its literals all carry a dtype
+   * (an untyped literal takes the dtype of what it meets, so a subtree of untyped literals alone
+   * renders inside its parent).
+   */
+  const standsAlone = (e: ScalarExpr): boolean => {
+    const known = aloneMemo.get(e);
     if (known !== undefined) return known;
     let r: boolean;
     switch (e.k) {
       case 'arg': r = true; break;
-      case 'const': r = false; break;
+      case 'const': r = e.dtype !== null; break;
       case 'un':
-      case 'cast': r = hasArg(e.a); break;
-      case 'bin': r = hasArg(e.a) || hasArg(e.b); break;
-      case 'select': r = hasArg(e.c) || hasArg(e.a) || hasArg(e.b); break;
+      case 'cast': r = standsAlone(e.a); break;
+      case 'bin': r = standsAlone(e.a) || standsAlone(e.b); break;
+      case 'select': r = standsAlone(e.c) || standsAlone(e.a) || standsAlone(e.b); break;
     }
-    readsInput.set(e, r);
+    aloneMemo.set(e, r);
     return r;
   };
 
@@ -51,7 +56,7 @@ export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argN
 
   /** An arg standing for `e`'s value, computed once (shared sub-expressions stay shared). */
   const named = (e: ScalarExpr): ScalarExpr => {
-    if (e.k === 'arg' || !hasArg(e)) return e;
+    if (e.k === 'arg' || e.k === 'const' || !standsAlone(e)) return e;
     const hit = standsFor.get(e);
     if (hit) return hit;
     const r = renderJs(withOperandsNamed(e), types, names);

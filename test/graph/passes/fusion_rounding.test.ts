@@ -51,4 +51,17 @@ describe('compiler: fused elementwise loops round every float32 value as the ops
       expect(on).to.deep.equal(off);
     }
   });
+
+  it('a constant sub-expression inside a fused loop is rounded too: floor(-0.6f * 10) + x is -6 + x with folding off', async () => {
+    const g = new tg.Graph();
+    const { x, y } = g.asDefault(() => {
+      const x = tg.placeholder('float32', [2], 'x');
+      return { x, y: tg.add(tg.floor(tg.mul(tg.constant(-0.6), 10)), x) };
+    });
+    const feeds = new Map([[x, tg.NDArray.from(Float32Array.from([0, 1]), [2])]]);
+    const fused = (await new tg.Session({ graph: g, optimizer: { only: ['fuse-elementwise'] } }).run(y, feeds)) as tg.NDArray;
+    const off = (await new tg.Session({ graph: g, optimizer: { disable: ['all'] } }).run(y, feeds)) as tg.NDArray;
+    expect(Array.from(off.data)).to.deep.equal([-6, -5]);
+    expect(Array.from(fused.data)).to.deep.equal(Array.from(off.data));
+  });
 });
