@@ -1,2 +1,3 @@
 export { toDot } from './dot.js';
 export { toChromeTrace } from './chrome_trace.js';
+export { summary, type ModelSummary, type SummaryRow } from './summary.js';
