@@ -21,6 +21,7 @@ import { buildPlan, Plan } from '../runtime/plan.js';
 import { convertFeed, feedEntries, Feeds, feedTensor } from './feeds.js';
 import { FetchLeaf, Fetches, FetchResult, flattenFetches, unflattenResults } from './fetches.js';
 import { RunMetadata } from './run_metadata.js';
+import { writeDump } from './debug_dump.js';
 
 export interface SessionOptions {
   graph?: Graph;
@@ -47,6 +48,13 @@ const DEFAULT_PLAN_CACHE_SIZE = 64;
 export interface RunOptions {
   trace?: boolean;
   runMetadata?: RunMetadata;
+  /**
+   * `dump: dir` writes every tensor the run computes (feeds included) into `dir` for offline
+   * inspection: one NumPy .npy per tensor and an index.json (name, op type, dtype, shape);
+   * read it back with `tg.debugging.readDump(dir)`. `checkNumerics` turns on the session's NaN/Inf
+   * check for this run.
+   */
+  debug?: { dump?: string; checkNumerics?: boolean };
 }
 
 /**
@@ -149,9 +157,12 @@ export class Session {
   private async runNow(fetches: Fetches, feedMap: Map<Tensor, NDArray>, options: RunOptions): Promise<unknown> {
     if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
     const leaves = flattenFetches(this.graph, fetches);
-    const fetchTensors = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
+    const userFetches = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
     const targets = unique(leaves.filter((l): l is Operation => l instanceof Operation));
     const feedTensors = [...feedMap.keys()];
+    // a dump fetches every tensor the run computes: each is still computed once, in the same run
+    const dumped = options.debug?.dump !== undefined ? prune(userFetches, targets, feedTensors).ops.flatMap((o) => o.outputs).filter((t) => !feedMap.has(t)) : [];
+    const fetchTensors = unique([...userFetches, ...dumped]);
     const plan = this.planFor(fetchTensors, targets, feedTensors, feedMap);
     this.validate(plan, feedMap);
 
@@ -159,13 +170,14 @@ export class Session {
     for (const [t, v] of feedMap) feedSlots.set(plan.feedSlots.get(t)!, v);
     const { fetched, stats } = await execute(plan, this.backend, feedSlots, this.state, {
       trace: options.trace || options.runMetadata !== undefined,
-      checkNumerics: this.options.debug?.checkNumerics,
+      checkNumerics: options.debug?.checkNumerics ?? this.options.debug?.checkNumerics,
       memoryLimitBytes: this.memoryLimitBytes,
       device: this.deviceName(),
     });
     if (options.runMetadata) options.runMetadata.stepStats = [{ device: this.deviceName(), nodeStats: stats }];
     const byTensor = new Map<Tensor, NDArray>();
     fetchTensors.forEach((t, i) => byTensor.set(t, fetched[i]));
+    if (options.debug?.dump !== undefined) writeDump(options.debug.dump, new Map([...feedMap, ...dumped.map((t) => [t, byTensor.get(t)!] as const)]));
     const values = leaves.map((l: FetchLeaf) => (l instanceof Tensor ? byTensor.get(l)! : null));
     return unflattenResults(fetches, values);
   }

@@ -119,6 +119,6 @@ function formatSummary(rows: readonly SummaryRow[], total: number, trainable: nu
   const rule = '='.repeat(widths.reduce((a, w) => a + w, 0) + 6);
   const out = [rule, line(head), rule, ...cells.map(line), rule, `Total params: ${fmt(total)}`];
   if (trainable > 0) out.push(`Trainable params: ${fmt(trainable)}`, `Non-trainable params: ${fmt(total - trainable)}`);
-  if (hidden > 0) out.push(`(${fmt(hidden)} training ops — gradients, optimizer updates — not listed)`);
+  if (hidden > 0) out.push(`(${fmt(hidden)} ops not listed: gradients, optimizer updates, constants outside any layer)`);
   return out.join('\n');
 }
