@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TensorGraphError } from '../../graph/ir/index.js';
 import { BundleReader } from '../../serialization/checkpoint/bundle.js';
 import { resolveCheckpoint } from '../../serialization/checkpoint/restore.js';
-import { decodeGraphDef, encodeGraphDef, parseGraphDefText } from '../../serialization/graph_def.js';
+import { encodeGraphDef } from '../../serialization/graph_def.js';
 import { convertVariablesToConstants } from '../../serialization/graph_util.js';
-import { decodeMetaGraph, graphDefWithoutSaver } from '../../serialization/meta_graph.js';
 import { tfDTypeName } from '../../serialization/dtypes.js';
-import type { GraphDef } from '../../serialization/types.js';
 import { exportModel } from '../../serialization/onnx/export.js';
+import { graphDefFrom } from './model_file.js';
+import { timeCommand } from './time.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: tensorgraph <command> [options]
@@ -18,6 +18,9 @@ Commands:
   freeze    checkpoint + .meta -> frozen GraphDef (.pb)
   inspect   list ops, inputs, outputs and variables of a .pb, .pbtxt, .meta or checkpoint prefix
   export-onnx  frozen GraphDef (.pb/.pbtxt) -> ONNX model (.onnx), opset 17
+  time      per-kernel timing table of a model (caffe time), forward/backward, Chrome trace
+  draw      the graph as SVG (Graphviz), DOT or a self-contained HTML viewer
+  optimize  the compiler's report for a model, the optimised graph, pipeline on/off comparison
 
 Run 'tensorgraph <command> --help' for a command's options.`,
   freeze: `Usage: tensorgraph freeze --checkpoint <prefix|dir> --outputs <a,b> --out <frozen.pb> [--meta <file.meta>]
@@ -34,13 +37,6 @@ Exports a frozen graph (variables already constants: see 'freeze') as an ONNX mo
 that ONNX Runtime can run. Names without ':N' mean output 0 ('x' is 'x:0'); TF tensor names
 stay the ONNX value names, and unknown dims become symbolic ('batch', 'unk_N').`,
 };
-
-function graphDefFrom(path: string): GraphDef {
-  const bytes = readFileSync(path);
-  if (path.endsWith('.meta')) return graphDefWithoutSaver(decodeMetaGraph(bytes, path));
-  if (path.endsWith('.pbtxt')) return parseGraphDefText(bytes.toString('utf8'), path);
-  return decodeGraphDef(bytes, path);
-}
 
 function inspect(args: string[]): void {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean' } } });
@@ -108,10 +104,11 @@ function exportOnnx(args: string[]): void {
   console.log(`wrote ${values.out}: ${model.length} bytes`);
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === 'freeze') freeze(rest);
+    if (cmd === 'time') await timeCommand(rest);
+    else if (cmd === 'freeze') freeze(rest);
     else if (cmd === 'inspect') inspect(rest);
     else if (cmd === 'export-onnx') exportOnnx(rest);
     else {
@@ -126,4 +123,4 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));
