@@ -10,6 +10,7 @@ import { tfDTypeName } from '../../serialization/dtypes.js';
 import { exportModel } from '../../serialization/onnx/export.js';
 import { graphDefFrom } from './model_file.js';
 import { timeCommand } from './time.js';
+import { drawCommand } from './draw.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: tensorgraph <command> [options]
@@ -108,6 +109,7 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === 'time') await timeCommand(rest);
+    else if (cmd === 'draw') drawCommand(rest);
     else if (cmd === 'freeze') freeze(rest);
     else if (cmd === 'inspect') inspect(rest);
     else if (cmd === 'export-onnx') exportOnnx(rest);
