@@ -11,6 +11,7 @@ import { exportModel } from '../../serialization/onnx/export.js';
 import { graphDefFrom } from './model_file.js';
 import { timeCommand } from './time.js';
 import { drawCommand } from './draw.js';
+import { optimizeCommand } from './optimize.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: tensorgraph <command> [options]
@@ -110,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     if (cmd === 'time') await timeCommand(rest);
     else if (cmd === 'draw') drawCommand(rest);
+    else if (cmd === 'optimize') await optimizeCommand(rest);
     else if (cmd === 'freeze') freeze(rest);
     else if (cmd === 'inspect') inspect(rest);
     else if (cmd === 'export-onnx') exportOnnx(rest);
