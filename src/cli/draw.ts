@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeOutput } from './files.js';
 import type { Graph } from '../../graph/ir/index.js';
 import { InvalidArgumentError } from '../../graph/ir/index.js';
 import { optimize } from '../optimize.js';
@@ -43,17 +43,17 @@ export function drawCommand(args: string[]): void {
   }
   const title = `${model.path}${values.optimized ? ' (optimized)' : ''}`;
   if (out.endsWith('.dot')) {
-    writeFileSync(out, toDot(graph));
+    writeOutput(out, toDot(graph));
     console.log(`wrote ${out}: ${what}`);
   } else if (out.endsWith('.html')) {
-    writeFileSync(out, toHtml(graph, { title }));
+    writeOutput(out, toHtml(graph, { title }));
     console.log(`wrote ${out}: ${what}; a self-contained viewer (no network), open it in a browser`);
   } else {
     const exe = process.env.TG_DOT ?? 'dot';
     const r = spawnSync(exe, ['-Tsvg', '-o', out], { input: toDot(graph), encoding: 'utf8', maxBuffer: 1 << 28 });
     if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
       const html = out.replace(/\.svg$/, '.html');
-      writeFileSync(html, toHtml(graph, { title }));
+      writeOutput(html, toHtml(graph, { title }));
       console.log(`Graphviz '${exe}' not found (Debian: apt-get install graphviz): wrote ${html} instead, a self-contained viewer: ${what}`);
       return;
     }

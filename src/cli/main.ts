@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TensorGraphError } from '../../graph/ir/index.js';
 import { BundleReader } from '../../serialization/checkpoint/bundle.js';
@@ -8,7 +7,7 @@ import { encodeGraphDef } from '../../serialization/graph_def.js';
 import { convertVariablesToConstants } from '../../serialization/graph_util.js';
 import { tfDTypeName } from '../../serialization/dtypes.js';
 import { exportModel } from '../../serialization/onnx/export.js';
-import { graphDefFrom } from './model_file.js';
+import { graphDefFrom, writeOutput } from './files.js';
 import { timeCommand } from './time.js';
 import { drawCommand } from './draw.js';
 import { optimizeCommand } from './optimize.js';
@@ -81,11 +80,12 @@ function freeze(args: string[]): void {
     return;
   }
   const prefix = resolveCheckpoint(values.checkpoint);
-  const def = graphDefFrom(values.meta ?? `${prefix}.meta`);
+  // the checkpoint first: a wrong --checkpoint is reported as such, not as a missing .meta
   const reader = new BundleReader(prefix);
+  const def = graphDefFrom(values.meta ?? `${prefix}.meta`);
   const source = { variableValue: (name: string) => (reader.has(name) ? reader.read(name) : undefined) };
   const frozen = convertVariablesToConstants(source, def, values.outputs.split(',').map((s) => s.trim()));
-  writeFileSync(values.out, encodeGraphDef(frozen));
+  writeOutput(values.out, encodeGraphDef(frozen));
   console.log(`wrote ${values.out}: ${frozen.node.length} nodes`);
 }
 
@@ -102,7 +102,7 @@ function exportOnnx(args: string[]): void {
   }
   const names = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (/:\d+$/.test(s) ? s : `${s}:0`));
   const model = exportModel(graphDefFrom(positionals[0]), { inputs: names(values.inputs), outputs: names(values.outputs) });
-  writeFileSync(values.out, model);
+  writeOutput(values.out, model);
   console.log(`wrote ${values.out}: ${model.length} bytes`);
 }
 
@@ -120,10 +120,13 @@ async function main(argv: string[]): Promise<void> {
       if (cmd !== '--help' && cmd !== '-h' && cmd !== 'help') process.exitCode = 2;
     }
   } catch (e) {
-    if (e instanceof TensorGraphError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`tensorgraph ${cmd}: ${(e as Error).message}`);
-      process.exitCode = 1;
-    } else throw e;
+    // every failure is one line on stderr and exit code 1, never a stack; an error that is not one
+    // of ours is a bug, and says so
+    const known = e instanceof TensorGraphError || (e as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const message = e instanceof Error ? e.message : String(e);
+    const line = (known ? message : `internal error (${e instanceof Error ? e.name : typeof e}): ${message}`).split('\n')[0];
+    console.error(`tensorgraph ${cmd}: ${line}`);
+    process.exitCode = 1;
   }
 }
 

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { Graph, InvalidArgumentError, NDArray, Operation, Tensor, UnimplementedError } from '../../graph/ir/index.js';
-import { decodeGraphDef, parseGraphDefText } from '../../serialization/graph_def.js';
+import { Graph, InvalidArgumentError, NDArray, Operation, Tensor } from '../../graph/ir/index.js';
 import { importGraphDef } from '../../serialization/import_graph_def.js';
-import { decodeMetaGraph, graphDefWithoutSaver } from '../../serialization/meta_graph.js';
+import { graphDefFrom } from './files.js';
 import type { GraphDef } from '../../serialization/types.js';
 
 /** A model file opened for `time`, `draw` and `optimize`: its graph and what to feed and fetch. */
@@ -21,16 +19,6 @@ export interface LoadedModel {
 }
 
 const NOT_OUTPUTS = /^(NoOp|Assign\w*|Apply\w*|ResourceApply\w*|SaveV2|RestoreV2|MergeV2Checkpoints|ScalarSummary|HistogramSummary|MergeSummary)$/;
-
-export function graphDefFrom(path: string): GraphDef {
-  if (path.endsWith('.onnx')) {
-    throw new UnimplementedError(`${path}: reading ONNX models needs tg.onnx.importModel, which this build does not have yet; convert it to a GraphDef (.pb) first`);
-  }
-  const bytes = readFileSync(path);
-  if (path.endsWith('.meta')) return graphDefWithoutSaver(decodeMetaGraph(bytes, path));
-  if (path.endsWith('.pbtxt')) return parseGraphDefText(bytes.toString('utf8'), path);
-  return decodeGraphDef(bytes, path);
-}
 
 export function loadModel(path: string): LoadedModel {
   const def = graphDefFrom(path);

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeOutput } from './files.js';
 import { InvalidArgumentError, NDArray, Operation, Tensor } from '../../graph/ir/index.js';
 import { encodeGraphDef, toGraphDef } from '../../serialization/graph_def.js';
 import { optimize } from '../optimize.js';
@@ -54,7 +54,7 @@ export async function optimizeCommand(args: string[]): Promise<void> {
   console.log(report.toString());
   if (values.out) {
     const def = toGraphDef(programToGraph(program));
-    writeFileSync(values.out, encodeGraphDef(def));
+    writeOutput(values.out, encodeGraphDef(def));
     console.log(`\nwrote ${values.out}: ${def.node.length} nodes (the optimised program as a GraphDef)`);
   }
   if (values.compare) await compare(model, fetches, shapes, disable, iterations);

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeOutput } from './files.js';
 import { formatShape, InvalidArgumentError, Operation, Tensor } from '../../graph/ir/index.js';
 import { RunMetadata } from '../run_metadata.js';
 import { Session } from '../session.js';
@@ -105,7 +105,7 @@ export async function timeCommand(args: string[]): Promise<void> {
   const meanWall = walls.reduce((a, b) => a + b, 0) / walls.length;
   console.log(`total per run: ${meanWall.toFixed(3)} ms wall (min ${Math.min(...walls).toFixed(3)}), ${(kernelMicros / iterations / 1000).toFixed(3)} ms in kernels`);
   if (values.trace) {
-    writeFileSync(values.trace, toChromeTrace(last));
+    writeOutput(values.trace, toChromeTrace(last));
     console.log(`wrote ${values.trace}: Chrome trace of the last run (open in Perfetto or chrome://tracing)`);
   }
 }
