@@ -14,6 +14,7 @@ const STYLE = `
   #details dd { margin: 0 0 0 10px; font-family: monospace; word-break: break-all; }
   .node rect { fill: #e8f0fe; stroke: #4a6fa5; stroke-width: 1.2; }
   .node.scope rect { fill: #fff4d6; stroke: #b8860b; stroke-width: 2; }
+  .node.scope.has-fused rect { stroke: #d9480f; stroke-dasharray: 6 3; }
   .node.fused rect { fill: #ffe6e0; stroke: #d9480f; stroke-width: 3; stroke-dasharray: 6 3; }
   .node.selected rect { stroke: #000; stroke-width: 3; }
   .node text { font-size: 12px; pointer-events: none; }

@@ -29,7 +29,13 @@ export const VIEWER_SCRIPT = String.raw`
     return out;
   }
   var scopes = new Set();
-  nodes.forEach(function (n) { parentsOf(n.name).forEach(function (p) { scopes.add(p); }); });
+  var fusedIn = new Map();
+  nodes.forEach(function (n) {
+    parentsOf(n.name).forEach(function (p) {
+      scopes.add(p);
+      if (n.fused.length) fusedIn.set(p, (fusedIn.get(p) || 0) + 1);
+    });
+  });
 
   // the visible item a node is drawn as: its outermost collapsed scope, or itself
   function repOf(i) {
@@ -102,7 +108,7 @@ export const VIEWER_SCRIPT = String.raw`
   function labelOf(item) {
     if (item.indexOf('scope:') === 0) {
       var s = item.slice(6);
-      return [s.split('/').pop() + ' +', 'scope'];
+      return [s.split('/').pop() + ' +', fusedIn.has(s) ? 'scope, ' + fusedIn.get(s) + ' fused' : 'scope'];
     }
     var n = nodes[Number(item.slice(3))];
     return [n.name.split('/').pop(), n.fused.length ? n.type + ' (' + n.fused.length + ' fused)' : n.type];
@@ -157,7 +163,7 @@ export const VIEWER_SCRIPT = String.raw`
     items.forEach(function (it) {
       var p = at.get(it), isScope = it.indexOf('scope:') === 0;
       var n = isScope ? null : nodes[Number(it.slice(3))];
-      var cls = isScope ? 'node scope' : 'node op' + (n.fused.length ? ' fused' : '') + (selected === n ? ' selected' : '');
+      var cls = isScope ? 'node scope' + (fusedIn.has(it.slice(6)) ? ' has-fused' : '') : 'node op' + (n.fused.length ? ' fused' : '') + (selected === n ? ' selected' : '');
       var g = el('g', { class: cls, transform: 'translate(' + p.x + ',' + p.y + ')' }, viewport);
       g.setAttribute(isScope ? 'data-scope' : 'data-name', isScope ? it.slice(6) : n.name);
       el('rect', { width: p.w, height: p.h, rx: isScope ? 10 : 5 }, g);

@@ -176,7 +176,7 @@ describe('CLI: tensorgraph time, draw, optimize (MNIST frozen graph and training
     const shot = join(dir, 'mnist.png');
     const run = await evaluateInPage(
       pathToFileURL(html).href,
-      `(() => { const v = window.tgViewer; const first = [v.opCount, v.visibleOps(), v.visibleScopes()]; v.expandAll();
+      `(() => { const v = window.tgViewer; const first = [v.opCount, v.visibleOps(), v.visibleScopes(), document.querySelectorAll('g.scope.has-fused').length]; v.expandAll();
          return { first, all: v.visibleOps(), scopes: v.visibleScopes(), fused: v.fusedOps(), details: v.select('conv1/Relu/fused_conv2d') }; })()`,
       60000,
       { screenshot: shot },
@@ -185,6 +185,7 @@ describe('CLI: tensorgraph time, draw, optimize (MNIST frozen graph and training
     expect(run.log, run.log.join('\n')).to.deep.equal([]);
     expect(v.first[0]).to.equal(20);
     expect(v.first[1] + v.first[2]).to.be.lessThan(20);
+    expect(v.first[3], 'collapsed scopes holding fused regions are outlined').to.equal(4);
     expect(v.all).to.equal(20);
     expect(v.scopes).to.equal(0);
     expect(v.fused).to.equal(4);
