@@ -22,7 +22,7 @@ const STYLE = `
   .node { cursor: pointer; }
   .outline rect { fill: none; stroke: #bbb; stroke-dasharray: 4 3; }
   .outline text { font-size: 11px; fill: #777; cursor: pointer; }
-  .edge { fill: none; stroke: #888; stroke-width: 1.2; }
+  .edge { fill: none; stroke: #888; stroke-width: 1.2; marker-end: url(#arrow); }
   .edge.control { stroke-dasharray: 4 3; stroke: #bbb; }
 `;
 
@@ -51,7 +51,7 @@ export function toHtml(graph: Graph, options: { title?: string } = {}): string {
 <div id="bar"><h1>${escapeHtml(title)}</h1><span>${view.nodes.length} ops</span>
 <button id="expand-all">expand all</button><button id="collapse-all">collapse all</button><button id="fit">fit</button>
 <span>drag to pan · wheel to zoom · click a scope to open or close it, an op for details</span></div>
-<div id="main"><svg id="canvas" xmlns="http://www.w3.org/2000/svg"><g id="viewport"></g></svg><div id="details">Click an op.</div></div>
+<div id="main"><svg id="canvas" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#888"/></marker></defs><g id="viewport"></g></svg><div id="details">Click an op.</div></div>
 <script type="application/json" id="graph-data">${scriptSafeJson(view)}</script>
 <script>${VIEWER_SCRIPT}</script>
 </body></html>
