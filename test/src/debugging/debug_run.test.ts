@@ -73,4 +73,30 @@ describe('session.run debug options', () => {
     // without the option the same run returns the NaN
     expect(Number.isNaN((await sess.run(y, new Map([[x, [[2, 0, 2]]]]))).item())).to.equal(true);
   });
+
+  it('checkNumerics names the user op even where the compiler would fuse it (it compiles that run unfused)', async () => {
+    const g = new tg.Graph();
+    let line = 0;
+    const { x, y } = g.asDefault(() => {
+      const x = tg.placeholder('float32', [null, 3], 'x');
+      line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1])![1]) + 1;
+      const h = tg.nameScope('block', () => tg.relu(tg.sqrt(tg.sub(x, 1))));
+      return { x, y: tg.reduceSum(tg.mul(h, 2), undefined, false, 'y') };
+    });
+    const sess = new tg.Session({ graph: g, debug: { checkNumerics: true } });
+    let err: unknown;
+    try {
+      await sess.run(y, new Map([[x, [[2, 0, 2]]]]));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(tg.InvalidArgumentError);
+    const msg = (err as Error).message;
+    expect(msg).to.contain("in output of 'block/Sqrt' [[node block/Sqrt (Sqrt) with input shapes: [1,3]]]");
+    expect(msg).to.match(new RegExp(`Caused by op 'block/Sqrt' \\(Sqrt\\), defined at:\n.*debug_run\\.test\\.[jt]s:${line}:`));
+    // the same session without the check still runs the fused plan
+    const plain = new tg.Session({ graph: g });
+    expect(Number.isNaN((await plain.run(y, new Map([[x, [[2, 0, 2]]]]))).item())).to.equal(true);
+    expect(plain.lastOptimizeReport!.fused.length).to.be.greaterThan(0);
+  });
 });
