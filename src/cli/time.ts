@@ -12,7 +12,8 @@ export const TIME_HELP = `Usage: tensorgraph time <model.pb|model.meta|model.onn
 Runs the model on seeded synthetic feeds (one untimed warm-up run, then --iterations traced runs)
 and prints a 'caffe time'-style table: the 10 kernels that took longest (per op, or per fused
 kernel after the compiler), with phase (forward, backward, update), calls, mean ms per call and
-share of the kernel time; then the time per phase and the total per run. --train times the
+share of the kernel time; then the time per phase, the five costliest kernel kinds, and the total
+per run. --train times the
 training op of a .meta (forward, backward and updates separately). Placeholders' unknown dims are
 1 unless --feeds gives the shape (images=32x784). --trace writes the last run as Chrome
 trace-event JSON (open it in Perfetto or chrome://tracing).`;
@@ -102,6 +103,15 @@ export async function timeCommand(args: string[]): Promise<void> {
     const us = ps.reduce((a, r) => a + r.micros, 0);
     console.log(`${phase.padEnd(8)}  ${ps.length} kernels  ${(us / iterations / 1000).toFixed(3)} ms/run  ${pct(us, kernelMicros)}`);
   }
+  const byKernel = new Map<string, { nodes: number; micros: number }>();
+  for (const r of all) {
+    const k = byKernel.get(r.kernel) ?? { nodes: 0, micros: 0 };
+    k.nodes++;
+    k.micros += r.micros;
+    byKernel.set(r.kernel, k);
+  }
+  const kinds = [...byKernel].sort((a, b) => b[1].micros - a[1].micros).slice(0, 5);
+  console.log(`by kernel: ${kinds.map(([k, v]) => `${k} ${pct(v.micros, kernelMicros)} (${v.nodes} node${v.nodes === 1 ? '' : 's'})`).join(', ')}`);
   const meanWall = walls.reduce((a, b) => a + b, 0) / walls.length;
   console.log(`total per run: ${meanWall.toFixed(3)} ms wall (min ${Math.min(...walls).toFixed(3)}), ${(kernelMicros / iterations / 1000).toFixed(3)} ms in kernels`);
   if (values.trace) {

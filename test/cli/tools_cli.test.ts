@@ -95,6 +95,7 @@ describe('CLI: tensorgraph time, draw, optimize (MNIST frozen graph and training
     expect(rows.every((r) => /\s3\s+\d+\.\d{3}\s+\d+\.\d%$/.test(r))).to.equal(true);
     expect(out).to.match(/_FusedConv2D/);
     expect(out).to.match(/^forward\s+\d+ kernels\s+[\d.]+ ms\/run\s+100\.0%$/m);
+    expect(out).to.match(/^by kernel: cpu:\S+ [\d.]+% \(\d+ nodes?\)(, cpu:\S+ [\d.]+% \(\d+ nodes?\)){4}$/m);
     expect(out).to.match(/^total per run: [\d.]+ ms wall \(min [\d.]+\), [\d.]+ ms in kernels$/m);
     const parsed = JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: TraceEvent[] };
     const complete = parsed.traceEvents.filter((e) => e.ph === 'X');
