@@ -10,6 +10,7 @@ import type { MnistGraph } from './model.js';
 export class TrainingLog {
   readonly writer: tg.summary.FileWriter;
   private epochLosses: number[] = [];
+  private epochAccuracies: number[] = [];
   private step = 0;
 
   constructor(logdir: string, model: MnistGraph) {
@@ -24,15 +25,21 @@ export class TrainingLog {
   onStep(step: number, loss: number, accuracy: number, images: Float32Array, count: number): void {
     this.step = step;
     this.epochLosses.push(loss);
+    this.epochAccuracies.push(accuracy);
     this.writer.addSummary({ value: [{ tag: 'train/loss', simple_value: loss }, { tag: 'train/accuracy', simple_value: accuracy }] }, step);
     if (step === 1) this.writer.addSummary(tg.summary.image('train/input', new tg.NDArray('float32', [count, 28, 28, 1], images.subarray(0, count * 784)), { maxOutputs: 4 }), step);
   }
 
-  /** After each epoch: the mean loss, the weights' histograms; then the file is flushed. */
+  /** After each epoch: the mean training loss and accuracy, the weights' histograms; then the file is flushed. */
   onEpochEnd(epoch: number, sess: tg.Session, model: MnistGraph): void {
-    const mean = this.epochLosses.reduce((a, b) => a + b, 0) / Math.max(1, this.epochLosses.length);
+    const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const value: tg.summary.SummaryValueObj[] = [
+      { tag: 'epoch/mean_loss', simple_value: mean(this.epochLosses) },
+      { tag: 'epoch/mean_accuracy', simple_value: mean(this.epochAccuracies) },
+      { tag: 'epoch/index', simple_value: epoch },
+    ];
     this.epochLosses = [];
-    const value: tg.summary.SummaryValueObj[] = [{ tag: 'epoch/mean_loss', simple_value: mean }, { tag: 'epoch/index', simple_value: epoch }];
+    this.epochAccuracies = [];
     for (const v of model.graph.getCollection<tg.Variable>(tg.GraphKeys.TRAINABLE_VARIABLES)) {
       const w = sess.variableValue(v.op.name);
       if (w) value.push({ tag: `weights/${v.op.name}`, histo: tg.summary.histogramOf(w.data) });

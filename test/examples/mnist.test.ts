@@ -90,6 +90,8 @@ describe('examples/mnist', () => {
       expect(scalars('train/loss')).to.deep.equal(r.losses.map((l, i) => [i + 1, Math.fround(l)]));
       expect(scalars('train/accuracy')).to.have.length(4);
       expect(scalars('epoch/mean_loss').map(([s]) => s)).to.deep.equal([2, 4]);
+      expect(scalars('epoch/mean_loss')[0][1]).to.equal(Math.fround((r.losses[0] + r.losses[1]) / 2));
+      expect(scalars('epoch/mean_accuracy')).to.have.length(2);
       expect(scalars('test/accuracy')).to.deep.equal([[4, Math.fround(r.testAccuracy)]]);
       const histos = events.flatMap((e) => (e.summary?.value ?? []).filter((v) => v.histo));
       expect(histos.filter((v) => v.tag === 'weights/conv1/weights').map((v) => v.histo!.num)).to.deep.equal([200, 200]);
