@@ -59,7 +59,8 @@ export function summary(graph: Graph): ModelSummary {
     if (outside.length > 0 && outside.every((c) => training.has(groupOf(c)))) training.add(name);
   }
   const trainable = new Set(graph.getCollection<{ op?: Operation }>(GraphKeys.TRAINABLE_VARIABLES).map((v) => v.op?.name));
-  const rows: SummaryRow[] = [];
+  const rows: (SummaryRow & { depth: number })[] = [];
+  const depth = depths(ops);
   let hiddenOps = 0;
   let totalParams = 0;
   let trainableParams = 0;
@@ -84,9 +85,22 @@ export function summary(graph: Graph): ModelSummary {
     totalParams += params;
     const last = compute.length > 0 ? compute[compute.length - 1] : members[members.length - 1];
     const types = compute.length > 0 ? [...new Set(compute.map((o) => o.type))].join('+') : [...new Set(members.map((o) => o.type))].join('+');
-    rows.push({ name, ops: types, outputShape: last.outputs[0]?.shape ?? null, params });
+    rows.push({ name, ops: types, outputShape: last.outputs[0]?.shape ?? null, params, depth: depth.get(last) ?? 0 });
   }
-  return { rows, totalParams, trainableParams, hiddenOps, text: formatSummary(rows, totalParams, trainableParams, hiddenOps) };
+  // data-flow order (an imported graph lists ops in file order, not layer order); sort is stable
+  const sorted = rows.sort((a, b) => a.depth - b.depth).map(({ depth: _d, ...r }) => r);
+  return { rows: sorted, totalParams, trainableParams, hiddenOps, text: formatSummary(sorted, totalParams, trainableParams, hiddenOps) };
+}
+
+/** Longest path from a source to each op (ops come in creation order, inputs first). */
+function depths(ops: readonly Operation[]): Map<Operation, number> {
+  const d = new Map<Operation, number>();
+  for (const o of ops) {
+    let k = 0;
+    for (const t of o.inputs) k = Math.max(k, (d.get(t.op) ?? 0) + 1);
+    d.set(o, k);
+  }
+  return d;
 }
 
 /** The ops that compute variables' initial values (what `Assign` writes into a variable). */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tg from '../../../src/index.js';
 import { buildVgg16 } from '../../../examples/vgg16/model.js';
+import { buildMnistGraph } from '../../../examples/mnist/model.js';
 
 describe('tg.tools.summary', () => {
   it('VGG16: one row per layer scope with the hand-counted parameters, 138,357,544 in total', () => {
@@ -45,5 +46,18 @@ describe('tg.tools.summary', () => {
     });
     const s = tg.tools.summary(g);
     expect(s.rows.find((r) => r.name === 'fc')).to.deep.include({ ops: 'MatMul+Add', params: 6 });
+  });
+
+  it('an imported frozen graph lists its layers in data-flow order, whatever order the file has', async () => {
+    const m = buildMnistGraph({ seed: 1 });
+    const sess = new tg.Session({ graph: m.graph });
+    await sess.run(m.init);
+    const frozen = tg.graphUtil.convertVariablesToConstants(sess, m.graph.toGraphDef(), [m.probs.op.name]);
+    sess.close();
+    const g = new tg.Graph();
+    tg.importGraphDef({ ...frozen, node: [...frozen.node].reverse() }, { graph: g });
+    const s = tg.tools.summary(g);
+    expect(s.rows.map((r) => r.name)).to.deep.equal(['images', 'input', 'conv1', 'conv2', 'flatten', 'fc1', 'Relu', 'fc2', 'probs']);
+    expect(s.totalParams).to.equal(208 + 3216 + 100480 + 1290);
   });
 });
