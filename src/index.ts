@@ -134,6 +134,8 @@ export * as layers from './layers/index.js';
 
 // tools
 export * as tools from './tools/index.js';
+export * as testing from './testing/index.js';
+export * as passes from './passes.js';
 export * as debugging from './debugging.js';
 export * as summary from './summary.js';
 

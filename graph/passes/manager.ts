@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../ir/index.js';
 import type { FusedRegion, Pass, PassContext } from './pass.js';
 import { PIPELINE, Stage } from './pipeline.js';
+import { formatProgram } from './print_program.js';
 import { IdSource, Program } from './program.js';
 import { verifyProgram } from './verify_program.js';
 
@@ -21,6 +22,18 @@ export interface OptimizerOptions {
   readonly verify?: boolean;
   /** Compile-time kernel evaluation for constant folding (the session passes the CPU one). */
   readonly evaluate?: PassContext['evaluate'];
+  /** Print the program after these passes ('all': after every pass), as formatProgram's text. */
+  readonly printAfter?: 'all' | readonly string[];
+  /** Where printouts go (default console.log). */
+  readonly printTo?: (text: string) => void;
+  /** Hooks around every pass run, for a researcher's own statistics. */
+  readonly instrument?: PassInstrument;
+}
+
+/** Called around each pass run; `afterPass` also gets the pass's report row. */
+export interface PassInstrument {
+  beforePass?(pass: string, program: Program): void;
+  afterPass?(pass: string, program: Program, report: PassReport): void;
 }
 
 export interface PassReport {
@@ -95,7 +108,8 @@ export function passEnabled(name: string, options: OptimizerOptions): boolean {
 /** Runs the pipeline (then any custom passes) over a program. */
 export function optimizeProgram(program: Program, options: OptimizerOptions = {}): { program: Program; report: OptimizeReport } {
   const known = knownPassNames(options.passes);
-  for (const n of [...(options.disable ?? []), ...(options.only ?? [])]) {
+  const printed = options.printAfter === 'all' ? [] : (options.printAfter ?? []);
+  for (const n of [...(options.disable ?? []), ...(options.only ?? []), ...printed]) {
     if (n !== 'all' && !known.includes(n)) throw new InvalidArgumentError(`Unknown optimizer pass '${n}'; known passes: ${known.join(', ')}`);
   }
   const report = new OptimizeReport();
@@ -110,6 +124,7 @@ export function optimizeProgram(program: Program, options: OptimizerOptions = {}
       let changed = false;
       for (const pass of passes) {
         const before = current;
+        options.instrument?.beforePass?.(pass.name, before);
         const t0 = performance.now();
         const ctx: PassContext = { ids, deadline: t0 + (options.passBudgetMs ?? 250), foldSizeLimit: options.foldSizeLimit ?? 65536, evaluate: options.evaluate };
         const result = pass.run(before, ctx);
@@ -121,7 +136,7 @@ export function optimizeProgram(program: Program, options: OptimizerOptions = {}
         const removed = before.nodes.filter((n) => !afterIds.has(n.id)).length;
         const added = current.nodes.filter((n) => !beforeIds.has(n.id)).length;
         if (current !== before) changed = true;
-        report.passes.push({
+        const row: PassReport = {
           pass: pass.name,
           iteration,
           millis,
@@ -133,7 +148,12 @@ export function optimizeProgram(program: Program, options: OptimizerOptions = {}
           fused: result.fused ?? [],
           stoppedAtBudget: result.stoppedAtBudget ?? false,
           notes: result.notes ?? [],
-        });
+        };
+        report.passes.push(row);
+        options.instrument?.afterPass?.(pass.name, current, row);
+        if (options.printAfter === 'all' || options.printAfter?.includes(pass.name)) {
+          (options.printTo ?? console.log)(`// after ${pass.name} (${stage.name} stage, iteration ${iteration}): ${current.nodes.length} nodes\n${formatProgram(current)}`);
+        }
       }
       if (!changed) break;
       if (stage.fixedPoint && iteration === maxIterations) {
