@@ -392,16 +392,17 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
   let stateCount = 0;
   const statefulSteps: readonly [number, () => void][] = [
     [3, () => {
-      // an assignment, then a read ordered after it by a control dependency: a pass that drops the
-      // edge or moves the update changes the value read
+      // two updates of one variable, the second ordered after the first by a control dependency:
+      // a pass that drops the edge or moves an update changes the second's result
       const a = operand();
       const s = new tg.Variable(tg.constant(values(size(a.shape)), { shape: a.shape }), { name: `s${stateCount++}`, trainable: false });
-      const kind = int(0, 2);
-      const update = kind === 0 ? s.assign(a.t) : kind === 1 ? s.assignAdd(a.t) : s.assignSub(a.t);
-      const verb = ['assign', 'assignAdd', 'assignSub'][kind];
-      const read = graph.controlDependencies([update.op], () => tg.identity(s.ref));
-      listing.push(`${s.op.name} = variable ${fmt(a.shape)}; ${verb}(${s.op.name}, ${a.name})`);
-      add(read, a.shape, `read ${s.op.name} after ${verb}`);
+      const verbs = ['assign', 'assignAdd', 'assignSub'] as const;
+      const first = verbs[int(0, 2)];
+      const second = verbs[int(1, 2)];
+      const u1 = s[first](a.t);
+      const u2 = graph.controlDependencies([u1.op], () => s[second](a.t));
+      listing.push(`${s.op.name} = variable ${fmt(a.shape)}; ${first}(${s.op.name}, ${a.name})`);
+      add(tg.stopGradient(u2), a.shape, `${second}(${s.op.name}, ${a.name}) after the ${first}`);
     }],
     [1, () => {
       // a pure value computed after another under a control dependency (order only, same value)

@@ -23,7 +23,7 @@ export { broadcastTo } from '../../ops/array/broadcast.js';
 export { concat } from '../../ops/array/concat.js';
 export { slice } from '../../ops/array/slice.js';
 export { tile } from '../../ops/array/tile.js';
-export { identity, addN } from '../../ops/control/control.js';
+export { identity, addN, stopGradient } from '../../ops/control/control.js';
 export { gradients } from '../../graph/autodiff/gradients.js';
 export * as nn from '../nn.js';
 export * as train from '../train/index.js';

@@ -39,23 +39,32 @@ export const droppedBroadcast: tg.Pass = {
   },
 };
 
-/** Moves every assignment to the end of the program and drops the control edges that ordered it. */
+/**
+ * Drops the control edges that order assignments and runs later assignments first (in a valid
+ * data order): what a scheduler that ignores state would do.
+ */
 export const reorderedState: tg.Pass = {
   name: 'planted-reordered-state',
   run(program, ctx) {
     const isUpdate = (n: tg.ProgramNode): boolean => /^Assign(Add|Sub)?$/.test(n.type);
     const updates = program.nodes.filter(isUpdate);
-    if (updates.length === 0) return { program };
+    if (updates.length < 2) return { program };
     // a node mapped to null loses the control edges to it: the bug is losing the order
     const loose = rebuild(program, ctx.ids, { replaceNode: new Map(updates.map((u) => [u, null])) });
+    const index = new Map(loose.nodes.map((n, i) => [n, i]));
+    const placed = new Set<tg.ProgramNode>(program.feeds.map((f) => f.value.node));
+    const ready = (n: tg.ProgramNode): boolean => n.inputs.every((v) => placed.has(v.node) || !index.has(v.node)) && n.controlInputs.every((c) => placed.has(c) || !index.has(c));
+    const nodes: tg.ProgramNode[] = [];
+    const left = [...loose.nodes];
+    while (left.length > 0) {
+      const candidates = left.filter(ready);
+      const latestUpdate = candidates.filter(isUpdate).sort((a, b) => index.get(b)! - index.get(a)!)[0];
+      const next = latestUpdate ?? candidates[0];
+      nodes.push(next);
+      placed.add(next);
+      left.splice(left.indexOf(next), 1);
+    }
     const targeted = new Set(program.targets.filter(isUpdate).map((t) => t.name));
-    const moved = loose.nodes.filter(isUpdate);
-    return {
-      program: {
-        ...loose,
-        nodes: [...loose.nodes.filter((n) => !isUpdate(n)), ...moved],
-        targets: [...loose.targets.filter((t) => !isUpdate(t)), ...moved.filter((n) => targeted.has(n.name))],
-      },
-    };
+    return { program: { ...loose, nodes, targets: [...loose.targets, ...nodes.filter((n) => isUpdate(n) && targeted.has(n.name) && !loose.targets.includes(n))] } };
   },
 };

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import * as tg from '../../src/index.js';
+import { droppedBroadcast, reorderedState, wrongConstant } from './planted_passes.js';
+
+/**
+ * checkPass is evidence only if it fails wrong passes: three planted bugs are each caught on the
+ * random graphs and shrunk to a handful of nodes; every pass of our own pipeline passes.
+ */
+describe('tg.testing.checkPass', () => {
+  const planted: [string, tg.Pass, string][] = [
+    ['a wrong constant', wrongConstant, 'Const'],
+    ['a dropped broadcast', droppedBroadcast, 'BroadcastTo|Tile'],
+    ['a reordered stateful op', reorderedState, 'Assign'],
+  ];
+  for (const [what, pass, culprit] of planted) {
+    it(`catches ${what} and shrinks it to a handful of nodes`, async function () {
+      this.timeout(120000);
+      const report = await tg.testing.checkPass(pass, { graphs: 60, maxDisagreements: 1 });
+      expect(report.disagreements.length, tg.testing.formatCheckPassReport(report)).to.equal(1);
+      const r = report.disagreements[0].reproducer;
+      expect(r, report.disagreements[0].detail).to.not.equal(null);
+      expect(r!.nodes).to.be.at.most(6);
+      expect(r!.text).to.match(new RegExp(culprit));
+      // the reproducer is a runnable graph that still disagrees
+      const run = async (optimizer: tg.OptimizerOptions): Promise<string> => {
+        const s = new tg.Session({ graph: r!.graph, optimizer });
+        try {
+          if (r!.init.length) await s.run(r!.init);
+          const feeds = new Map([...r!.feeds].map(([k, v]) => [k, v] as const));
+          const out = (await s.run(r!.fetches, feeds)) as tg.NDArray[];
+          return JSON.stringify(out.map((o) => [o.shape, Array.from(o.data as ArrayLike<number>)]));
+        } catch (e) {
+          return String(e);
+        } finally {
+          s.close();
+        }
+      };
+      expect(await run({ passes: [pass] })).to.not.equal(await run({}));
+    });
+  }
+
+  it('passes every pass of the pipeline (each pass alone and the pipeline without it)', async function () {
+    this.timeout(300000);
+    const total = Number(process.env.TG_CHECK_PASS_GRAPHS ?? 120);
+    const passes = [...new Set(tg.passes.PIPELINE.flatMap((s) => s.passes))];
+    const per = Math.max(1, Math.ceil(total / passes.length));
+    const failures: string[] = [];
+    for (const [i, pass] of passes.entries()) {
+      const report = await tg.testing.checkPass(pass, { graphs: per, seed: 1 + i * per, maxDisagreements: 1 });
+      if (report.disagreements.length) failures.push(tg.testing.formatCheckPassReport(report));
+    }
+    expect(failures.join('\n\n')).to.equal('');
+  });
+
+  it('checks model files given as GraphDef bytes', async () => {
+    const g = new tg.Graph();
+    g.asDefault(() => {
+      const x = tg.placeholder('float32', [null, 3], 'x');
+      tg.relu(tg.add(tg.matMul(x, tg.constant([[1, 2], [3, 4], [5, 6]])), tg.constant([0.5, -0.5])), 'out');
+    });
+    const bytes = tg.graphUtil.encodeGraphDef(g.toGraphDef());
+    const ok = await tg.testing.checkPass(tg.passes.PIPELINE[0].passes[0], { graphs: 0, models: [bytes] });
+    expect(ok.graphs).to.equal(1);
+    expect(ok.disagreements).to.deep.equal([]);
+    const bad = await tg.testing.checkPass(wrongConstant, { graphs: 0, models: [bytes] });
+    expect(bad.disagreements.length).to.equal(1);
+    expect(bad.disagreements[0].reproducer!.nodes).to.be.at.most(4);
+  });
+});
