@@ -10,6 +10,7 @@ import { feedShapes, LoadedModel, loadModel, syntheticFeeds } from './model_file
 
 export const OPTIMIZE_HELP = `Usage: tensorgraph optimize <model.pb|model.meta|model.onnx> [--disable pass,...] [--out optimized.pb]
                            [--compare] [--iterations 20] [--feeds name=shape,...] [--outputs a,b]
+                           [--print-after-all] [--print-after pass,...]
 
 Runs the compiler on what the outputs need (placeholders fed, with --feeds shapes; unknown dims 1)
 and prints its report: per pass the time, nodes before/after, nodes removed/added/rewritten and
@@ -17,7 +18,9 @@ notes; the fused regions; the planned peak memory. --disable skips passes ('all'
 --out writes the optimised program as a GraphDef (fused nodes list the ops they stand for in a
 _fused_ops attr; it documents the program, it is not meant to be run again). --compare runs the
 model with the pipeline on and off on the same seeded feeds and prints mean time, kernels per run
-and peak memory side by side, and checks that the outputs agree (exit 1 if not).`;
+and peak memory side by side, and checks that the outputs agree (exit 1 if not).
+--print-after-all (or --print-after pass,...) prints the program after every (or each named) pass,
+one node per line: id, name, type, inputs, output types, device, attrs, fused members.`;
 
 export async function optimizeCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -31,6 +34,8 @@ export async function optimizeCommand(args: string[]): Promise<void> {
       iterations: { type: 'string', default: '20' },
       feeds: { type: 'string' },
       outputs: { type: 'string' },
+      'print-after-all': { type: 'boolean' },
+      'print-after': { type: 'string' },
     },
   });
   if (values.help || positionals.length !== 1) {
@@ -47,7 +52,8 @@ export async function optimizeCommand(args: string[]): Promise<void> {
   if (fetches.length === 0) throw new InvalidArgumentError(`${model.path}: found no outputs to optimise for; name them with --outputs`);
   const disable = (values.disable ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const shapes = feedShapes(model, values.feeds);
-  const { program, report } = optimize(model.graph, fetches, { feeds: shapes, disable });
+  const printAfter = values['print-after-all'] ? 'all' : values['print-after'] ? values['print-after'].split(',').map((p) => p.trim()).filter((p) => p !== '') : undefined;
+  const { program, report } = optimize(model.graph, fetches, { feeds: shapes, disable, printAfter, printTo: (text) => console.log(`${text}\n`) });
   const before = report.passes[0]?.nodesBefore ?? program.nodes.length;
   console.log(`${model.path}: ${model.graph.numOps} ops in the file; for ${fetches.map((t) => t.name).join(', ')}: ${before} nodes -> ${program.nodes.length} after the compiler (${report.totalMillis.toFixed(1)} ms)`);
   console.log('');

@@ -233,4 +233,14 @@ describe('CLI: tensorgraph time, draw, optimize (MNIST frozen graph and training
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.match(/^tensorgraph optimize: Unknown optimizer pass 'bogus'; known passes: /);
   });
+
+  it('optimize --print-after-all: the program after every pass, one node per line', () => {
+    const text = ok(['optimize', files.mnistFrozen, '--print-after-all']);
+    expect(text).to.match(/^\/\/ after constant-fold \(cleanup stage, iteration 1\): \d+ nodes$/m);
+    expect(text).to.match(/^\/\/ after fuse-epilogue \(fusion stage, iteration 1\): \d+ nodes$/m);
+    expect(text).to.match(/^%\d+ conv1\/Relu\/fused_conv2d = _FusedConv2D\(.*\) -> float32\[1,\d+,\d+,\d+\].* fuses \[Conv2D, BiasAdd, Relu\]$/m);
+    const one = ok(['optimize', files.mnistFrozen, '--print-after', 'layout']);
+    expect(one.match(/^\/\/ after /gm)?.length).to.be.greaterThan(0);
+    expect(one).to.not.match(/^\/\/ after fuse/m);
+  });
 });

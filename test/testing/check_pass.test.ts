@@ -41,7 +41,7 @@ describe('tg.testing.checkPass', () => {
 
   it('passes every pass of the pipeline (each pass alone and the pipeline without it)', async function () {
     this.timeout(300000);
-    const total = Number(process.env.TG_CHECK_PASS_GRAPHS ?? 120);
+    const total = Number(process.env.TG_CHECK_PASS_GRAPHS ?? 400);
     const passes = [...new Set(tg.passes.PIPELINE.flatMap((s) => s.passes))];
     const per = Math.max(1, Math.ceil(total / passes.length));
     const failures: string[] = [];
