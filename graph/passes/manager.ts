@@ -115,7 +115,13 @@ export function optimizeProgram(program: Program, options: OptimizerOptions = {}
   const report = new OptimizeReport();
   const ids = IdSource.after(program);
   const maxIterations = options.maxIterations ?? 4;
-  const stages: Stage[] = [...PIPELINE, ...(options.passes?.length ? [{ name: 'custom', passes: options.passes, fixedPoint: false }] : [])];
+  const early = (options.passes ?? []).filter((p) => p.stage === 'cleanup');
+  const late = (options.passes ?? []).filter((p) => p.stage !== 'cleanup');
+  const stages: Stage[] = [
+    // before the stage's closing prune, which then removes what the early passes leave dead
+    ...PIPELINE.map((s) => (s.name === 'cleanup' && early.length ? { ...s, passes: [...s.passes.slice(0, -1), ...early, ...s.passes.slice(-1)] } : s)),
+    ...(late.length ? [{ name: 'custom', passes: late, fixedPoint: false }] : []),
+  ];
   if (options.verify) verifyProgram(program);
   let current = program;
   for (const stage of stages) {

@@ -32,5 +32,11 @@ export interface PassContext {
 /** A compiler pass: Program → Program, never touching the user's Graph. */
 export interface Pass {
   readonly name: string;
+  /**
+   * Where a user's pass runs (default 'after-pipeline'): 'cleanup' joins the cleanup stage's
+   * fixed point, so it sees the program before fusion (plain MatMul and Conv2D nodes, not the
+   * fused nodes fusion makes) and its results are folded and pruned like the built-in passes'.
+   */
+  readonly stage?: 'cleanup' | 'after-pipeline';
   run(program: Program, ctx: PassContext): PassResult;
 }

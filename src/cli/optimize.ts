@@ -1,7 +1,11 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeOutput } from './files.js';
 import { InvalidArgumentError, NDArray, Operation, Tensor } from '../../graph/ir/index.js';
 import { encodeGraphDef, toGraphDef } from '../../serialization/graph_def.js';
+import type { OptimizerOptions } from '../../graph/passes/manager.js';
+import type { Pass } from '../../graph/passes/pass.js';
 import { optimize } from '../optimize.js';
 import { RunMetadata } from '../run_metadata.js';
 import { Session } from '../session.js';
@@ -10,7 +14,7 @@ import { feedShapes, LoadedModel, loadModel, syntheticFeeds } from './model_file
 
 export const OPTIMIZE_HELP = `Usage: tensorgraph optimize <model.pb|model.meta|model.onnx> [--disable pass,...] [--out optimized.pb]
                            [--compare] [--iterations 20] [--feeds name=shape,...] [--outputs a,b]
-                           [--print-after-all] [--print-after pass,...]
+                           [--print-after-all] [--print-after pass,...] [--pass module.js ...]
 
 Runs the compiler on what the outputs need (placeholders fed, with --feeds shapes; unknown dims 1)
 and prints its report: per pass the time, nodes before/after, nodes removed/added/rewritten and
@@ -20,7 +24,9 @@ _fused_ops attr; it documents the program, it is not meant to be run again). --c
 model with the pipeline on and off on the same seeded feeds and prints mean time, kernels per run
 and peak memory side by side, and checks that the outputs agree (exit 1 if not).
 --print-after-all (or --print-after pass,...) prints the program after every (or each named) pass,
-one node per line: id, name, type, inputs, output types, device, attrs, fused members.`;
+one node per line: id, name, type, inputs, output types, device, attrs, fused members.
+--pass loads a JavaScript module and adds every pass it exports ({name, run}) to the pipeline;
+--compare then also measures the pipeline without them.`;
 
 export async function optimizeCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -36,6 +42,7 @@ export async function optimizeCommand(args: string[]): Promise<void> {
       outputs: { type: 'string' },
       'print-after-all': { type: 'boolean' },
       'print-after': { type: 'string' },
+      pass: { type: 'string', multiple: true },
     },
   });
   if (values.help || positionals.length !== 1) {
@@ -53,7 +60,8 @@ export async function optimizeCommand(args: string[]): Promise<void> {
   const disable = (values.disable ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const shapes = feedShapes(model, values.feeds);
   const printAfter = values['print-after-all'] ? 'all' : values['print-after'] ? values['print-after'].split(',').map((p) => p.trim()).filter((p) => p !== '') : undefined;
-  const { program, report } = optimize(model.graph, fetches, { feeds: shapes, disable, printAfter, printTo: (text) => console.log(`${text}\n`) });
+  const passes = await loadPasses(values.pass ?? []);
+  const { program, report } = optimize(model.graph, fetches, { feeds: shapes, disable, passes, printAfter, printTo: (text) => console.log(`${text}\n`) });
   const before = report.passes[0]?.nodesBefore ?? program.nodes.length;
   console.log(`${model.path}: ${model.graph.numOps} ops in the file; for ${fetches.map((t) => t.name).join(', ')}: ${before} nodes -> ${program.nodes.length} after the compiler (${report.totalMillis.toFixed(1)} ms)`);
   console.log('');
@@ -63,7 +71,19 @@ export async function optimizeCommand(args: string[]): Promise<void> {
     writeOutput(values.out, encodeGraphDef(def));
     console.log(`\nwrote ${values.out}: ${def.node.length} nodes (the optimised program as a GraphDef)`);
   }
-  if (values.compare) await compare(model, fetches, shapes, disable, iterations);
+  if (values.compare) await compare(model, fetches, shapes, { disable, passes }, iterations);
+}
+
+/** The passes a module exports (values with a string `name` and a `run` function), in export order. */
+async function loadPasses(paths: readonly string[]): Promise<Pass[]> {
+  const out: Pass[] = [];
+  for (const p of paths) {
+    const mod = (await import(pathToFileURL(resolve(p)).href)) as Record<string, unknown>;
+    const found = Object.values(mod).filter((v): v is Pass => typeof v === 'object' && v !== null && typeof (v as Pass).name === 'string' && typeof (v as Pass).run === 'function');
+    if (found.length === 0) throw new InvalidArgumentError(`--pass ${p}: the module exports no pass (an object with a string 'name' and a 'run' function)`);
+    out.push(...found);
+  }
+  return out;
 }
 
 interface Measured {
@@ -73,8 +93,8 @@ interface Measured {
   outputs: NDArray[];
 }
 
-async function measure(model: LoadedModel, fetches: readonly Tensor[], feeds: Map<Tensor, NDArray>, disable: readonly string[], iterations: number): Promise<Measured> {
-  const sess = new Session({ graph: model.graph, optimizer: { disable } });
+async function measure(model: LoadedModel, fetches: readonly Tensor[], feeds: Map<Tensor, NDArray>, optimizer: OptimizerOptions, iterations: number): Promise<Measured> {
+  const sess = new Session({ graph: model.graph, optimizer });
   try {
     if (model.initOps.length > 0) await sess.run(model.initOps as Operation[]);
     const outputs = await sess.run([...fetches], feeds);
@@ -92,10 +112,11 @@ async function measure(model: LoadedModel, fetches: readonly Tensor[], feeds: Ma
   }
 }
 
-async function compare(model: LoadedModel, fetches: readonly Tensor[], shapes: Map<Tensor, number[]>, disable: readonly string[], iterations: number): Promise<void> {
+async function compare(model: LoadedModel, fetches: readonly Tensor[], shapes: Map<Tensor, number[]>, optimizer: OptimizerOptions, iterations: number): Promise<void> {
   const feeds = syntheticFeeds(shapes);
-  const on = await measure(model, fetches, feeds, disable, iterations);
-  const off = await measure(model, fetches, feeds, ['all'], iterations);
+  const on = await measure(model, fetches, feeds, optimizer, iterations);
+  const plain = optimizer.passes?.length ? await measure(model, fetches, feeds, { ...optimizer, passes: [] }, iterations) : null;
+  const off = await measure(model, fetches, feeds, { disable: ['all'] }, iterations);
   let worst = 0;
   let where = '';
   fetches.forEach((t, k) => {
@@ -111,15 +132,16 @@ async function compare(model: LoadedModel, fetches: readonly Tensor[], shapes: M
     }
   });
   const mem = (b: number | null): string => (b === null ? '-' : `${(b / 1024).toFixed(1)} KiB`);
+  const cols = plain ? [on, plain, off] : [on, off];
   const rows = [
-    ['', 'pipeline on', 'pipeline off'],
-    ['mean time', `${on.meanMs.toFixed(3)} ms`, `${off.meanMs.toFixed(3)} ms`],
-    ['kernels per run', String(on.kernels), String(off.kernels)],
-    ['peak memory', mem(on.peakBytes), mem(off.peakBytes)],
+    ['', ...(plain ? ['pipeline + --pass', 'pipeline'] : ['pipeline on']), 'pipeline off'],
+    ['mean time', ...cols.map((m) => `${m.meanMs.toFixed(3)} ms`)],
+    ['kernels per run', ...cols.map((m) => String(m.kernels))],
+    ['peak memory', ...cols.map((m) => mem(m.peakBytes))],
   ];
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const w = rows[0].map((_c, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\ncompare (${iterations} runs each, after a warm-up):`);
-  for (const r of rows) console.log(`  ${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}`);
+  for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')}`);
   const TOLERANCE = 1e-4;
   if (worst <= TOLERANCE) console.log(`  outputs agree: max relative difference ${worst.toExponential(2)} (tolerance ${TOLERANCE})`);
   else {
