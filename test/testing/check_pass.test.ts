@@ -52,6 +52,16 @@ describe('tg.testing.checkPass', () => {
     expect(failures.join('\n\n')).to.equal('');
   });
 
+  it('the generator: stateful graphs hold assignments, control dependencies and seeded random ops; gradients: false fetches none', () => {
+    const types = new Set<string>();
+    for (let seed = 1; seed <= 100; seed++) {
+      const g = tg.testing.randomGraph(seed, { stateful: true, gradients: false });
+      for (const op of g.graph.getOperations()) types.add(op.type);
+      expect(g.fetchNames.filter((n) => n.startsWith('d '))).to.deep.equal([]);
+    }
+    expect([...types]).to.include.members(['AssignAdd', 'AssignSub', 'Assign', 'RandomUniform', 'RandomStandardNormal', 'Conv2D', 'MatMul', 'BroadcastTo']);
+  });
+
   it('checks model files given as GraphDef bytes', async () => {
     const g = new tg.Graph();
     g.asDefault(() => {
