@@ -1,4 +1,4 @@
-import { FailedPreconditionError, Graph, InvalidArgumentError, Tensor } from '../../../graph/ir/index.js';
+import { FailedPreconditionError, Graph, InvalidArgumentError, NotFoundError, Tensor } from '../../../graph/ir/index.js';
 import { makeOp } from '../../../ops/builder.js';
 import { Placeholder } from '../../../ops/leaves/leaves.js';
 import type { Variable } from '../../../ops/state/variable.js';
@@ -37,9 +37,19 @@ export interface OnnxImportResult {
 export async function importModel(source: Uint8Array | string, options: OnnxImportOptions = {}): Promise<OnnxImportResult> {
   if (typeof source === 'string') {
     requireFileSystem('tg.onnx.importModel');
-    return importModelBytes(new Uint8Array(readFileSync(source)), options, source);
+    return importModelBytes(readModelFile(source), options, source);
   }
   return importModelBytes(source, options);
+}
+
+function readModelFile(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError(`tg.onnx.importModel: no such file '${path}'`);
+    throw e;
+  }
 }
 
 /** The synchronous core of importModel, on bytes. */
