@@ -1,13 +1,11 @@
 import onnxProto from 'onnx-proto';
 import { InvalidArgumentError, UnimplementedError } from '../../../graph/ir/index.js';
 import { toInt } from './long.js';
+import { MAX_OPSET, MIN_OPSET } from './versions.js';
 
 /** Opset version per domain; the standard domain is '' (also written 'ai.onnx'). */
 export type Opsets = ReadonlyMap<string, number>;
 
-/** The oldest and newest standard opsets the operator tables are written and tested for. */
-export const MIN_OPSET = 7;
-export const MAX_OPSET = 23;
 
 export const normalizeDomain = (d: string | null | undefined): string => (d === 'ai.onnx' || !d ? '' : d);
 
