@@ -9,6 +9,8 @@ import {
 } from '../graph/ir/index.js';
 import type { InputSpec, KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
 import type { Backend } from './backend.js';
+import { detachFetches } from './detach.js';
+import { MemoryBudget } from './memory_budget.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** What a session keeps between runs. */
@@ -31,11 +33,16 @@ export interface StepStat {
 export interface ExecuteOptions {
   trace?: boolean;
   checkNumerics?: boolean;
+  /** Bytes the run may hold, variables and feeds included (default: no limit). */
+  memoryLimitBytes?: number;
+  /** The device named in OOM messages. */
+  device?: string;
 }
 
 /**
  * Runs a plan. Variable writes go to a pending map that later steps of the same run read, and are
- * committed only when every step succeeded: a failed run leaves every variable as it was.
+ * committed only when every step succeeded: a failed run leaves every variable as it was. What it
+ * returns shares no memory with the session's state.
  */
 export async function execute(
   plan: Plan,
@@ -46,6 +53,10 @@ export async function execute(
 ): Promise<{ fetched: NDArray[]; stats: StepStat[] }> {
   const slots: (NDArray | undefined)[] = new Array(plan.numSlots);
   for (const [s, v] of feeds) slots[s] = v;
+  const budget = new MemoryBudget(options.memoryLimitBytes ?? Infinity, options.device ?? backend.name);
+  budget.pin(state.variables.values());
+  budget.pin(feeds.values());
+  budget.pin(plan.heldValues);
   const pending = new Map<string, NDArray>();
   const variables: VariableAccess = {
     read: (name) => pending.get(name) ?? state.variables.get(name),
@@ -70,6 +81,7 @@ export async function execute(
     try {
       const resolved = resolveOutputs(step, inputs);
       const out = outBuffer(step, inputs, resolved, pool);
+      budget.beforeStep(step, inputs, resolved, out !== undefined);
       const ctx: KernelContext = {
         opName: step.node.name,
         opType: step.node.type,
@@ -92,7 +104,9 @@ export async function execute(
     }
     if (step.def.stateful) counters.set(step.node.name, (state.runCounters.get(step.node.name) ?? 0) + 1);
     step.outputSlots.forEach((s, i) => {
-      if (s >= 0) slots[s] = outs[i];
+      if (s < 0) return;
+      slots[s] = outs[i];
+      budget.hold(outs[i]);
     });
     for (const s of step.recycle) {
       const d = slots[s]!.data;
@@ -101,7 +115,11 @@ export async function execute(
       if (list) list.push(d);
       else pool.set(k, [d]);
     }
-    for (const s of step.release) slots[s] = undefined;
+    for (const s of step.release) {
+      budget.release(slots[s]!);
+      slots[s] = undefined;
+    }
+    budget.afterStep(step, outs);
     if (options.trace) {
       const end = performance.now();
       stats.push({
@@ -121,7 +139,7 @@ export async function execute(
   });
   for (const [k, v] of pending) state.variables.set(k, v);
   for (const [k, v] of counters) state.runCounters.set(k, v);
-  return { fetched, stats };
+  return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
 }
 
 const EMPTY = NDArray.zeros('float32', [0]);

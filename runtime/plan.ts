@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor } from '../graph/ir/index.js';
+import { InvalidArgumentError, NDArray, Tensor } from '../graph/ir/index.js';
 import type { Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { OpDef } from '../ops/op_def.js';
 import { MemoryPlan, planMemory } from './memory_plan.js';
@@ -39,6 +39,10 @@ export interface Plan {
   readonly variableWrites: ReadonlySet<string>;
   readonly placeholders: readonly ProgramNode[];
   readonly memory: MemoryPlan;
+  /** Values the plan itself holds (Const values, folded or not). */
+  readonly heldValues: readonly NDArray[];
+  /** Their buffers: never handed out by a run. */
+  readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
 }
 
 export interface PlanOptions {
@@ -109,5 +113,8 @@ export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
   const withRelease = steps.map((s, i) => ({ ...s, release: release[i] }));
   const memory = planMemory(withRelease, numSlots, slotOf, keep, options.planMemory ?? true);
   const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
-  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory };
+  const heldValues: NDArray[] = [];
+  for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
+  const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
+  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, heldValues, heldBuffers };
 }

@@ -84,7 +84,8 @@ export function saveSavedModel(sess: SessionLike, dir: string, options: SavedMod
  * TF1's loader.load: picks the MetaGraphDef whose tags match, imports its graph into the session's
  * graph and restores the variables. TF's saver subgraph is skipped, and when the graph holds ops
  * tensorgraph does not have (e.g. tf.Example parsing), only the part that the signatures and the
- * variables need is imported.
+ * variables need is imported. All or nothing: when anything fails (a corrupt or mismatched
+ * checkpoint, a bad collection), the session's graph and variables are left as they were.
  */
 export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: string): LoadedMetaGraph {
   requireFileSystem('tg.savedModel.load');
@@ -156,9 +157,12 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
     graphDef = { ...graphDef, node: graphDef.node.map((n) => placeholders.get(n.name) ?? n) };
     graphDef = extractSubGraph(graphDef, [...needed]);
   }
-  const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
   const prefix = join(dir, 'variables', 'variables');
-  if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+  // all or nothing: a checkpoint that fails to read takes the imported graph with it
+  sess.graph.atomically(() => {
+    const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
+    if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+  });
   const signatureDef: Record<string, LoadedSignature> = {};
   for (const [k, s] of Object.entries(sigs)) {
     if (k in skippedSignatures) continue;

@@ -37,3 +37,10 @@ export const readSync = forward('readSync');
 export const writeSync = forward('writeSync');
 export const fsyncSync = forward('fsyncSync');
 export const fstatSync = forward('fstatSync');
+export const linkSync = forward('linkSync');
+
+/** Copies `src` to a new file `dest`, failing if `dest` exists (COPYFILE_EXCL). */
+export function copyFileExclusiveSync(src: string, dest: string): void {
+  const fs = nodeBuiltin<Fs>('fs', `copyFileSync(${JSON.stringify(src)})`);
+  fs.copyFileSync(src, dest, fs.constants.COPYFILE_EXCL);
+}

@@ -14,7 +14,7 @@ interface ProcessWithBuiltins {
 }
 
 /** Names of the built-ins this layer uses (bare ids: no `node:` specifier appears in a bundle). */
-export type BuiltinId = 'fs' | 'path' | 'os';
+export type BuiltinId = 'fs' | 'path' | 'os' | 'worker_threads';
 
 const cache = new Map<BuiltinId, unknown>();
 

@@ -23,3 +23,7 @@ export function dirname(p: string): string {
 export function isAbsolute(p: string): boolean {
   return path(`isAbsolute(${JSON.stringify(p)})`).isAbsolute(p);
 }
+
+export function resolve(...parts: string[]): string {
+  return path(`resolve(${JSON.stringify(parts[0] ?? '')}, …)`).resolve(...parts);
+}
