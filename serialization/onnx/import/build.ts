@@ -36,7 +36,7 @@ export function nodeLabel(n: ModelNode, opset: number): string {
 /**
  * Builds a decoded model into `graph`. Every operator was already found supported (check.ts);
  * a handler may still refuse an attribute combination, which is why imports into a caller's
- * graph build into a scratch graph first (import.ts).
+ * graph run inside `Graph.atomically` (import.ts).
  */
 export function buildModel(model: DecodedModel, graph: Graph, options: BuildOptions): BuildResult {
   return graph.asDefault(() => {

@@ -1,6 +1,4 @@
 import { FailedPreconditionError, Graph, InvalidArgumentError, NotFoundError, Tensor } from '../../../graph/ir/index.js';
-import { makeOp } from '../../../ops/builder.js';
-import { Placeholder } from '../../../ops/leaves/leaves.js';
 import type { Variable } from '../../../ops/state/variable.js';
 import { readFileSync, requireFileSystem } from '../../platform/fs.js';
 import { buildModel } from './build.js';
@@ -65,13 +63,10 @@ export function importModelBytes(bytes: Uint8Array, options: OnnxImportOptions =
     const graph = new Graph();
     return { graph, ...build(graph, inputMap) };
   }
-  // A dry run in a scratch graph finds every refusal and shape error first, so a failed import
-  // adds nothing to the caller's graph; the real build then repeats the same deterministic steps.
-  const scratch = new Graph();
-  const stand = new Map([...inputMap].map(([k, t]) => {
-    if (t.graph !== target) throw new InvalidArgumentError(`input_map: tensor ${t.name} for '${k}' is not in the target graph`);
-    return [k, makeOp(Placeholder, [], { dtype: t.dtype, shape: t.shape }, { graph: scratch }).outputs[0]] as const;
-  }));
-  build(scratch, stand);
-  return { graph: target, ...build(target, inputMap) };
+  for (const [k, t] of inputMap) {
+    if (!(t instanceof Tensor)) throw new InvalidArgumentError(`tg.onnx.importModel: inputMap['${k}'] is not a Tensor`);
+    if (t.graph !== target) throw new InvalidArgumentError(`tg.onnx.importModel: inputMap['${k}'] (${t.name}) is not in the target graph`);
+  }
+  // a handler refusing an attribute, or a shape error, midway takes everything built with it
+  return { graph: target, ...target.atomically(() => build(target, inputMap)) };
 }
