@@ -1,6 +1,7 @@
 import { InvalidArgumentError, UnimplementedError } from '../../../graph/ir/index.js';
 import type { Handler, OpTable, VersionedHandlers } from './context.js';
 import type { DecodedModel, ModelNode } from './model.js';
+import { domainLabel } from './opset.js';
 import { ACTIVATION_IMPORTS } from './ops/activation.js';
 import { ARRAY_IMPORTS } from './ops/array.js';
 import { CONV_IMPORTS } from './ops/conv.js';
@@ -44,11 +45,24 @@ export function handlerFor(node: ModelNode, opset: number, where: string): Handl
 
 /** Raises, before anything is built, for the first node whose operator is not mapped. */
 export function checkSupported(model: DecodedModel): void {
+  const first = unsupportedNodes(model)[0];
+  if (first) throw first;
+}
+
+/** The refusal of every node whose operator (at its opset) is not mapped, in model order. */
+export function unsupportedNodes(model: DecodedModel): Error[] {
+  const out: Error[] = [];
   for (const n of model.nodes) {
     const opset = model.opsets.get(n.domain);
     if (opset === undefined) {
-      throw new UnimplementedError(`ONNX import of node '${n.name}' (op type ${n.opType}, domain '${n.domain}') is not supported: the model imports no opset for its domain`);
+      out.push(new UnimplementedError(`ONNX import of node '${n.name}' (op type ${n.opType}, domain '${n.domain}') is not supported: the model imports no opset for its domain`));
+      continue;
     }
-    handlerFor(n, opset, `node '${n.name}' (op type ${n.opType}, domain ${n.domain === '' ? "'ai.onnx' (default)" : `'${n.domain}'`}, opset ${opset})`);
+    try {
+      handlerFor(n, opset, `node '${n.name}' (op type ${n.opType}, domain ${domainLabel(n.domain)}, opset ${opset})`);
+    } catch (e) {
+      out.push(e as Error);
+    }
   }
+  return out;
 }
