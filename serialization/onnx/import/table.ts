@@ -11,11 +11,12 @@ import { MISC_IMPORTS } from './ops/misc.js';
 import { NORMALIZATION_IMPORTS } from './ops/normalization.js';
 import { POOL_IMPORTS } from './ops/pool.js';
 import { REDUCE_IMPORTS } from './ops/reduce.js';
+import { RESIZE_IMPORTS } from './ops/resize.js';
 import { SHAPE_IMPORTS } from './ops/shape.js';
 
 const FAMILIES: readonly OpTable[] = [
   ELEMENTWISE_IMPORTS, ACTIVATION_IMPORTS, MATMUL_IMPORTS, CONV_IMPORTS, POOL_IMPORTS, NORMALIZATION_IMPORTS,
-  SHAPE_IMPORTS, ARRAY_IMPORTS, REDUCE_IMPORTS, MISC_IMPORTS,
+  SHAPE_IMPORTS, ARRAY_IMPORTS, REDUCE_IMPORTS, RESIZE_IMPORTS, MISC_IMPORTS,
 ];
 
 /** Every default-domain operator the importer knows, checked at load for duplicates. */

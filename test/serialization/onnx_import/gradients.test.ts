@@ -52,6 +52,7 @@ describe('ONNX import: gradients through imported operators (finite differences)
     ['', 'CumSum', 14, [x], { reverse: { i: 1 } }, [i64([2], [])]],
     ['', 'Div', 13, [x, f32([4], 32, 1, 2)], {}],
     ['both operands', 'Pow', 13, [f32([4], 33, 0.5, 2), f32([4], 34, 0.5, 2)], {}],
+    ['linear, half_pixel, scales 2 x 1.5', 'Resize', 13, [f32([1, 1, 3, 4], 35)], { mode: { s: 'linear' } }, [tg.NDArray.from([], [0]), tg.NDArray.from([1, 1, 2, 1.5], [4])]],
     ['axis 2', 'Flatten', 13, [x], { axis: { i: 2 } }],
   ];
   cases.forEach(check);
