@@ -33,7 +33,7 @@ and variables; for a checkpoint, its tensors with dtype and shape; for an ONNX m
 opsets, operators, inputs and outputs, and every node 'import-onnx' would refuse.`,
   'import-onnx': `Usage: tensorgraph import-onnx <model.onnx> -o <model.pb> [--prefix <scope>]
 
-Imports an ONNX model (opsets 7 to 23) as a TensorFlow GraphDef: initializers become constants,
+Imports an ONNX model (opsets 7 to 25) as a TensorFlow GraphDef: initializers become constants,
 graph inputs placeholders (symbolic dims unknown), and each model output an Identity named after
 it ('probs:0' -> 'probs'). A model with an operator tensorgraph lacks is refused, naming the
 node, operator, domain and opset; 'inspect model.onnx' lists all such nodes.`,

@@ -69,7 +69,7 @@ function mutateModel(m: Model, r: Rand): void {
         else t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
         break;
       }
-      case 9: m.opsetImport = [{ domain: '', version: pick(r, [1, 6, 7, 9, 12, 13, 17, 18, 23, 24, 1000]) }]; break;
+      case 9: m.opsetImport = [{ domain: '', version: pick(r, [1, 6, 7, 9, 12, 13, 17, 18, 23, 25, 26, 1000]) }]; break;
       case 10: {
         const v = pick(r, g.input ?? []);
         const tt = v?.type?.tensorType;
