@@ -1,5 +1,6 @@
+import { expect } from 'chai';
 import type { Attr } from './helpers.js';
-import { checkImport, f32, singleOp } from './helpers.js';
+import { checkImport, f32, makeModel, singleOp } from './helpers.js';
 
 type Attrs = Record<string, Attr>;
 
@@ -43,6 +44,20 @@ describe('ONNX import: convolutions, pools, normalizations', () => {
       await checkImport(model, feeds, 1e-4);
     });
   }
+  it('ConvTranspose with a symbolic batch keeps its static C, H, W and runs at two batch sizes', async () => {
+    const model = makeModel({
+      opset: 13,
+      nodes: [
+        { op: 'ConvTranspose', inputs: ['x', 'w'], outputs: ['t'], attrs: { strides: { ints: [2, 2] }, output_padding: { ints: [1, 0] }, pads: { ints: [1, 1, 0, 0] } } },
+        { op: 'Flatten', inputs: ['t'], outputs: ['y'] },
+      ],
+      inputs: [{ name: 'x', dtype: 'float32', shape: [null, 2, 3, 3] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: null }],
+      initializers: { w: f32([2, 3, 3, 3], 3) },
+    });
+    const r = await checkImport(model, [{ x: f32([1, 2, 3, 3], 1) }, { x: f32([3, 2, 3, 3], 2) }], 1e-4);
+    expect(r.outputs[0].shape).to.deep.equal([null, 3 * 7 * 6]);
+  });
 
   const poolCases: [string, number[], Attrs][] = [
     ['2x2 stride 2', [1, 2, 6, 6], { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } }],

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../../graph/ir/index.js';
 import type { NodeContext, OpTable } from '../context.js';
-import { always, concat, int32s, rankOf, transpose } from './util.js';
+import { always, int32s, rankOf, transpose } from './util.js';
 
 /**
  * Conv and ConvTranspose over NCHW inputs, on Conv2D / Conv2DBackpropInput with
@@ -144,8 +144,11 @@ function convTranspose(ctx: NodeContext): Tensor[] {
   let win: Window = { kernel, strides, dilations, pads, same: false };
   if (n === 1) [x, w, win] = as2D(ctx, x, w, win);
   const out2 = n === 1 ? [1, out[0]] : out;
-  // output_padding lands at the end: the gradient's input size absorbs it and EXPLICIT pads crop
-  const sizes = concat(ctx, [ctx.op('StridedSlice', [ctx.op('Shape', [x], { out_type: 'int32' })[0], int32s(ctx, [0]), int32s(ctx, [1]), int32s(ctx, [1])])[0], int32s(ctx, [outC, ...out2])], 0);
+  // output_padding lands at the end: the gradient's input size absorbs it and EXPLICIT pads crop.
+  // With a known batch the sizes are all four dims; otherwise TF's two-value form (H, W), which
+  // keeps the static shape (N comes from the input, C from the filter).
+  const batch = x.shape?.[0] ?? null;
+  const sizes = int32s(ctx, batch !== null ? [batch, outC, ...out2] : out2);
   let y = ctx.op('Conv2DBackpropInput', [sizes, transpose(ctx, w, [2, 3, 1, 0]), x], convAttrs(win))[0];
   if (ctx.has(2)) y = ctx.op('BiasAdd', [y, ctx.input(2)], { data_format: 'NCHW' })[0];
   return [n === 1 ? ctx.op('Squeeze', [y], { squeeze_dims: [2] })[0] : y];
