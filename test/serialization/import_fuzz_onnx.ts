@@ -3,6 +3,7 @@ import onnxProto from 'onnx-proto';
 import * as tg from '../../src/index.js';
 import { ONNX_IMPORTS } from '../../serialization/onnx/import/table.js';
 import { fixture } from './fixtures.js';
+import { i64, makeModel } from './onnx_import/helpers.js';
 
 const { onnx } = onnxProto;
 type Rand = () => number;
@@ -16,7 +17,41 @@ type Model = onnxProto.onnx.ModelProto;
  * with a typed error and leave the target graph as it was.
  */
 export function onnxBases(): Uint8Array[] {
-  return ['torch_mlp', 'torch_cnn_bn', 'torch_branches'].map((n) => new Uint8Array(readFileSync(fixture(`onnx/${n}.onnx`))));
+  const torch = ['torch_mlp', 'torch_cnn_bn', 'torch_branches'].map((n) => new Uint8Array(readFileSync(fixture(`onnx/${n}.onnx`))));
+  return [...torch, composedOps()];
+}
+
+/** A model of the operators the importer composes from several ops (pads, resizes, pools, splits). */
+export function composedOps(): Uint8Array {
+  return makeModel({
+    opset: 19,
+    nodes: [
+      { op: 'Pad', inputs: ['x', 'pads'], outputs: ['p'], attrs: { mode: { s: 'reflect' } } },
+      { op: 'Resize', inputs: ['p', '', 'scales'], outputs: ['r'], attrs: { mode: { s: 'cubic' } } },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['m'], attrs: { kernel_shape: { ints: [2, 2] }, dilations: { ints: [2, 2] }, ceil_mode: { i: 1 } } },
+      { op: 'AveragePool', inputs: ['m'], outputs: ['a'], attrs: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 0, 1, 2] }, count_include_pad: { i: 1 } } },
+      { op: 'Split', inputs: ['a'], outputs: ['s0', 's1'], attrs: { axis: { i: 1 }, num_outputs: { i: 2 } } },
+      { op: 'Concat', inputs: ['s1', 's0'], outputs: ['c'], attrs: { axis: { i: 1 } } },
+      { op: 'Slice', inputs: ['c', 'starts', 'ends', 'axes', 'steps'], outputs: ['sl'] },
+      { op: 'ReduceMean', inputs: ['sl', 'raxes'], outputs: ['rm'] },
+      { op: 'Gather', inputs: ['rm', 'idx'], outputs: ['g'], attrs: { axis: { i: 1 } } },
+      { op: 'LRN', inputs: ['c'], outputs: ['l'], attrs: { size: { i: 3 } } },
+      { op: 'ConvTranspose', inputs: ['l', 'w'], outputs: ['ct'], attrs: { strides: { ints: [2, 2] }, output_padding: { ints: [1, 1] } } },
+      { op: 'Shape', inputs: ['ct'], outputs: ['shp'] },
+      { op: 'ConstantOfShape', inputs: ['shp'], outputs: ['ones'], attrs: { value: { t: tg.NDArray.from([1], [1]) } } },
+      { op: 'Add', inputs: ['ct', 'ones'], outputs: ['y'] },
+    ],
+    inputs: [{ name: 'x', dtype: 'float32', shape: [null, 2, 6, 6] }],
+    outputs: [{ name: 'g', dtype: 'float32', shape: null }, { name: 'y', dtype: 'float32', shape: null }],
+    initializers: {
+      pads: i64([0, 0, 1, 2, 0, 0, 2, 1]),
+      scales: tg.NDArray.from([1, 1, 1.5, 1.5], [4]),
+      starts: i64([0, -1]), ends: i64([2 ** 62, -(2 ** 62)]), axes: i64([1, 3]), steps: i64([1, -2]),
+      raxes: i64([2]),
+      idx: i64([1, -1]),
+      w: tg.NDArray.from(Float32Array.from({ length: 2 * 3 * 3 * 3 }, (_v, i) => Math.sin(i)), [2, 3, 3, 3]),
+    },
+  });
 }
 
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

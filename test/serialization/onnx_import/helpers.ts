@@ -38,7 +38,12 @@ export interface ModelSpec {
 
 const ELEM: Record<tg.DType, number> = { float32: T.FLOAT, int32: T.INT32, int64: T.INT64, bool: T.BOOL };
 
+/** int64 values as written in the file, for arrays holding values outside int32 (INT64_MAX in Slice). */
+const WIDE = new WeakMap<tg.NDArray, readonly number[]>();
+
 export function tensorProto(name: string, a: tg.NDArray): onnxProto.onnx.ITensorProto {
+  const wide = WIDE.get(a);
+  if (wide) return { name, dims: [...a.shape], dataType: T.INT64, int64Data: [...wide] };
   const data = a.data as ArrayLike<number>;
   if (a.dtype === 'float32') return { name, dims: [...a.shape], dataType: T.FLOAT, floatData: Array.from(data) };
   if (a.dtype === 'int64') return { name, dims: [...a.shape], dataType: T.INT64, int64Data: Array.from(data) };
@@ -154,4 +159,9 @@ export const f32 = (shape: readonly number[], seed = 1, lo = -1, hi = 1): tg.NDA
   return tg.NDArray.from(data, [...shape]);
 };
 
-export const i64 = (values: readonly number[], shape: readonly number[] = [values.length]): tg.NDArray => tg.NDArray.from(Int32Array.from(values), [...shape], 'int64');
+/** An int64 array; values outside int32 reach the file exactly (the in-memory copy is clamped). */
+export const i64 = (values: readonly number[], shape: readonly number[] = [values.length]): tg.NDArray => {
+  const a = tg.NDArray.from(Int32Array.from(values, (v) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, v))), [...shape], 'int64');
+  if (values.some((v) => v !== (v | 0))) WIDE.set(a, values);
+  return a;
+};

@@ -144,6 +144,18 @@ describe('ONNX import: the API, errors and atomicity', () => {
     expect(e5).to.be.instanceOf(tg.errors.InvalidArgumentError);
     expect(e5.message).to.match(/attribute 'alpha' must be a float/);
   });
+  it('a negative dim in a constant shape operand is an InvalidArgumentError (found by the fuzz)', async () => {
+    const model = makeModel({
+      opset: 13,
+      nodes: [{ op: 'ConstantOfShape', inputs: ['s'], outputs: ['y'], name: 'cos' }],
+      inputs: [],
+      outputs: [{ name: 'y', dtype: 'float32', shape: null }],
+      initializers: { s: tg.NDArray.from([-1, 2], [2], 'int64') },
+    });
+    const err = await rejects(tg.onnx.importModel(model));
+    expect(err).to.be.instanceOf(tg.errors.InvalidArgumentError);
+    expect(err.message).to.match(/node 'cos'.*shape \[-1, 2\] has a negative dim/);
+  });
   it('external data and unsupported element types are refused by name', async () => {
     const m = onnx.ModelProto.decode(mlp());
     m.graph!.initializer![0].dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Attr } from './helpers.js';
+import { composedOps } from '../import_fuzz_onnx.js';
 import { checkImport, f32, makeModel, singleOp } from './helpers.js';
 
 type Attrs = Record<string, Attr>;
@@ -57,6 +58,10 @@ describe('ONNX import: convolutions, pools, normalizations', () => {
     });
     const r = await checkImport(model, [{ x: f32([1, 2, 3, 3], 1) }, { x: f32([3, 2, 3, 3], 2) }], 1e-4);
     expect(r.outputs[0].shape).to.deep.equal([null, 3 * 7 * 6]);
+  });
+
+  it('a chain of composed operators (reflect Pad, cubic Resize, dilated ceil MaxPool, padded AveragePool, Split, Slice with INT64 bounds, Gather, LRN, ConvTranspose, ConstantOfShape) with a symbolic batch', async () => {
+    await checkImport(composedOps(), [{ x: f32([1, 2, 6, 6], 1) }, { x: f32([3, 2, 6, 6], 2) }], 1e-4);
   });
 
   const poolCases: [string, number[], Attrs][] = [

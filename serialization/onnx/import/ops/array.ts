@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../../graph/ir/index.js';
 import type { NodeContext, OpTable, Value } from '../context.js';
-import { always, cast, concat, int32s, normAxis, rankOf, scalar } from './util.js';
+import { always, cast, checkBudget, concat, int32s, MAX_UNROLLED_OPS, normAxis, rankOf, scalar } from './util.js';
 
 /** Slicing, gathering, splitting and padding. */
 
@@ -81,7 +81,9 @@ function split(ctx: NodeContext, sizes: number[] | null): Tensor[] {
   const rank = rankOf(ctx, x);
   const axis = normAxis(ctx, ctx.attrs.int('axis', 0), rank);
   const dim = x.shape?.[axis] ?? null;
-  const parts = ctx.opset >= 18 && !sizes ? ctx.attrs.int('num_outputs', ctx.outputCount) : ctx.outputCount;
+  if (ctx.opset >= 18 && !sizes && !ctx.attrs.has('num_outputs')) ctx.invalid("from opset 18 either the 'split' input or the 'num_outputs' attribute is required");
+  const parts = ctx.opset >= 18 && !sizes ? (ctx.attrs.int('num_outputs') as number) : ctx.outputCount;
+  if (parts !== ctx.outputCount) ctx.invalid(`num_outputs is ${parts} but the node has ${ctx.outputCount} outputs`);
   if (parts < 1) ctx.invalid('needs at least one output');
   let s = sizes;
   if (!s && dim !== null && dim % parts !== 0) {
@@ -101,6 +103,7 @@ function padAxisByCopy(ctx: NodeContext, x: Tensor, axis: number, before: number
   if (dim === null || dim === undefined) return ctx.refuse(`${mode} padding needs the padded dims known at import time`);
   if (mode === 'reflect' && (before > dim - 1 || after > dim - 1)) ctx.invalid(`reflect pads (${before}, ${after}) must be smaller than dim ${dim}`);
   if (dim === 0) ctx.invalid(`${mode} padding of an empty dim`);
+  checkBudget(ctx, before + after, MAX_UNROLLED_OPS, `${mode} padding as one slice per padded row`);
   const rank = x.shape!.length;
   const at = (i: number): Tensor => {
     const b = Array<number>(rank).fill(0);

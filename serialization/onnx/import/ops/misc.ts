@@ -45,6 +45,7 @@ function constantOfShape(ctx: NodeContext): Value[] {
   const h = ctx.host(0);
   if (h) {
     const dims = Array.from(h.values);
+    if (dims.some((d) => d < 0)) ctx.invalid(`shape [${dims.join(', ')}] has a negative dim`);
     const size = dims.reduce((a, b) => a * b, 1);
     if (size <= 64) return [hostTensor(v.dtype, dims, Array(size).fill(v.values[0]))];
   }

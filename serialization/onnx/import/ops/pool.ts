@@ -2,7 +2,7 @@ import type { Tensor } from '../../../../graph/ir/index.js';
 import type { NodeContext, OpTable, VersionedHandlers } from '../context.js';
 import { windowOf } from './conv.js';
 import type { Window } from './conv.js';
-import { add, always, int32s, maximum, rankOf, scalar } from './util.js';
+import { add, always, checkBudget, int32s, MAX_TABLE_ELEMENTS, MAX_UNROLLED_OPS, maximum, rankOf, scalar } from './util.js';
 
 /**
  * MaxPool and AveragePool over NCHW on TF's pools with `data_format: 'NCHW'`. What TF's pools
@@ -74,6 +74,7 @@ function slicedWindow(ctx: NodeContext, xp: Tensor, p: Plan, kind: Kind): Tensor
   const [dh, dw] = p.win.dilations;
   const [sh, sw] = p.win.strides;
   const [oh, ow] = p.out;
+  checkBudget(ctx, kh * kw, MAX_UNROLLED_OPS, `a dilated ${kh}x${kw} window as strided slices`);
   let acc: Tensor | null = null;
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
@@ -90,6 +91,7 @@ function slicedWindow(ctx: NodeContext, xp: Tensor, p: Plan, kind: Kind): Tensor
 function countMask(ctx: NodeContext, p: Plan, includePad: boolean): Tensor {
   const n = p.dims.length;
   const size = p.dims.map((d, i) => d + p.win.pads[i] + p.win.pads[i + n] + p.ext[i]);
+  checkBudget(ctx, size[0] * size[1], MAX_TABLE_ELEMENTS, `the count map of a padded average (${size[0]} x ${size[1]})`);
   const data = new Float32Array(size[0] * size[1]);
   const from = includePad ? [0, 0] : [p.win.pads[0], p.win.pads[1]];
   const to = includePad ? [size[0] - p.ext[0], size[1] - p.ext[1]] : [p.win.pads[0] + p.dims[0], p.win.pads[1] + p.dims[1]];

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../../graph/ir/index.js';
 import type { NodeContext, OpTable } from '../context.js';
-import { rankOf } from './util.js';
+import { checkBudget, MAX_TABLE_ELEMENTS, rankOf } from './util.js';
 
 /**
  * Resize (and the older Upsample) of the two trailing axes of an NCHW tensor with static
@@ -125,6 +125,8 @@ function resize(ctx: NodeContext, spec: Spec, legacy: boolean): Tensor[] {
     if (scale === null && size === null) return ctx.invalid('needs scales or sizes');
     if (d === null) return ctx.refuse(`axis ${i} is resized, so its size must be known at import time`);
     const outSize = size ?? Math.floor(d * (scale as number));
+    if (!Number.isFinite(outSize) || outSize < 0) return ctx.invalid(`axis ${i} resizes to ${outSize}`);
+    checkBudget(ctx, outSize * d, MAX_TABLE_ELEMENTS, `the interpolation matrix of axis ${i} (${outSize} x ${d})`);
     resized.push(i);
     specs.push({ inSize: d, outSize, scale: scale ?? outSize / d });
   }

@@ -1,3 +1,4 @@
+import { ResourceExhaustedError } from '../../../../graph/ir/index.js';
 import type { DType, Tensor } from '../../../../graph/ir/index.js';
 import type { Handler, NodeContext, VersionedHandlers } from '../context.js';
 
@@ -77,4 +78,15 @@ export function cast(ctx: NodeContext, x: Tensor, dtype: DType): Tensor {
 export function concat(ctx: NodeContext, values: readonly Tensor[], axis: number): Tensor {
   if (values.length === 1) return values[0];
   return ctx.op('ConcatV2', [...values, scalar(ctx, axis, 'int32')], { N: values.length, Tidx: 'int32' })[0];
+}
+
+/**
+ * Compositions that unroll (one op per kernel tap or padded row) or build constant tables would
+ * let a hostile file ask for billions of ops or bytes; past these sizes the node is refused.
+ */
+export const MAX_UNROLLED_OPS = 4096;
+export const MAX_TABLE_ELEMENTS = 2 ** 24;
+
+export function checkBudget(ctx: NodeContext, n: number, max: number, what: string): void {
+  if (n > max) throw new ResourceExhaustedError(`ONNX import of ${ctx.where}: ${what} would need ${n} (more than ${max})`);
 }
