@@ -156,6 +156,27 @@ describe('ONNX import: the API, errors and atomicity', () => {
     expect(err).to.be.instanceOf(tg.errors.InvalidArgumentError);
     expect(err.message).to.match(/node 'cos'.*shape \[-1, 2\] has a negative dim/);
   });
+  it('a Concat without inputs and a float shape operand are InvalidArgumentErrors (found by the fuzz)', async () => {
+    const concat = makeModel({
+      opset: 13,
+      nodes: [{ op: 'Concat', inputs: [], outputs: ['y'], name: 'cat', attrs: { axis: { i: 0 } } }],
+      inputs: [],
+      outputs: [{ name: 'y', dtype: 'float32', shape: null }],
+    });
+    const e1 = await rejects(tg.onnx.importModel(concat));
+    expect(e1).to.be.instanceOf(tg.errors.InvalidArgumentError);
+    expect(e1.message).to.match(/node 'cat'.*needs at least one input/);
+    const cos = makeModel({
+      opset: 13,
+      nodes: [{ op: 'ConstantOfShape', inputs: ['s'], outputs: ['y'], name: 'cos' }],
+      inputs: [],
+      outputs: [{ name: 'y', dtype: 'float32', shape: null }],
+      initializers: { s: tg.NDArray.from([1.5, 2], [2]) },
+    });
+    const e2 = await rejects(tg.onnx.importModel(cos));
+    expect(e2).to.be.instanceOf(tg.errors.InvalidArgumentError);
+    expect(e2.message).to.match(/node 'cos'.*must be an integer tensor/);
+  });
   it('external data and unsupported element types are refused by name', async () => {
     const m = onnx.ModelProto.decode(mlp());
     m.graph!.initializer![0].dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;

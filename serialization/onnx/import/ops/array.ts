@@ -54,7 +54,7 @@ function gather(ctx: NodeContext): Value[] {
   const h = ctx.host(1);
   let idx: Tensor;
   if (h) {
-    const vals = Array.from(h.values);
+    const vals = ctx.ints(1, 'indices');
     if (vals.some((v) => v < 0) && dim === null) {
       idx = wrapNegative(ctx, cast(ctx, ctx.input(1, { trainable: false }), 'int32'), x, axis);
     } else {

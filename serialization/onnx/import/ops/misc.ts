@@ -44,7 +44,7 @@ function constantOfShape(ctx: NodeContext): Value[] {
   if (v.values.length !== 1) ctx.invalid("attribute 'value' must hold one element");
   const h = ctx.host(0);
   if (h) {
-    const dims = Array.from(h.values);
+    const dims = ctx.ints(0, 'shape');
     if (dims.some((d) => d < 0)) ctx.invalid(`shape [${dims.join(', ')}] has a negative dim`);
     const size = dims.reduce((a, b) => a * b, 1);
     if (size <= 64) return [hostTensor(v.dtype, dims, Array(size).fill(v.values[0]))];

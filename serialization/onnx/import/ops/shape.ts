@@ -1,7 +1,7 @@
 import type { NodeContext, OpTable, Value } from '../context.js';
 import { hostTensor } from '../host_tensor.js';
 import type { HostTensor } from '../host_tensor.js';
-import { always, cast, concat, flatten2D, int32s, normAxis, rankOf, scalar, transpose } from './util.js';
+import { always, cast, concat, flatten2D, int32s, intsIfKnown, normAxis, rankOf, scalar, transpose } from './util.js';
 
 /**
  * Shape manipulation. Shape computations on constants (Shape of a static shape, Concat and
@@ -18,9 +18,9 @@ const allHost = (ctx: NodeContext): HostTensor[] | null => {
 function reshapeOp(ctx: NodeContext): Value[] {
   const x = ctx.input(0);
   const allowZero = ctx.opset >= 14 && ctx.attrs.int('allowzero', 0) !== 0;
-  const h = ctx.host(1);
+  const h = intsIfKnown(ctx, 1, 'shape');
   if (h) {
-    const dims = Array.from(h.values).map((d, i) => {
+    const dims = h.map((d, i) => {
       if (d !== 0 || allowZero) return d;
       const from = x.shape?.[i];
       return from === undefined || from === null ? null : from;
@@ -70,6 +70,7 @@ function squeeze(ctx: NodeContext, axes: number[]): Value[] {
 function concatOp(ctx: NodeContext): Value[] {
   const axisAttr = ctx.attrs.int('axis');
   if (axisAttr === undefined) return ctx.invalid("attribute 'axis' is required");
+  if (ctx.node.inputs.length === 0) return ctx.invalid('needs at least one input');
   const hs = allHost(ctx);
   if (hs && hs.every((h) => h.dims.length === 1 && h.dtype !== 'float32')) {
     return [hostTensor(hs[0].dtype, [hs.reduce((a, h) => a + h.dims[0], 0)], hs.flatMap((h) => Array.from(h.values)))];
@@ -94,10 +95,10 @@ function shapeOp(ctx: NodeContext): Value[] {
 /** Bidirectional broadcast: the result's shape is the broadcast of the input's and `shape`. */
 function expand(ctx: NodeContext): Value[] {
   const x = ctx.input(0);
-  const h = ctx.host(1);
+  const h = intsIfKnown(ctx, 1, 'shape');
   const xs = x.shape;
   if (h && xs !== null && xs.every((d) => d !== null)) {
-    const target = Array.from(h.values);
+    const target = h;
     const n = Math.max(target.length, xs.length);
     const a = [...Array(n - xs.length).fill(1), ...(xs as number[])];
     const b = [...Array(n - target.length).fill(1), ...target];

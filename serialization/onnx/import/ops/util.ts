@@ -70,6 +70,11 @@ export function flatten2D(ctx: NodeContext, x: Tensor, axis: number): Tensor {
   return reshape(ctx, x, dims);
 }
 
+/** Input `i`'s integer values when known at import time (null when only known at run time). */
+export function intsIfKnown(ctx: NodeContext, i: number, what: string): number[] | null {
+  return ctx.host(i) ? ctx.ints(i, what) : null;
+}
+
 /** Casts unless `x` already has `dtype`. */
 export function cast(ctx: NodeContext, x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : ctx.op('Cast', [x], { DstT: dtype, SrcT: x.dtype })[0];
