@@ -50,6 +50,17 @@ describe('ONNX import: tensorgraph import-onnx and inspect model.onnx', () => {
     expect(r.stderr.trim().split('\n')).to.have.length(1);
     expect(r.stderr).to.match(/tensorgraph import-onnx: ONNX import of node 'nz' \(op type NonZero, domain 'ai\.onnx' \(default\), opset 13\) is not supported/);
   });
+  it('the other commands read .onnx models too (optimize, export-onnx)', async () => {
+    const dir = tempDir('onnx-cli');
+    const model = fixture('onnx/torch_branches.onnx');
+    expect(cli('optimize', model)).to.contain('torch_branches.onnx: ').and.contain('constant-fold');
+    const out = join(dir, 'again.onnx');
+    cli('export-onnx', model, '--inputs', 'x', '--outputs', 'y', '--out', out);
+    const x = f32([3, 2, 4, 4], 5);
+    const want = await runOrt(new Uint8Array(readFileSync(model)), { x }, ['y']);
+    const got = await runOrt(new Uint8Array(readFileSync(out)), { 'x:0': x }, ['y:0']);
+    expectClose(got[0], tg.NDArray.from(Float32Array.from(want[0].data), want[0].dims), 'exported again', 1e-5);
+  });
   it('a missing or corrupt file is one line and exit code 1', () => {
     const dir = tempDir('onnx-cli');
     const bad = join(dir, 'bad.onnx');
