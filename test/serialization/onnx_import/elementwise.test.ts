@@ -63,6 +63,22 @@ describe('ONNX import: elementwise, activations', () => {
       await checkImport(model, feeds, 1e-5);
     });
   }
+  it('Mod: fmod=0 on integers (divisor sign), fmod=1 on integers and floats (dividend sign)', async () => {
+    const a = i64([7, -7, 7, -7, 5, 0]);
+    const b = i64([3, 3, -3, -3, 5, 2]);
+    for (const fmod of [0, 1]) {
+      const { model, feeds } = singleOp('Mod', 13, [a, b], { fmod: { i: fmod } });
+      await checkImport(model, feeds);
+    }
+    const f = singleOp('Mod', 10, [tg.NDArray.from([5.5, -5.5, 5.5, -5.5], [4]), tg.NDArray.from([2, 2, -2, -2], [4])], { fmod: { i: 1 } });
+    await checkImport(f.model, f.feeds, 1e-5);
+  });
+  it('Tan, ThresholdedRelu, Celu (opset 12), Mish (opset 18)', async () => {
+    for (const [op, opset, attrs] of [['Tan', 13, {}], ['ThresholdedRelu', 10, { alpha: { f: 0.3 } }], ['Celu', 12, { alpha: { f: 0.7 } }], ['Mish', 18, {}]] as const) {
+      const { model, feeds } = singleOp(op, opset, [x], attrs);
+      await checkImport(model, feeds, 1e-5);
+    }
+  });
   it('HardSwish (opset 14)', async () => {
     const { model, feeds } = singleOp('HardSwish', 14, [f32([10], 3, -5, 5)]);
     await checkImport(model, feeds);

@@ -79,6 +79,28 @@ export const ACTIVATION_IMPORTS: OpTable = {
       return [mul(ctx, x, clip(ctx, lin, scalar(ctx, 0, x.dtype), scalar(ctx, 1, x.dtype)))];
     },
   },
+  ThresholdedRelu: {
+    10: (ctx) => {
+      const x = ctx.input(0);
+      const above = ctx.op('Greater', [x, scalar(ctx, ctx.attrs.float('alpha', 1), x.dtype)])[0];
+      return ctx.op('SelectV2', [above, x, scalar(ctx, 0, x.dtype)]);
+    },
+  },
+  Celu: {
+    // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+    12: (ctx) => {
+      const x = ctx.input(0);
+      const alpha = ctx.attrs.float('alpha', 1);
+      const scaled = ctx.op('Elu', [mul(ctx, x, scalar(ctx, 1 / alpha, x.dtype))])[0];
+      return [add(ctx, ctx.op('Relu', [x])[0], minimum(ctx, mul(ctx, scaled, scalar(ctx, alpha, x.dtype)), scalar(ctx, 0, x.dtype)))];
+    },
+  },
+  Mish: {
+    18: (ctx) => {
+      const x = ctx.input(0);
+      return [mul(ctx, x, ctx.op('Tanh', [ctx.op('Softplus', [x])[0]])[0])];
+    },
+  },
   PRelu: always((ctx) => {
     const x = ctx.input(0);
     const zero = scalar(ctx, 0, x.dtype);

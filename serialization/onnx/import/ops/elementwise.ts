@@ -15,6 +15,22 @@ function truncDiv(ctx: NodeContext, a: Tensor, b: Tensor): Tensor {
   return add(ctx, q, fix);
 }
 
+/**
+ * Mod: fmod=0 takes the divisor's sign (TF's FloorMod, integers only in ONNX); fmod=1 the
+ * dividend's, a - b * trunc(a / b).
+ */
+function mod(ctx: NodeContext): Tensor[] {
+  const [a, b] = [ctx.input(0), ctx.input(1)];
+  if (ctx.attrs.int('fmod', 0) === 0) {
+    if (a.dtype === 'float32') ctx.invalid('fmod=0 is only defined for integers');
+    return ctx.op('FloorMod', [a, b]);
+  }
+  if (a.dtype !== 'float32') return [ctx.op('Sub', [a, ctx.op('Mul', [b, truncDiv(ctx, a, b)])[0]])[0]];
+  const q = ctx.op('RealDiv', [a, b])[0];
+  const trunc = ctx.op('Mul', [ctx.op('Sign', [q])[0], ctx.op('Floor', [ctx.op('Abs', [q])[0]])[0]])[0];
+  return [ctx.op('Sub', [a, ctx.op('Mul', [b, trunc])[0]])[0]];
+}
+
 /** A variadic op folded left with a broadcasting binary op. */
 const variadic = (combine: (ctx: NodeContext, a: Tensor, b: Tensor) => Tensor) =>
   always((ctx) => {
@@ -36,7 +52,12 @@ export const ELEMENTWISE_IMPORTS: OpTable = {
     const x = ctx.input(0);
     return ctx.op('Pow', [x, cast(ctx, ctx.input(1), x.dtype)]);
   }),
+  Mod: { 10: mod },
   Neg: direct('Neg'),
+  Tan: always((ctx) => {
+    const x = ctx.input(0);
+    return ctx.op('RealDiv', [ctx.op('Sin', [x])[0], ctx.op('Cos', [x])[0]]);
+  }),
   Abs: direct('Abs'),
   Exp: direct('Exp'),
   Log: direct('Log'),
