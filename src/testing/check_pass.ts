@@ -20,7 +20,7 @@ export interface CheckPassOptions {
   readonly graphs?: number;
   /** First seed (default 1); graph k uses seed + k. */
   readonly seed?: number;
-  /** Model files: paths (Node), GraphDef or MetaGraphDef bytes, or GraphDef objects. */
+  /** Model files: paths (Node; .pb, .pbtxt, .meta, .onnx), GraphDef or MetaGraphDef bytes, GraphDefs, `{ onnx: bytes }`. */
   readonly models?: readonly ModelInput[];
   /** Fetch the gradients of each random graph's loss too (default true). */
   readonly gradients?: boolean;
@@ -112,7 +112,7 @@ export async function checkPass(pass: Pass, options: CheckPassOptions = {}): Pro
   let graphs = count;
   for (const input of options.models ?? []) {
     if (disagreements.length >= maxDisagreements) break;
-    const { name, c } = loadModelCase(input);
+    const { name, c } = await loadModelCase(input);
     graphs++;
     for (const pair of pairs) {
       const a = await runSingle(c, pair.without);

@@ -75,5 +75,10 @@ describe('tg.testing.checkPass', () => {
     const bad = await tg.testing.checkPass(wrongConstant, { graphs: 0, models: [bytes] });
     expect(bad.disagreements.length).to.equal(1);
     expect(bad.disagreements[0].reproducer!.nodes).to.be.at.most(4);
+    // the same model as ONNX, through the ONNX importer
+    const onnx = tg.onnx.exportModel(g, { inputs: ['x:0'], outputs: ['out:0'] });
+    const viaOnnx = await tg.testing.checkPass(wrongConstant, { graphs: 0, models: [{ onnx }] });
+    expect(viaOnnx.graphs).to.equal(1);
+    expect(viaOnnx.disagreements.length).to.equal(1);
   });
 });
