@@ -1,6 +1,7 @@
 import type { OptimizerOptions } from '../../graph/passes/manager.js';
 import type { Pass } from '../../graph/passes/pass.js';
 import { PIPELINE } from '../../graph/passes/pipeline.js';
+import { Session } from '../session.js';
 import { compareOutcomes, Outcome, runGraph } from './differential.js';
 import { loadModelCase, ModelInput } from './model_case.js';
 import { randomGraph, RandomGraph } from './random_graph.js';
@@ -30,6 +31,8 @@ export interface CheckPassOptions {
   readonly maxDisagreements?: number;
   /** Relative tolerance of the comparison (default 1e-5 of each tensor's scale). */
   readonly rtol?: number;
+  /** Backends to run on (default ['cpu']); one that cannot start is an error, never a silent pass. */
+  readonly backends?: readonly ('cpu' | 'webgpu')[];
 }
 
 export interface Disagreement {
@@ -55,29 +58,33 @@ export interface CheckPassReport {
 
 interface Pair {
   readonly name: string;
+  readonly backend: 'cpu' | 'webgpu';
   readonly without: OptimizerOptions;
   readonly with: OptimizerOptions;
 }
 
 /** The two pairs of settings; a pass of the pipeline itself is switched by name. */
-function pairsFor(pass: Pass): Pair[] {
+function pairsFor(pass: Pass, backend: 'cpu' | 'webgpu'): Pair[] {
   const builtIn = PIPELINE.some((s) => s.passes.includes(pass));
+  const on = backend === 'cpu' ? '' : ` on ${backend}`;
   if (builtIn) {
     return [
-      { name: `pipeline with '${pass.name}' vs without`, without: { disable: [pass.name] }, with: {} },
-      { name: `'${pass.name}' alone vs every pass off`, without: { disable: ['all'] }, with: { only: [pass.name] } },
+      { name: `pipeline with '${pass.name}' vs without${on}`, backend, without: { disable: [pass.name] }, with: {} },
+      { name: `'${pass.name}' alone vs every pass off${on}`, backend, without: { disable: ['all'] }, with: { only: [pass.name] } },
     ];
   }
   return [
-    { name: `pipeline + '${pass.name}' vs pipeline`, without: {}, with: { passes: [pass] } },
-    { name: `'${pass.name}' alone vs every pass off`, without: { disable: ['all'] }, with: { passes: [pass], only: [pass.name] } },
+    { name: `pipeline + '${pass.name}' vs pipeline${on}`, backend, without: {}, with: { passes: [pass] } },
+    { name: `'${pass.name}' alone vs every pass off${on}`, backend, without: { disable: ['all'] }, with: { passes: [pass], only: [pass.name] } },
   ];
 }
 
 const REFERENCE: OptimizerOptions = { disable: ['all'] };
 
 export async function checkPass(pass: Pass, options: CheckPassOptions = {}): Promise<CheckPassReport> {
-  const pairs = pairsFor(pass);
+  const backends = options.backends ?? ['cpu'];
+  for (const backend of backends) new Session({ backend }).close(); // throws, naming the backend, when it cannot start
+  const pairs = backends.flatMap((b) => pairsFor(pass, b));
   const count = options.graphs ?? 200;
   const first = options.seed ?? 1;
   const tol = { rtol: options.rtol };
@@ -95,8 +102,8 @@ export async function checkPass(pass: Pass, options: CheckPassOptions = {}): Pro
   for (let k = 0; k < count && disagreements.length < maxDisagreements; k++) {
     const g = randomGraph(first + k, { stateful: true, gradients: options.gradients, maxOps: options.maxOps });
     for (const pair of pairs) {
-      const a: Outcome = await runGraph(g, { name: `without (${pair.name})`, optimizer: pair.without });
-      const b: Outcome = await runGraph(g, { name: `with (${pair.name})`, optimizer: pair.with });
+      const a: Outcome = await runGraph(g, { name: `without (${pair.name})`, optimizer: pair.without, backend: pair.backend });
+      const b: Outcome = await runGraph(g, { name: `with (${pair.name})`, optimizer: pair.with, backend: pair.backend });
       if (pair === pairs[0]) {
         tally(withoutPass, a);
         tally(withPass, b);
@@ -115,8 +122,8 @@ export async function checkPass(pass: Pass, options: CheckPassOptions = {}): Pro
     const { name, c } = await loadModelCase(input);
     graphs++;
     for (const pair of pairs) {
-      const a = await runSingle(c, pair.without);
-      const b = await runSingle(c, pair.with);
+      const a = await runSingle(c, pair.without, pair.backend);
+      const b = await runSingle(c, pair.with, pair.backend);
       if (pair === pairs[0]) {
         tally(withoutPass, a);
         tally(withPass, b);
@@ -142,7 +149,7 @@ async function explainRandom(g: RandomGraph, pair: Pair, problem: string, tol: {
 
 /** Shrinks the first fetch of `c` that disagrees on its own. */
 async function explainCase(c: SingleRunCase, pair: Pair, detail: string, original: string, tol: { rtol?: number }): Promise<Disagreement> {
-  const judge = async (x: SingleRunCase): Promise<string | null> => compareSingle(x, await runSingle(x, pair.without), await runSingle(x, pair.with), tol);
+  const judge = async (x: SingleRunCase): Promise<string | null> => compareSingle(x, await runSingle(x, pair.without, pair.backend), await runSingle(x, pair.with, pair.backend), tol);
   for (const t of c.fetches) {
     const one = { ...c, fetches: [t] };
     const shrunk = await shrink(one, judge, REFERENCE);

@@ -11,6 +11,8 @@ import type { RandomGraph } from './random_graph.js';
 export interface PipelineConfig {
   readonly name: string;
   readonly optimizer: tg.OptimizerOptions;
+  /** The session's backend (default cpu). */
+  readonly backend?: 'cpu' | 'webgpu';
 }
 
 /** Every pass off: the reference every other setting must agree with. */
@@ -59,7 +61,7 @@ function passesThatChanged(report: tg.OptimizeReport | null, into: Set<string>):
 
 /** Runs the graph's protocol: initialise, fetch, then (when drawn) two training steps and fetch again with the variables. */
 export async function runGraph(g: RandomGraph, config: PipelineConfig): Promise<Outcome> {
-  const s = new tg.Session({ graph: g.graph, optimizer: config.optimizer, debug: { verifyPasses: true } });
+  const s = new tg.Session({ graph: g.graph, optimizer: config.optimizer, backend: config.backend, debug: { verifyPasses: true } });
   try {
     const changedBy = new Set<string>();
     if (g.init) await s.run(g.init);

@@ -18,8 +18,8 @@ export interface SingleRunCase {
 
 export type SingleRunOutcome = { readonly values: readonly NDArray[]; readonly kernels: number; readonly millis: number } | { readonly error: string };
 
-export async function runSingle(c: SingleRunCase, optimizer: OptimizerOptions): Promise<SingleRunOutcome> {
-  const s = new Session({ graph: c.graph, optimizer, debug: { verifyPasses: true } });
+export async function runSingle(c: SingleRunCase, optimizer: OptimizerOptions, backend?: 'cpu' | 'webgpu'): Promise<SingleRunOutcome> {
+  const s = new Session({ graph: c.graph, optimizer, backend, debug: { verifyPasses: true } });
   try {
     if (c.init.length > 0) await s.run([...c.init]);
     const t0 = performance.now();

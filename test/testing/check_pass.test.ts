@@ -62,6 +62,13 @@ describe('tg.testing.checkPass', () => {
     expect([...types]).to.include.members(['AssignAdd', 'AssignSub', 'Assign', 'RandomUniform', 'RandomStandardNormal', 'Conv2D', 'MatMul', 'BroadcastTo']);
   });
 
+  it('a backend that cannot start is an error, not a silent pass', async () => {
+    let caught: unknown = null;
+    await tg.testing.checkPass(wrongConstant, { graphs: 1, backends: ['tpu' as 'cpu'] }).catch((e: unknown) => (caught = e));
+    expect(caught).to.be.instanceOf(tg.InvalidArgumentError);
+    expect(String(caught)).to.match(/Unknown backend 'tpu'/);
+  });
+
   it('checks model files given as GraphDef bytes', async () => {
     const g = new tg.Graph();
     g.asDefault(() => {
