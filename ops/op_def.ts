@@ -106,6 +106,13 @@ export interface OpDef<A extends AttrMap = AttrMap> {
   readonly grad: GradFn | 'none';
   /** Has effects or gives different values on each run: never folded, deduplicated or reordered. */
   readonly stateful?: boolean;
+  /**
+   * Inputs the op reads on the host (TF's HostMemory): shapes, axes, perms, paddings, sizes,
+   * begin/end/strides, multiples. Inference sees their values at run time and nothing else: every
+   * other input is a device buffer of known type. Negative indices count from the end (ConcatV2's
+   * axis follows a variadic list).
+   */
+  readonly hostInputs?: readonly number[];
   /** Inputs that must be produced directly by a variable op (TF ref inputs). */
   readonly refInputs?: readonly number[];
   readonly wgsl?: WgslFacet;

@@ -4,6 +4,7 @@ import { lowerProgram, Program } from '../graph/passes/program.js';
 import { prune } from '../graph/passes/prune.js';
 import { cpuEvaluator } from '../runtime/cpu/const_evaluator.js';
 import { buildPlan } from '../runtime/plan.js';
+import { sessionDevices } from './session_devices.js';
 import { feedTensor } from './feeds.js';
 
 export interface OptimizeOptions extends OptimizerOptions {
@@ -38,6 +39,6 @@ export function optimize(graph: Graph, fetches: readonly (Tensor | Operation | s
   const pruned = prune(tensors, targets, feeds);
   const opts: OptimizerOptions = { evaluate: cpuEvaluator, ...options };
   const { program, report } = optimizeProgram(lowerProgram(pruned.ops, tensors, targets, feeds, shapes), opts);
-  report.memory = buildPlan(program, { planMemory: passEnabled('memory', opts) }).memory;
+  report.memory = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: sessionDevices('cpu') }).memory;
   return { program, report };
 }

@@ -94,7 +94,7 @@ function growRegion(root: ProgramNode, uses: Uses, taken: ReadonlySet<ProgramNod
     for (const m of [...members]) {
       for (const v of m.inputs) {
         const p = v.node;
-        if (members.has(p) || taken.has(p) || !isElementwise(p)) continue;
+        if (members.has(p) || taken.has(p) || !isElementwise(p) || p.device !== root.device) continue;
         if (uses.fetched.has(v) || uses.targeted.has(p) || uses.controlDependents.has(p)) continue;
         if (!(uses.readers.get(v) ?? []).every((r) => members.has(r))) continue;
         members.add(p);

@@ -25,7 +25,7 @@ export const fuseEpiloguePass: Pass = {
       const out = ew.outputs[0];
       const product = ew.inputs.find((v) => {
         const mm = v.node;
-        if ((mm.type !== 'MatMul' && mm.type !== 'Conv2D') || v.dtype !== 'float32' || drop.has(mm)) return false;
+        if ((mm.type !== 'MatMul' && mm.type !== 'Conv2D') || v.dtype !== 'float32' || drop.has(mm) || mm.device !== ew.device) return false;
         if (uses.fetched.has(v) || uses.targeted.has(mm) || uses.controlDependents.has(mm)) return false;
         if ((uses.readers.get(v) ?? []).some((r) => r !== ew)) return false;
         return isFullyDefined(v.shape) && isFullyDefined(out.shape) && out.dtype === 'float32' && v.shape.length === out.shape.length && v.shape.every((d, i) => d === out.shape![i]);

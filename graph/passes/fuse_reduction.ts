@@ -25,7 +25,7 @@ export const fuseReductionPass: Pass = {
       if (!kind || r.controlInputs.length > 0) continue;
       const [x, axes] = r.inputs;
       const ew = x.node;
-      if (ew.def.cpu.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1 || x.dtype !== 'float32' || drop.has(ew)) continue;
+      if (ew.def.cpu.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1 || x.dtype !== 'float32' || drop.has(ew) || ew.device !== r.device) continue;
       if (uses.fetched.has(x) || uses.targeted.has(ew) || uses.controlDependents.has(ew)) continue;
       if ((uses.readers.get(x) ?? []).some((n) => n !== r)) continue;
       const rank = x.shape?.length;

@@ -33,6 +33,10 @@ export const groupUpdatesPass: Pass = {
     for (const v of program.fetches) valueRead.add(v.node);
     for (const [type, positions] of byType) {
       if (positions.length < 2) continue;
+      if (new Set(positions.map((i) => program.nodes[i].device)).size > 1) {
+        notes.push(`${type} left ungrouped: its updates are pinned to different devices`);
+        continue;
+      }
       const members = positions.map((i) => program.nodes[i]);
       const memberSet = new Set(members);
       const variables = new Set(members.flatMap((m) => (m.def.refInputs ?? []).map((r) => m.inputs[r].node)));

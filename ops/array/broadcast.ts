@@ -29,6 +29,7 @@ export function broadcastReductionAxes(s0: readonly number[], s1: readonly numbe
 
 export const BroadcastGradientArgs = defineOp({
   type: 'BroadcastGradientArgs',
+  hostInputs: [0, 1],
   infer(inputs) {
     checkDType('s0', inputs[0].dtype, INTEGERS);
     return [
@@ -49,6 +50,7 @@ export const BroadcastGradientArgs = defineOp({
 /** Broadcasts `input` to `shape` (TF's BroadcastTo); an elementwise copy on the CPU. */
 export const BroadcastTo = defineOp({
   type: 'BroadcastTo',
+  hostInputs: [1],
   infer(inputs, _a, ctx) {
     const [x, s] = inputs;
     checkDType('shape', s.dtype, INTEGERS);

@@ -83,6 +83,7 @@ const concatGrad: GradFn = (op, [g]) => {
 
 export const ConcatV2 = defineOp<ConcatAttrs>({
   type: 'ConcatV2',
+  hostInputs: [-1],
   attrDefaults: { Tidx: 'int32' },
   infer(inputs, attrs, ctx) {
     const values = inputs.slice(0, -1);

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../../graph/ir/index.js';
 
 export const Fill = defineOp({
   type: 'Fill',
+  hostInputs: [0],
   infer(inputs) {
     const [dims, value] = inputs;
     checkDType('dims', dims.dtype, INTEGERS);

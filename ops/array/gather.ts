@@ -64,6 +64,7 @@ function seq(from: number, to: number): number[] {
 
 export const GatherV2 = defineOp<GatherAttrs>({
   type: 'GatherV2',
+  hostInputs: [2],
   attrDefaults: { batch_dims: 0 },
   infer(inputs, attrs) {
     const [params, indices, axis] = inputs;

@@ -23,6 +23,7 @@ function depthAxis(axis: number, indicesRank: number): number {
 /** out[..., i, ...] = onValue where indices[...] == i, offValue elsewhere (indices outside [0, depth) give all off). */
 export const OneHot = defineOp<OneHotAttrs>({
   type: 'OneHot',
+  hostInputs: [1],
   attrDefaults: { axis: -1 },
   infer(inputs, attrs, ctx) {
     const [indices, depth, on, off] = inputs;

@@ -66,6 +66,7 @@ const padGrad: GradFn = (op, [g]) => {
 
 export const Pad = defineOp({
   type: 'Pad',
+  hostInputs: [1],
   infer: ([x, paddings]) => [{ dtype: x.dtype, shape: padShape(x, paddings) }],
   cpu: { kind: 'kernel', run: ([x, p], _a, [out]) => [padKernel(x, p, 0, out)] },
   grad: padGrad,
@@ -73,6 +74,7 @@ export const Pad = defineOp({
 
 export const PadV2 = defineOp({
   type: 'PadV2',
+  hostInputs: [1],
   infer([x, paddings, value], _a, ctx) {
     checkSameDType(['input', 'constant_values'], [x.dtype, value.dtype], ctx.opType);
     if (value.shape !== null && value.shape.length !== 0) {

@@ -13,6 +13,7 @@ function rangeSize(start: number, limit: number, delta: number, isInt: boolean):
 
 export const Range = defineOp({
   type: 'Range',
+  hostInputs: [0, 1, 2],
   infer(inputs, _a, ctx) {
     const dt = checkSameDType(['start', 'limit', 'delta'], inputs.map((i) => i.dtype), ctx.opType);
     checkDType('start', dt, NUMERIC);

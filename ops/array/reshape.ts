@@ -53,6 +53,7 @@ export function reshapeTarget(input: InputSpec, shapeIn: InputSpec): PartialShap
 
 export const Reshape = defineOp({
   type: 'Reshape',
+  hostInputs: [1],
   infer(inputs) {
     checkDType('shape', inputs[1].dtype, INTEGERS);
     return [{ dtype: inputs[0].dtype, shape: reshapeTarget(inputs[0], inputs[1]) }];
@@ -125,6 +126,7 @@ export const Squeeze = defineOp<SqueezeAttrs>({
 
 export const ExpandDims = defineOp({
   type: 'ExpandDims',
+  hostInputs: [1],
   infer(inputs) {
     const [x, dim] = inputs;
     checkDType('dim', dim.dtype, INTEGERS);

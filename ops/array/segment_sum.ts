@@ -51,6 +51,7 @@ const segmentSumGrad: GradFn = (op, [g]) => {
 
 export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
   type: 'UnsortedSegmentSum',
+  hostInputs: [2],
   infer(inputs) {
     const [data, ids, num] = inputs;
     checkDType('data', data.dtype, NUMERIC);

@@ -62,6 +62,7 @@ const sliceGrad: GradFn = (op, [g]) => {
 
 export const Slice = defineOp({
   type: 'Slice',
+  hostInputs: [1, 2],
   infer(inputs, _a, ctx) {
     const [x, begin, size] = inputs;
     checkDType('begin', begin.dtype, INTEGERS);

@@ -95,6 +95,7 @@ const splitVGrad: GradFn = (op, grads) => [joinGrads(op, grads, op.inputs[2]), n
 
 export const Split = defineOp<SplitAttrs>({
   type: 'Split',
+  hostInputs: [0],
   infer(inputs, attrs) {
     const [dim, value] = inputs;
     checkNumSplit(attrs.num_split);
@@ -112,6 +113,7 @@ export const Split = defineOp<SplitAttrs>({
 
 export const SplitV = defineOp<SplitVAttrs>({
   type: 'SplitV',
+  hostInputs: [1, 2],
   attrDefaults: { Tlen: 'int32' },
   infer(inputs, attrs) {
     const [value, sizes, dim] = inputs;

@@ -30,6 +30,7 @@ function resolveSpec(input: PartialShape, begin: InputSpec, end: InputSpec, stri
 
 export const StridedSlice = defineOp<StridedSliceAttrs>({
   type: 'StridedSlice',
+  hostInputs: [1, 2, 3],
   attrDefaults: MASK_DEFAULTS,
   infer(inputs, attrs, ctx) {
     const [x, begin, end, strides] = inputs;
@@ -56,6 +57,7 @@ export const StridedSlice = defineOp<StridedSliceAttrs>({
 /** The gradient of StridedSlice: `dy` written into zeros of the input's shape at the sliced places. */
 export const StridedSliceGrad = defineOp<StridedSliceAttrs>({
   type: 'StridedSliceGrad',
+  hostInputs: [0, 1, 2, 3],
   attrDefaults: MASK_DEFAULTS,
   infer(inputs, attrs, ctx) {
     const [shape, begin, end, strides, dy] = inputs;

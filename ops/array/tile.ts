@@ -74,6 +74,7 @@ const tileGrad: GradFn = (op, [g]) => {
 
 export const Tile = defineOp({
   type: 'Tile',
+  hostInputs: [1],
   infer: ([x, multiples]) => [{ dtype: x.dtype, shape: tileShape(x, multiples) }],
   cpu: { kind: 'kernel', run: ([x, m], _a, [out]) => [tileKernel(x, intVector(m, 'multiples'), out.shape)] },
   grad: tileGrad,

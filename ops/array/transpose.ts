@@ -26,6 +26,7 @@ export function invertPerm(perm: readonly number[]): number[] {
 
 export const Transpose: OpDef = defineOp({
   type: 'Transpose',
+  hostInputs: [1],
   infer(inputs) {
     const [x, perm] = inputs;
     checkDType('perm', perm.dtype, INTEGERS);

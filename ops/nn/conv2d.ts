@@ -70,6 +70,7 @@ export const Conv2D: OpDef = defineOp<Conv2DAttrs>({
 
 export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
   type: 'Conv2DBackpropInput',
+  hostInputs: [0],
   attrDefaults: DEFAULTS,
   infer([sizes, f, dy], attrs, ctx) {
     const dtype = checkFloatPair(['filter', 'out_backprop'], f, dy, ctx.opType);
@@ -102,6 +103,7 @@ export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
 
 export const Conv2DBackpropFilter: OpDef = defineOp<Conv2DAttrs>({
   type: 'Conv2DBackpropFilter',
+  hostInputs: [1],
   attrDefaults: DEFAULTS,
   infer([x, sizes, dy], attrs, ctx) {
     const dtype = checkFloatPair(['input', 'out_backprop'], x, dy, ctx.opType);

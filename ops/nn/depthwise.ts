@@ -59,6 +59,7 @@ export const DepthwiseConv2dNative: OpDef = defineOp<ConvAttrs>({
 
 export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
   type: 'DepthwiseConv2dNativeBackpropInput',
+  hostInputs: [0],
   attrDefaults: CONV_DEFAULTS,
   infer([sizes, f, dy], attrs, ctx) {
     const dtype = checkFloatPair(['filter', 'out_backprop'], f, dy, ctx.opType);
@@ -90,6 +91,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
 
 export const DepthwiseConv2dNativeBackpropFilter: OpDef = defineOp<ConvAttrs>({
   type: 'DepthwiseConv2dNativeBackpropFilter',
+  hostInputs: [1],
   attrDefaults: CONV_DEFAULTS,
   infer([x, sizes, dy], attrs, ctx) {
     const dtype = checkFloatPair(['input', 'out_backprop'], x, dy, ctx.opType);

@@ -107,6 +107,7 @@ export const AvgPool: OpDef = defineOp<AvgPoolAttrs>({
 
 export const AvgPoolGrad: OpDef = defineOp<AvgPoolAttrs>({
   type: 'AvgPoolGrad',
+  hostInputs: [0],
   attrDefaults: AVG_POOL_DEFAULTS,
   infer([sizes, g], attrs, ctx) {
     checkDType('grad', g.dtype, FLOATS);

@@ -31,6 +31,7 @@ function floatRandomOp(type: string, fill: Fill) {
   return defineOp<RandomAttrs>({
     type,
     attrDefaults: { dtype: 'float32', seed: 0, seed2: 0, T: 'int32' },
+    hostInputs: [0],
     infer([shape], attrs, ctx) {
       checkDType('dtype', attrs.dtype, FLOATS);
       return [{ dtype: attrs.dtype, shape: shapeFromTensor(shape, ctx.opType) }];
@@ -58,6 +59,7 @@ export const TruncatedNormal = floatRandomOp('TruncatedNormal', fillTruncatedNor
 /** Uniform integers in [minval, maxval). */
 export const RandomUniformInt = defineOp<RandomIntAttrs>({
   type: 'RandomUniformInt',
+  hostInputs: [0, 1, 2],
   attrDefaults: { seed: 0, seed2: 0, T: 'int32' },
   infer([shape, lo, hi], attrs, ctx) {
     checkDType('Tout', attrs.Tout, INTEGERS);

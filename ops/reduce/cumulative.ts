@@ -52,6 +52,7 @@ function scanOp(type: string, kind: ScanKind, grad: GradFn): OpDef {
   return defineOp<ScanAttrs>({
     type,
     attrDefaults: { exclusive: false, reverse: false },
+    hostInputs: [1],
     infer(inputs) {
       const [x, axis] = inputs;
       checkDType('x', x.dtype, NUMERIC);

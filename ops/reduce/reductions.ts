@@ -50,6 +50,7 @@ function reductionOp(type: string, kind: ReduceKind, allowed: readonly DType[], 
   return defineOp<ReduceAttrs>({
     type,
     attrDefaults: { keep_dims: false },
+    hostInputs: [1],
     infer(inputs, attrs) {
       const [x, axes] = inputs;
       checkDType('input', x.dtype, allowed);
@@ -134,6 +135,7 @@ function argOp(type: string, wantMax: boolean): OpDef {
   return defineOp<ArgAttrs>({
     type,
     attrDefaults: { output_type: 'int64' },
+    hostInputs: [1],
     infer(inputs, attrs) {
       const [x, dim] = inputs;
       checkDType('input', x.dtype, NUMERIC);
