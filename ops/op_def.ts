@@ -91,6 +91,9 @@ export interface EpilogueFacet<A extends AttrMap> {
 /** Builds the gradient of each input from the gradients of the outputs, in graph ops. */
 export type GradFn = (op: Operation, grads: readonly (Tensor | null)[]) => (Tensor | null)[];
 
+/** A family's gradients kept apart from its definitions (they build with other families' ops). */
+export type GradTable = Readonly<Record<string, GradFn | 'none'>>;
+
 /**
  * An op declared once: TF raw-op name, typed attrs (with defaults), inference, the CPU kernel and
  * the gradient are required, so forgetting one is a compile error. `grad: 'none'` says the op is
@@ -103,7 +106,12 @@ export interface OpDef<A extends AttrMap = AttrMap> {
   readonly attrDefaults?: Partial<A>;
   readonly infer: InferFn<A>;
   readonly cpu: CpuFacet<A>;
-  readonly grad: GradFn | 'none';
+  /**
+   * Given here, or in the family's gradient table (a `*_grad.ts` file the registry attaches with
+   * `attachGrads`) where the gradient needs builders that import this file: one or the other, which
+   * the registry checks at load.
+   */
+  readonly grad?: GradFn | 'none';
   /** Has effects or gives different values on each run: never folded, deduplicated or reordered. */
   readonly stateful?: boolean;
   /**

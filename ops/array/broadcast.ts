@@ -4,7 +4,6 @@ import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
 import { arg } from '../elementwise/scalar_expr.js';
-import { sumToShapeOf } from '../elementwise/broadcast_grad.js';
 
 /** The axes each side of a broadcast must sum its gradient over (TF's BroadcastGradientArgs). */
 export function broadcastReductionAxes(s0: readonly number[], s1: readonly number[]): [number[], number[]] {
@@ -64,7 +63,6 @@ export const BroadcastTo = defineOp({
     return [{ dtype: x.dtype, shape: target && b ? b.map((d, i) => target![i] ?? d) : b }];
   },
   cpu: { kind: 'elementwise', expr: () => arg(0) },
-  grad: (op, [g]) => [g && sumToShapeOf(g, op.inputs[0]), null],
 });
 
 export function broadcastGradientArgs(s0: Tensor, s1: Tensor, name?: string): [Tensor, Tensor] {

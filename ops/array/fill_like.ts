@@ -3,7 +3,6 @@ import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector, scalarOf } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
-import { reduceSum } from '../reduce/reductions.js';
 import { InvalidArgumentError } from '../../graph/ir/index.js';
 
 export const Fill = defineOp({
@@ -29,7 +28,6 @@ export const Fill = defineOp({
       return [new NDArray(out.dtype, out.shape, data)];
     },
   },
-  grad: (_op, [g]) => [null, g && reduceSum(g)],
 });
 
 const likeOp = (type: string, v: number) =>

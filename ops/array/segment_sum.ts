@@ -2,15 +2,9 @@ import { DType, formatShape, InvalidArgumentError, PartialShape, Tensor } from '
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
 import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec } from '../op_def.js';
-import { maximum, sub } from '../elementwise/math_binary.js';
-import { greaterEqual, where } from '../elementwise/compare.js';
-import { concatTensors } from './concat.js';
-import { fill, zerosLike } from './fill_like.js';
-import { gatherTensors } from './gather.js';
+import { defineOp, InputSpec } from '../op_def.js';
 import { indexText } from './index_error.js';
-import { int32Const, intOperand, IntOperand, prodOf } from './operands.js';
-import { rank, reshape, shape as shapeOp } from './reshape.js';
+import { intOperand, IntOperand, prodOf } from './operands.js';
 
 type SegmentAttrs = { T?: DType; Tindices?: DType; Tnumsegments?: DType };
 
@@ -27,27 +21,6 @@ function segmentShape(data: InputSpec, ids: InputSpec, num: InputSpec): PartialS
   return [n, ...ds.slice(is.length)];
 }
 
-/**
- * d data = the gradient row of each id's segment (TF's _GatherDropNegatives): negative ids were
- * dropped by the sum, so their rows get zeros.
- */
-const segmentSumGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null, null];
-  const ids = op.inputs[1];
-  const clipped = maximum(ids, 0);
-  const gathered = gatherTensors(g, clipped);
-  const keep = greaterEqual(ids, 0);
-  const is = ids.shape;
-  const gr = gathered.rank;
-  let maskShape: Tensor;
-  if (is !== null && is.every((d) => d !== null) && gr !== null) {
-    maskShape = int32Const([...(is as number[]), ...new Array<number>(gr - is.length).fill(1)], g.graph);
-  } else {
-    const trailing = fill(reshape(sub(rank(gathered), rank(ids)), [1]), int32Const(1, g.graph));
-    maskShape = concatTensors([shapeOp(ids), trailing], int32Const(0, g.graph));
-  }
-  return [where(reshape(keep, maskShape), gathered, zerosLike(gathered)), null, null];
-};
 
 export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
   type: 'UnsortedSegmentSum',
@@ -82,7 +55,6 @@ export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
       return [res];
     },
   },
-  grad: segmentSumGrad,
 });
 
 /** tf.math.unsorted_segment_sum: out[s] = sum of data rows whose segment id is s (negative ids are dropped). */

@@ -2,10 +2,8 @@ import { DType, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec, ResolvedOutput } from '../op_def.js';
+import { defineOp, InputSpec, ResolvedOutput } from '../op_def.js';
 import { splitChunks } from './block_copy.js';
-import { concatTensors } from './concat.js';
-import { zerosLike } from './fill_like.js';
 import { checkedAxis, intOperand, IntOperand, knownInts, prodOf, unknownDims } from './operands.js';
 
 type SplitAttrs = { num_split: number; T?: DType };
@@ -84,14 +82,6 @@ function splitKernel(x: NDArray, axis: number, outs: readonly ResolvedOutput[]):
   return res;
 }
 
-/** d split = the output gradients joined again (zeros for outputs that got none). */
-function joinGrads(op: { outputs: readonly Tensor[] }, grads: readonly (Tensor | null)[], axis: Tensor): Tensor {
-  const parts = grads.map((g, i) => g ?? zerosLike(op.outputs[i]));
-  return parts.length === 1 ? parts[0] : concatTensors(parts, axis);
-}
-
-const splitGrad: GradFn = (op, grads) => [null, joinGrads(op, grads, op.inputs[0])];
-const splitVGrad: GradFn = (op, grads) => [joinGrads(op, grads, op.inputs[2]), null, null];
 
 export const Split = defineOp<SplitAttrs>({
   type: 'Split',
@@ -108,7 +98,6 @@ export const Split = defineOp<SplitAttrs>({
       return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'Split: bad split_dim'), outs);
     },
   },
-  grad: splitGrad,
 });
 
 export const SplitV = defineOp<SplitVAttrs>({
@@ -128,7 +117,6 @@ export const SplitV = defineOp<SplitVAttrs>({
       return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'SplitV: bad split_dim'), outs);
     },
   },
-  grad: splitVGrad,
 });
 
 /** SplitV over tensors (for gradient code). */

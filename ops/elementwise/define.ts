@@ -11,7 +11,8 @@ interface ElementwiseSpec<A extends AttrMap> {
   /** Output dtype: the inputs' common dtype unless given (comparisons give bool). */
   outDType?: DType;
   expr: (attrs: A) => ScalarExpr;
-  grad: GradFn | 'none';
+  /** Omitted when the family's gradient table gives it. */
+  grad?: GradFn | 'none';
   attrDefaults?: Partial<A>;
 }
 

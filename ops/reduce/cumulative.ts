@@ -2,10 +2,7 @@ import { allocData, InvalidArgumentError, NDArray, sizeOf, Tensor } from '../../
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
 import { scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, OpDef } from '../op_def.js';
-import { div, mul } from '../elementwise/math_binary.js';
-import { equal, where } from '../elementwise/compare.js';
-import { onesLike, zerosLike } from '../array/fill_like.js';
+import { defineOp, OpDef } from '../op_def.js';
 
 type ScanAttrs = { exclusive: boolean; reverse: boolean };
 type ScanKind = 'sum' | 'prod';
@@ -48,7 +45,7 @@ export function scanArray(x: NDArray, axis: number, kind: ScanKind, exclusive: b
   return new NDArray(x.dtype, x.shape, dst);
 }
 
-function scanOp(type: string, kind: ScanKind, grad: GradFn): OpDef {
+function scanOp(type: string, kind: ScanKind): OpDef {
   return defineOp<ScanAttrs>({
     type,
     attrDefaults: { exclusive: false, reverse: false },
@@ -70,34 +67,12 @@ function scanOp(type: string, kind: ScanKind, grad: GradFn): OpDef {
         return [scanArray(x, a, kind, attrs.exclusive, attrs.reverse)];
       },
     },
-    grad,
   });
 }
 
-/** TF's _CumsumGrad: the running sum taken the other way. */
-const cumsumGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const reverse = op.attrs.reverse === true;
-  return [cumsum(g, op.inputs[1], { exclusive: op.attrs.exclusive === true, reverse: !reverse }), null];
-};
-
-/**
- * TF's _CumprodGrad: reverse cumsum of (cumprod · grad), divided by x with 0 where x is 0
- * (div_no_nan). Like TF's, this is not the true gradient at zeros of x.
- */
-const cumprodGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const [x, axis] = op.inputs;
-  const exclusive = op.attrs.exclusive === true;
-  const reverse = op.attrs.reverse === true;
-  const prod = cumprod(x, axis, { exclusive, reverse });
-  const out = cumsum(mul(prod, g), axis, { exclusive, reverse: !reverse });
-  const isZero = equal(x, 0);
-  return [where(isZero, zerosLike(out), div(out, where(isZero, onesLike(x), x))), null];
-};
-
-export const Cumsum = scanOp('Cumsum', 'sum', cumsumGrad);
-export const Cumprod = scanOp('Cumprod', 'prod', cumprodGrad);
+// Gradients: cumulative_grad.ts.
+export const Cumsum = scanOp('Cumsum', 'sum');
+export const Cumprod = scanOp('Cumprod', 'prod');
 
 export interface ScanOptions {
   /** Leave each element out of its own running total (the first output is 0 or 1). */
