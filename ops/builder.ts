@@ -1,6 +1,7 @@
 import {
   AttrMap,
   DataArray,
+  detachFrom,
   DType,
   formatShape,
   getDefaultGraph,
@@ -10,6 +11,7 @@ import {
   NDArray,
   NestedArray,
   Operation,
+  PartialShape,
   Tensor,
   TensorGraphError,
 } from '../graph/ir/index.js';
@@ -52,7 +54,8 @@ export function toTensor(value: TensorLike, dtype?: DType, graph?: Graph, name =
     return value;
   }
   if (isTensorConvertible(value)) return toTensor(value.toTensor(), dtype, graph, name);
-  const arr = literalToArray(value, dtype);
+  // a Const holds its own copy: the caller may keep writing into the array it passed
+  const arr = detachFrom(literalToArray(value, dtype), value);
   return makeConst(arr, name, graph ?? getDefaultGraph());
 }
 
@@ -70,6 +73,22 @@ function literalToArray(value: NDArray | NestedArray | DataArray, dtype?: DType)
     check(value);
   }
   return NDArray.from(value, undefined, dtype);
+}
+
+/**
+ * An int32 scalar or vector from JS literals (shapes, axes, multiples): a value that is not an
+ * integer in int32 range is refused naming `what`, never wrapped (Int32Array.from(1e10) would
+ * silently give 1410065408).
+ */
+export function int32Literal(v: number | readonly number[], what: string): NDArray {
+  const vals = typeof v === 'number' ? [v] : v;
+  vals.forEach((x, i) => {
+    if (!Number.isInteger(x) || x > 2147483647 || x < -2147483648) {
+      const at = typeof v === 'number' ? '' : ` at index ${i} of [${vals.join(',')}]`;
+      throw new InvalidArgumentError(`${what}: ${x}${at} is not an int32 integer`);
+    }
+  });
+  return typeof v === 'number' ? NDArray.scalar(v, 'int32') : NDArray.from(Int32Array.from(vals), [vals.length], 'int32');
 }
 
 /** A Const op (its value held in the `value` attr, TF-style). */
@@ -155,7 +174,24 @@ export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, op
   } catch (e) {
     throw annotateBuildError(e, graph.currentScope + requested, def.type, inputs);
   }
+  checkOutputShapes(outputs, graph.currentScope + requested, def.type);
   return graph.addOp({ type: def.type, name: requested, inputs, attrs: full, outputs, controlInputs: options.controlInputs });
+}
+
+/**
+ * Every dimension an op declares is a non-negative integer or null (unknown): a negative or
+ * fractional one (a placeholder of shape [-5,2]) is refused when the graph is built, not when a
+ * kernel later tries to allocate it.
+ */
+function checkOutputShapes(outputs: readonly { shape: PartialShape }[], name: string, type: string): void {
+  outputs.forEach((o, i) => {
+    const bad = o.shape?.findIndex((d) => d !== null && !(Number.isInteger(d) && d >= 0)) ?? -1;
+    if (bad >= 0) {
+      throw new InvalidArgumentError(
+        `Invalid shape ${formatShape(o.shape)} for output ${i} of '${name}' (op: '${type}'): dimension ${bad} is ${o.shape![bad]}; a dimension must be a non-negative integer, or null when unknown`,
+      );
+    }
+  });
 }
 
 function stripUndefined(attrs: { readonly [k: string]: AttrMap[string] | undefined }): AttrMap {

@@ -3,6 +3,8 @@ import type { KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_de
 import type { Backend, DeviceBuffer } from './backend.js';
 import type { Plan, PlanStep } from './plan.js';
 import { annotateRunError, checkFinite, checkOutputs, resolveOutputs } from './step_checks.js';
+import { detachFetches } from './detach.js';
+import { MemoryBudget } from './memory_budget.js';
 
 /** What a session keeps between runs. */
 export interface SessionState {
@@ -26,13 +28,18 @@ export interface StepStat {
 export interface ExecuteOptions {
   trace?: boolean;
   checkNumerics?: boolean;
+  /** Bytes the run may hold in host memory, variables and feeds included (default: no limit). */
+  memoryLimitBytes?: number;
+  /** The device named in OOM messages. */
+  device?: string;
 }
 
 /**
  * Runs a plan on its devices' backends. Slots hold device buffers; host values appear only for
  * feeds, fetches, host-memory inputs and the plan's copy steps. Variable writes go to a pending map
  * that later steps of the same run read, and are committed only when every step succeeded: a failed
- * run leaves every variable as it was.
+ * run leaves every variable as it was. What it returns shares no memory with the session's state.
+ * The memory limit counts host buffers (the host-resident devices' slots).
  */
 export async function execute(
   plan: Plan,
@@ -43,6 +50,11 @@ export async function execute(
   const backends = plan.devices.backends;
   const slots: (DeviceBuffer | undefined)[] = new Array(plan.numSlots);
   for (const [s, v] of feeds) slots[s] = v;
+  const budget = new MemoryBudget(options.memoryLimitBytes ?? Infinity, options.device ?? backends[plan.devices.host].device);
+  budget.pin(state.variables.values());
+  budget.pin(feeds.values());
+  budget.pin(plan.heldValues);
+  const onHost = (s: number): boolean => backends[plan.slotDevice[s]].hostResident;
   const pending = new Map<string, NDArray>();
   const variables: VariableAccess = {
     read: (name) => pending.get(name) ?? state.variables.get(name),
@@ -55,7 +67,11 @@ export async function execute(
   const counters = new Map<string, number>();
   try {
     for (const step of plan.steps) {
-      for (const c of step.copiesBefore) slots[c.dst] = await copy(slots[c.src], backends[c.from], backends[c.to], step, c.src);
+      for (const c of step.copiesBefore) {
+        const v = await copy(slots[c.src], backends[c.from], backends[c.to], step, c.src);
+        slots[c.dst] = v;
+        if (backends[c.to].hostResident) budget.hold(v as NDArray);
+      }
       const backend = backends[step.device];
       const inputs: (DeviceBuffer | null)[] = new Array(step.inputs.length);
       const host: (NDArray | null)[] = new Array(step.inputs.length);
@@ -91,6 +107,7 @@ export async function execute(
           sessionSeed: state.sessionSeed,
         };
         const out = outBuffer(step, inputs, resolved, backend);
+        if (backend.hostResident) budget.beforeStep(step, inputs, resolved, out !== undefined);
         const r = backend.dispatch({ def: step.def, attrs: step.node.attrs, kernel: step.kernel, inputs, host, outputs: resolved, ctx, out });
         outs = r instanceof Promise ? await r : r;
         checkOutputs(step, outs, resolved);
@@ -99,11 +116,18 @@ export async function execute(
         throw annotateRunError(e, step, inputs, host);
       }
       if (step.def.stateful) counters.set(step.node.name, (state.runCounters.get(step.node.name) ?? 0) + 1);
-      step.outputSlots.forEach((s, i) => {
-        if (s >= 0) slots[s] = outs[i];
-      });
+      for (let i = 0; i < step.outputSlots.length; i++) {
+        const s = step.outputSlots[i];
+        if (s < 0) continue;
+        slots[s] = outs[i];
+        if (backend.hostResident) budget.hold(outs[i] as NDArray);
+      }
       for (const s of step.recycle) backends[plan.slotDevice[s]].free(slots[s]!);
-      for (const s of step.release) slots[s] = undefined;
+      for (const s of step.release) {
+        if (onHost(s)) budget.release(slots[s] as NDArray);
+        slots[s] = undefined;
+      }
+      if (backend.hostResident) budget.afterStep(step, outs as NDArray[]);
       if (options.trace) {
         const end = performance.now();
         stats.push({
@@ -127,7 +151,7 @@ export async function execute(
     }
     for (const [k, v] of pending) state.variables.set(k, v);
     for (const [k, v] of counters) state.runCounters.set(k, v);
-    return { fetched, stats };
+    return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
   } finally {
     for (const b of backends) b.endRun();
   }

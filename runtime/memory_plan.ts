@@ -1,4 +1,4 @@
-import { DType, isFullyDefined, sizeOf } from '../graph/ir/index.js';
+import { BYTES_PER_ELEMENT, isFullyDefined, sizeOf } from '../graph/ir/index.js';
 import type { ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { OpDef } from '../ops/op_def.js';
 
@@ -41,10 +41,8 @@ function acceptsOutBuffer(node: ProgramNode): boolean {
   return node.def.cpu.kind === 'elementwise' || node.type === 'FusedElementwise';
 }
 
-const BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 4, bool: 1 };
-
 function bytesOf(v: ProgramValue): number | null {
-  return isFullyDefined(v.shape) ? sizeOf(v.shape) * BYTES[v.dtype] : null;
+  return isFullyDefined(v.shape) ? sizeOf(v.shape) * BYTES_PER_ELEMENT[v.dtype] : null;
 }
 
 export function planMemory(

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, isFullyDefined, Tensor } from '../graph/ir/index.js';
+import { InvalidArgumentError, isFullyDefined, NDArray, Tensor } from '../graph/ir/index.js';
 import { constValue, Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { InputSpec, OpDef, ResolvedOutput } from '../ops/op_def.js';
 import { hostInputMask } from './host_inputs.js';
@@ -69,6 +69,10 @@ export interface Plan {
   readonly slotDevice: readonly number[];
   /** Every step and copy with its device, in run order. */
   readonly placement: readonly PlacementEntry[];
+  /** Values the plan itself holds (Const values, folded or not). */
+  readonly heldValues: readonly NDArray[];
+  /** Their buffers: never handed out by a run. */
+  readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
 }
 
 export interface PlanOptions extends PlacementOptions {
@@ -165,7 +169,10 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
   const withRelease = steps.map((s, i) => ({ ...s, release: release[i] }));
   const memory = planMemory(withRelease, numSlots, slotOf, keep, options.planMemory ?? true);
   const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
-  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries };
+  const heldValues: NDArray[] = [];
+  for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
+  const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
+  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries, heldValues, heldBuffers };
 }
 
 /**

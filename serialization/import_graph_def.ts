@@ -118,14 +118,17 @@ export function importGraphDef(bytesOrDef: Uint8Array | GraphDef, options: Impor
   for (const n of def.node) {
     if (graph.hasOperation(prefix + n.name)) throw new InvalidArgumentError(`${source}: node '${prefix + n.name}' already exists in the graph`);
   }
-  const created = build(def, order, graph, prefix, inputMap, source);
-  return (options.returnElements ?? []).map((name) => {
-    const [n, i] = parseInputName(name);
-    const op = created.get(n);
-    if (!op) throw new NotFoundError(`${source}: Requested return element '${name}' was not found in graph_def`);
-    if (!name.includes(':')) return op;
-    if (i >= op.outputs.length) throw new NotFoundError(`${source}: Requested return tensor '${name}' does not exist`);
-    return op.outputs[i];
+  // atomically: whatever fails past the rehearsal (a bad return element) takes the new ops with it
+  return graph.atomically(() => {
+    const created = build(def, order, graph, prefix, inputMap, source);
+    return (options.returnElements ?? []).map((name) => {
+      const [n, i] = parseInputName(name);
+      const op = created.get(n);
+      if (!op) throw new NotFoundError(`${source}: Requested return element '${name}' was not found in graph_def`);
+      if (!name.includes(':')) return op;
+      if (i >= op.outputs.length) throw new NotFoundError(`${source}: Requested return tensor '${name}' does not exist`);
+      return op.outputs[i];
+    });
   });
 }
 

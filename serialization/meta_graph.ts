@@ -97,45 +97,54 @@ export function graphDefWithoutSaver(meta: MetaGraphDef): GraphDef {
 
 /**
  * Imports a MetaGraphDef's graph into `graph` and rebuilds its collections, Variables included
- * (TF's import_meta_graph). Returns the variables found, by name.
+ * (TF's import_meta_graph). Returns the variables found, by name. All or nothing: when any part
+ * fails, the graph is left as it was.
  */
 export function importMetaGraphDef(meta: MetaGraphDef, graph: Graph, source: string, graphDef?: GraphDef): Map<string, Variable> {
-  importGraphDef(graphDef ?? graphDefWithoutSaver(meta), { graph, source });
-  const vars = new Map<string, Variable>();
-  const lookup = (name: string): Tensor | Operation => (name.includes(':') ? graph.getTensorByName(name) : graph.getOperationByName(name));
-  for (const [key, col] of Object.entries(meta.collection_def ?? {})) {
-    try {
-      if (col.bytes_list && VARIABLE_COLLECTIONS.has(key)) {
-        for (const b of col.bytes_list.value ?? []) {
-          const vd = decodeMessage<VariableDefObj>(pb.VariableDef, b, `${source}: collection '${key}'`);
-          const name = (vd.variable_name ?? '').replace(/:0$/, '');
-          let v = vars.get(name);
-          if (!v) {
-            const op = graph.getOperationByName(name);
-            v = Variable.fromOps({
-              op,
-              initializer: graph.getOperationByName(vd.initializer_name ?? ''),
-              snapshot: graph.getTensorByName(vd.snapshot_name ?? ''),
-              initialValue: vd.initial_value_name ? graph.getTensorByName(vd.initial_value_name) : op.outputs[0],
-              trainable: vd.trainable ?? key === GraphKeys.TRAINABLE_VARIABLES,
-            });
-            vars.set(name, v);
-          }
-          graph.addToCollection(key, v);
+  return graph.atomically(() => {
+    importGraphDef(graphDef ?? graphDefWithoutSaver(meta), { graph, source });
+    const vars = new Map<string, Variable>();
+    for (const [key, col] of Object.entries(meta.collection_def ?? {})) {
+      try {
+        restoreCollection(graph, key, col, vars, source);
+      } catch (e) {
+        if (e instanceof NotFoundError || e instanceof InvalidArgumentError) {
+          throw new InvalidArgumentError(`${source}: collection '${key}' refers to something not in the graph: ${e.message}`);
         }
-      } else if (col.node_list) {
-        for (const n of col.node_list.value ?? []) graph.addToCollection(key, lookup(n));
-      } else if (col.int64_list) {
-        for (const n of col.int64_list.value ?? []) graph.addToCollection(key, n);
-      } else if (col.float_list) {
-        for (const n of col.float_list.value ?? []) graph.addToCollection(key, n);
+        throw e;
       }
-    } catch (e) {
-      if (e instanceof NotFoundError || e instanceof InvalidArgumentError) {
-        throw new InvalidArgumentError(`${source}: collection '${key}' refers to something not in the graph: ${e.message}`);
-      }
-      throw e;
     }
+    return vars;
+  });
+}
+
+function restoreCollection(graph: Graph, key: string, col: CollectionDef, vars: Map<string, Variable>, source: string): void {
+  const lookup = (name: string): Tensor | Operation => (name.includes(':') ? graph.getTensorByName(name) : graph.getOperationByName(name));
+  if (col.bytes_list && VARIABLE_COLLECTIONS.has(key)) {
+    for (const b of col.bytes_list.value ?? []) {
+      const vd = decodeMessage<VariableDefObj>(pb.VariableDef, b, `${source}: collection '${key}'`);
+      const name = (vd.variable_name ?? '').replace(/:0$/, '');
+      // every VariableDef is resolved, also one of a variable met in an earlier collection
+      const op = graph.getOperationByName(name);
+      const parts = {
+        op,
+        initializer: graph.getOperationByName(vd.initializer_name ?? ''),
+        snapshot: graph.getTensorByName(vd.snapshot_name ?? ''),
+        initialValue: vd.initial_value_name ? graph.getTensorByName(vd.initial_value_name) : op.outputs[0],
+        trainable: vd.trainable ?? key === GraphKeys.TRAINABLE_VARIABLES,
+      };
+      let v = vars.get(name);
+      if (!v) {
+        v = Variable.fromOps(parts);
+        vars.set(name, v);
+      }
+      graph.addToCollection(key, v);
+    }
+  } else if (col.node_list) {
+    for (const n of col.node_list.value ?? []) graph.addToCollection(key, lookup(n));
+  } else if (col.int64_list) {
+    for (const n of col.int64_list.value ?? []) graph.addToCollection(key, n);
+  } else if (col.float_list) {
+    for (const n of col.float_list.value ?? []) graph.addToCollection(key, n);
   }
-  return vars;
 }

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from './platform/fs.js';
+import { join } from './platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../graph/ir/index.js';
 import { hasOpDef } from '../ops/registry.js';
 import { globalVariables } from '../ops/state/variable.js';
@@ -57,6 +57,7 @@ function tensorInfo(t: Tensor): TensorInfo {
 
 /** TF1's SavedModelBuilder with one MetaGraphDef: `saved_model.pb` and `variables/variables.*`. */
 export function saveSavedModel(sess: SessionLike, dir: string, options: SavedModelSaveOptions = {}): void {
+  requireFileSystem('tg.savedModel.save');
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new InvalidArgumentError(`Export directory already exists, and isn't empty. Please choose a different export directory, or delete all the contents of the specified directory: ${dir}`);
   const graph = sess.graph;
   const values = new Map<string, NDArray>();
@@ -83,9 +84,11 @@ export function saveSavedModel(sess: SessionLike, dir: string, options: SavedMod
  * TF1's loader.load: picks the MetaGraphDef whose tags match, imports its graph into the session's
  * graph and restores the variables. TF's saver subgraph is skipped, and when the graph holds ops
  * tensorgraph does not have (e.g. tf.Example parsing), only the part that the signatures and the
- * variables need is imported.
+ * variables need is imported. All or nothing: when anything fails (a corrupt or mismatched
+ * checkpoint, a bad collection), the session's graph and variables are left as they were.
  */
 export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: string): LoadedMetaGraph {
+  requireFileSystem('tg.savedModel.load');
   const file = join(dir, SAVED_MODEL_FILE);
   let bytes: Uint8Array;
   try {
@@ -154,9 +157,12 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
     graphDef = { ...graphDef, node: graphDef.node.map((n) => placeholders.get(n.name) ?? n) };
     graphDef = extractSubGraph(graphDef, [...needed]);
   }
-  const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
   const prefix = join(dir, 'variables', 'variables');
-  if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+  // all or nothing: a checkpoint that fails to read takes the imported graph with it
+  sess.graph.atomically(() => {
+    const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
+    if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+  });
   const signatureDef: Record<string, LoadedSignature> = {};
   for (const [k, s] of Object.entries(sigs)) {
     if (k in skippedSignatures) continue;

@@ -1,5 +1,6 @@
 import {
   DataArray,
+  detachFrom,
   formatShape,
   Graph,
   InvalidArgumentError,
@@ -46,7 +47,8 @@ export function feedEntries(feeds: Feeds | undefined): [FeedKey, FeedValue][] {
 }
 
 /**
- * Converts a feed value to an NDArray of the tensor's dtype and checks its shape. TypedArrays and
+ * Converts a feed value to an NDArray of the tensor's dtype, never sharing the caller's memory,
+ * and checks its shape. TypedArrays and
  * NDArrays must already have the tensor's storage type; JS numbers convert, but a fraction fed to
  * an integer tensor or a non-boolean to a bool tensor is refused rather than truncated.
  */
@@ -61,7 +63,8 @@ export function convertFeed(t: Tensor, value: FeedValue): NDArray {
   if (!isCompatible(t.shape, arr.shape)) {
     throw new InvalidArgumentError(`Cannot feed value of shape ${formatShape(arr.shape)} for tensor '${t.name}', which has shape ${formatShape(t.shape)}`);
   }
-  return arr;
+  // the run reads its own snapshot: the caller may write into its array while the run is queued
+  return detachFrom(arr, value);
 }
 
 function toArray(t: Tensor, value: FeedValue): NDArray {

@@ -2,7 +2,7 @@ import { Graph, Operation, Tensor } from '../graph/ir/index.js';
 import { OptimizeReport, optimizeProgram, OptimizerOptions, passEnabled } from '../graph/passes/manager.js';
 import { lowerProgram, Program } from '../graph/passes/program.js';
 import { prune } from '../graph/passes/prune.js';
-import { cpuEvaluator } from '../runtime/cpu/const_evaluator.js';
+import { cpuEvaluatorWithin, DEFAULT_FOLD_SIZE_LIMIT } from '../runtime/cpu/const_evaluator.js';
 import { buildPlan } from '../runtime/plan.js';
 import { sessionDevices } from './session_devices.js';
 import { feedTensor } from './feeds.js';
@@ -37,7 +37,7 @@ export function optimize(graph: Graph, fetches: readonly (Tensor | Operation | s
     }
   } else for (const k of (options.feeds ?? []) as readonly (Tensor | string)[]) feeds.push(feedTensor(graph, k));
   const pruned = prune(tensors, targets, feeds);
-  const opts: OptimizerOptions = { evaluate: cpuEvaluator, ...options };
+  const opts: OptimizerOptions = { evaluate: cpuEvaluatorWithin(options.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT), ...options };
   const { program, report } = optimizeProgram(lowerProgram(pruned.ops, tensors, targets, feeds, shapes), opts);
   report.memory = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: sessionDevices('cpu') }).memory;
   return { program, report };

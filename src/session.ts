@@ -12,7 +12,8 @@ import { prune } from '../graph/passes/prune.js';
 import { lowerProgram } from '../graph/passes/program.js';
 import { OptimizeReport, optimizeProgram, OptimizerOptions, passEnabled } from '../graph/passes/manager.js';
 import type { Backend } from '../runtime/backend.js';
-import { cpuEvaluator } from '../runtime/cpu/const_evaluator.js';
+import { cpuEvaluatorWithin, DEFAULT_FOLD_SIZE_LIMIT } from '../runtime/cpu/const_evaluator.js';
+import { defaultMemoryLimitBytes } from '../runtime/default_memory_limit.js';
 import { fullDeviceName } from '../runtime/device_name.js';
 import { execute, SessionState, StepStat } from '../runtime/executor.js';
 import { buildPlan, Plan } from '../runtime/plan.js';
@@ -40,7 +41,17 @@ export interface SessionOptions {
   optimizer?: OptimizerOptions;
   /** `verifyPasses` checks the IR after every pass. */
   debug?: { checkNumerics?: boolean; verifyPasses?: boolean };
+  /**
+   * Bytes a run may hold (variables, feeds, constants and live intermediates), checked before each
+   * op allocates; over it the run fails with a ResourceExhaustedError naming the op, shape and bytes.
+   * Default: a quarter of the machine's memory. `Infinity` turns the check off.
+   */
+  memoryLimitBytes?: number;
+  /** How many compiled plans the session keeps, least recently used dropped first (default 64; 0 keeps none). */
+  planCacheSize?: number;
 }
+
+const DEFAULT_PLAN_CACHE_SIZE = 64;
 
 export interface RunOptions {
   trace?: boolean;
@@ -57,7 +68,10 @@ export class Session {
   private readonly devices: DeviceSet;
   private readonly options: SessionOptions;
   private readonly state: SessionState;
+  /** Compiled plans by run signature, in least-recently-used-first order (a Map keeps insertion order). */
   private readonly plans = new Map<string, { plan: Plan; report: OptimizeReport }>();
+  private readonly planCacheSize: number;
+  private readonly memoryLimitBytes: number;
   private lastReport: OptimizeReport | null = null;
   private lastPlan: Plan | null = null;
   private closed = false;
@@ -68,6 +82,8 @@ export class Session {
     this.options = options;
     this.graph = options.graph ?? getDefaultGraph();
     this.devices = sessionDevices(options.backend ?? 'cpu');
+    this.planCacheSize = checkCount('planCacheSize', options.planCacheSize ?? DEFAULT_PLAN_CACHE_SIZE);
+    this.memoryLimitBytes = checkLimit(options.memoryLimitBytes ?? defaultMemoryLimitBytes());
     this.state = {
       variables: new Map(),
       runCounters: new Map(),
@@ -78,7 +94,14 @@ export class Session {
   /** Runs the fetches. The result has the structure of `fetches`. */
   run<const F extends Fetches>(fetches: F, feeds?: Feeds, options: RunOptions = {}): Promise<FetchResult<F>> {
     if (this.closed) return Promise.reject(new FailedPreconditionError('Attempted to use a closed Session.'));
-    const result = this.queue.then(() => this.runNow(fetches, feeds, options));
+    let feedMap: Map<Tensor, NDArray>;
+    try {
+      // snapshot the feeds now: the caller may change its arrays while this run waits its turn
+      feedMap = this.snapshotFeeds(feeds);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const result = this.queue.then(() => this.runNow(fetches, feedMap, options));
     this.queue = result.catch(() => undefined);
     return result as Promise<FetchResult<F>>;
   }
@@ -87,6 +110,11 @@ export class Session {
     this.closed = true;
     this.plans.clear();
     this.state.variables.clear();
+  }
+
+  /** How many compiled plans the session holds now (at most `planCacheSize`). */
+  get cachedPlanCount(): number {
+    return this.plans.size;
   }
 
   /** How many plans this session has compiled (a repeated run signature compiles nothing). */
@@ -103,25 +131,31 @@ export class Session {
     return [...this.state.variables.keys()];
   }
 
-  /** Reads a variable's value (for savers and tools). */
+  /** A copy of a variable's value (for savers and tools): writing into it changes nothing here. */
   variableValue(name: string): NDArray | undefined {
-    return this.state.variables.get(name);
+    return this.state.variables.get(name)?.clone();
   }
 
-  /** Replaces variable values all at once (restore is all-or-nothing). */
+  /** Replaces variable values all at once (restore is all-or-nothing); the session keeps copies. */
   setVariableValues(values: ReadonlyMap<string, NDArray>): void {
     if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
-    for (const [k, v] of values) this.state.variables.set(k, v);
+    const own = [...values].map(([k, v]) => [k, v.clone()] as const);
+    for (const [k, v] of own) this.state.variables.set(k, v);
   }
 
-  private async runNow(fetches: Fetches, feeds: Feeds | undefined, options: RunOptions): Promise<unknown> {
-    if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
-    const leaves = flattenFetches(this.graph, fetches);
+  /** Resolves and converts the feeds into arrays the session owns (each copied at most once). */
+  private snapshotFeeds(feeds: Feeds | undefined): Map<Tensor, NDArray> {
     const feedMap = new Map<Tensor, NDArray>();
     for (const [key, value] of feedEntries(feeds)) {
       const t = feedTensor(this.graph, key);
       feedMap.set(t, convertFeed(t, value));
     }
+    return feedMap;
+  }
+
+  private async runNow(fetches: Fetches, feedMap: Map<Tensor, NDArray>, options: RunOptions): Promise<unknown> {
+    if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
+    const leaves = flattenFetches(this.graph, fetches);
     const fetchTensors = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
     const targets = unique(leaves.filter((l): l is Operation => l instanceof Operation));
     const feedTensors = [...feedMap.keys()];
@@ -133,6 +167,8 @@ export class Session {
     const { fetched, stats } = await execute(plan, feedSlots, this.state, {
       trace: options.trace || options.runMetadata !== undefined,
       checkNumerics: this.options.debug?.checkNumerics,
+      memoryLimitBytes: this.memoryLimitBytes,
+      device: this.deviceName(),
     });
     if (options.runMetadata) options.runMetadata.stepStats = statsByDevice(stats);
     const byTensor = new Map<Tensor, NDArray>();
@@ -151,6 +187,11 @@ export class Session {
     return this.lastReport;
   }
 
+  /** The host device's full name (OOM messages name it: the memory limit counts host memory). */
+  private deviceName(): string {
+    return fullDeviceName(this.devices.backends[this.devices.host].device);
+  }
+
   private planFor(fetches: Tensor[], targets: Operation[], feeds: Tensor[], values: Map<Tensor, NDArray>): Plan {
     const key = [
       this.graph.version,
@@ -159,19 +200,27 @@ export class Session {
       feeds.map((t) => `${t.name}${formatShape(values.get(t)!.shape)}`).join(','),
     ].join('|');
     let entry = this.plans.get(key);
-    if (!entry) {
+    if (entry) {
+      // most recently used goes last
+      this.plans.delete(key);
+      this.plans.set(key, entry);
+    } else {
       const pruned = prune(fetches, targets, feeds);
       const shapes = new Map<Tensor, readonly number[]>();
       for (const t of feeds) shapes.set(t, values.get(t)!.shape);
       const lowered = lowerProgram(pruned.ops, fetches, targets, feeds, shapes);
-      const opts: OptimizerOptions = { evaluate: cpuEvaluator, ...this.options.optimizer, verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify };
+      const foldLimit = this.options.optimizer?.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT;
+      const opts: OptimizerOptions = { evaluate: cpuEvaluatorWithin(foldLimit), ...this.options.optimizer, verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify };
       const { program, report } = optimizeProgram(lowered, opts);
       const plan = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: this.devices, allowSoftPlacement: this.options.allowSoftPlacement });
       report.memory = plan.memory;
       this.logPlacement(plan);
       entry = { plan, report };
       this.plansCompiled++;
-      this.plans.set(key, entry);
+      if (this.planCacheSize > 0) {
+        if (this.plans.size >= this.planCacheSize) this.plans.delete(this.plans.keys().next().value!);
+        this.plans.set(key, entry);
+      }
     }
     this.lastReport = entry.report;
     this.lastPlan = entry.plan;
@@ -217,6 +266,16 @@ function statsByDevice(stats: readonly StepStat[]): { device: string; nodeStats:
     else by.set(st.device, [st]);
   }
   return [...by].map(([d, nodeStats]) => ({ device: fullDeviceName(d), nodeStats }));
+}
+
+function checkCount(what: string, n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`SessionOptions.${what} must be a non-negative integer, got ${String(n)}`);
+  return n;
+}
+
+function checkLimit(n: number): number {
+  if (typeof n !== 'number' || Number.isNaN(n) || n <= 0) throw new InvalidArgumentError(`SessionOptions.memoryLimitBytes must be a positive number of bytes (or Infinity), got ${String(n)}`);
+  return n;
 }
 
 function unique<T>(xs: readonly T[]): T[] {

@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, requireFileSystem, writeSync } from '../serialization/platform/fs.js';
+import { hostname } from '../serialization/platform/os.js';
+import { join } from '../serialization/platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, FailedPreconditionError } from '../graph/ir/index.js';
 import { encodeGraphDef, toGraphDef } from '../serialization/graph_def.js';
 import { EVENT_FILE_VERSION, encodeEvent, readEvents as readEventBytes, tfRecord, type EventObj } from '../serialization/event_file.js';
@@ -27,29 +27,10 @@ function summaryObj(s: SummaryLike): SummaryObj {
 }
 
 /**
- * tf.summary.FileWriter: writes a TensorFlow event file `events.out.tfevents.<seconds>.<hostname>`
- * in `logdir` (TFRecord framing): first an Event with file_version "brain.Event:2", then the
- * GraphDef when a graph is given, then one Event per `addSummary`. Records are buffered until
- * `flush()` (or `close()`).
+ * What FileWriter and BytesWriter share: Events become TFRecord-framed records handed to `write`.
+ * The first record of an event file is the file_version Event; each writer adds it when it opens.
  */
-export class FileWriter {
-  /** The event file's path. */
-  readonly path: string;
-  private fd: number | null;
-  private pending: Uint8Array[] = [];
-
-  constructor(readonly logdir: string, graph?: Graph, options: { filenameSuffix?: string } = {}) {
-    mkdirSync(logdir, { recursive: true });
-    const base = join(logdir, `events.out.tfevents.${String(Math.floor(Date.now() / 1000)).padStart(10, '0')}.${hostname()}${options.filenameSuffix ?? ''}`);
-    let path = base;
-    for (let i = 1; existsSync(path); i++) path = `${base}.${i}`;
-    this.path = path;
-    this.fd = openSync(path, 'wx');
-    this.addEvent({ wall_time: Date.now() / 1000, step: 0, file_version: EVENT_FILE_VERSION });
-    if (graph) this.addGraph(graph);
-    this.flush();
-  }
-
+abstract class EventWriter {
   /** Writes the graph as a GraphDef event (summary ops in TF's form). */
   addGraph(graph: Graph, step = 0): void {
     this.addEvent({ wall_time: Date.now() / 1000, step, graph_def: encodeGraphDef(toGraphDef(graph)) });
@@ -60,11 +41,48 @@ export class FileWriter {
     this.addEvent({ wall_time: Date.now() / 1000, step, summary: summaryObj(summary) });
   }
 
-  /** Appends any Event (buffered until flush). */
+  /** Appends any Event. */
   addEvent(event: EventObj): void {
-    if (this.fd === null) throw new FailedPreconditionError(`FileWriter for ${this.path} is closed`);
     if (event.summary) event = { ...event, summary: decodeSummary(encodeSummary(event.summary)) };
-    this.pending.push(tfRecord(encodeEvent(event)));
+    this.write(tfRecord(encodeEvent(event)));
+  }
+
+  protected start(graph: Graph | undefined): void {
+    this.addEvent({ wall_time: Date.now() / 1000, step: 0, file_version: EVENT_FILE_VERSION });
+    if (graph) this.addGraph(graph);
+  }
+
+  protected abstract write(record: Uint8Array): void;
+}
+
+/**
+ * tf.summary.FileWriter: writes a TensorFlow event file `events.out.tfevents.<seconds>.<hostname>`
+ * in `logdir` (TFRecord framing): first an Event with file_version "brain.Event:2", then the
+ * GraphDef when a graph is given, then one Event per `addSummary`. Records are buffered until
+ * `flush()` (or `close()`). Needs a file system (Node); in a browser use BytesWriter.
+ */
+export class FileWriter extends EventWriter {
+  /** The event file's path. */
+  readonly path: string;
+  private fd: number | null;
+  private pending: Uint8Array[] = [];
+
+  constructor(readonly logdir: string, graph?: Graph, options: { filenameSuffix?: string } = {}) {
+    super();
+    requireFileSystem('tg.summary.FileWriter');
+    mkdirSync(logdir, { recursive: true });
+    const base = join(logdir, `events.out.tfevents.${String(Math.floor(Date.now() / 1000)).padStart(10, '0')}.${hostname()}${options.filenameSuffix ?? ''}`);
+    let path = base;
+    for (let i = 1; existsSync(path); i++) path = `${base}.${i}`;
+    this.path = path;
+    this.fd = openSync(path, 'wx');
+    this.start(graph);
+    this.flush();
+  }
+
+  protected write(record: Uint8Array): void {
+    if (this.fd === null) throw new FailedPreconditionError(`FileWriter for ${this.path} is closed`);
+    this.pending.push(record);
   }
 
   /** Writes buffered events to disk. */
@@ -84,7 +102,41 @@ export class FileWriter {
   }
 }
 
-/** The Events of an event file (TF's tf.compat.v1.train.summary_iterator), every record's CRCs checked. */
-export function readEvents(path: string): EventObj[] {
-  return readEventBytes(new Uint8Array(readFileSync(path)), path);
+/**
+ * The bytes of an event file, built in memory: the same records FileWriter writes, for places
+ * without a file system (a browser: offer `bytes()` as a download or upload it). TensorBoard reads
+ * the bytes saved under a name like `events.out.tfevents.<seconds>.<host>`.
+ */
+export class BytesWriter extends EventWriter {
+  private records: Uint8Array[] = [];
+
+  constructor(graph?: Graph) {
+    super();
+    this.start(graph);
+  }
+
+  protected write(record: Uint8Array): void {
+    this.records.push(record);
+  }
+
+  /** Everything added so far, as one event file. */
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.records.reduce((n, r) => n + r.length, 0));
+    let off = 0;
+    for (const r of this.records) {
+      out.set(r, off);
+      off += r.length;
+    }
+    return out;
+  }
+}
+
+/**
+ * The Events of an event file (TF's tf.compat.v1.train.summary_iterator), every record's CRCs
+ * checked: a path (Node) or the file's bytes (anywhere).
+ */
+export function readEvents(pathOrBytes: string | Uint8Array): EventObj[] {
+  if (pathOrBytes instanceof Uint8Array) return readEventBytes(pathOrBytes, 'event file bytes');
+  requireFileSystem('tg.summary.readEvents');
+  return readEventBytes(new Uint8Array(readFileSync(pathOrBytes)), pathOrBytes);
 }

@@ -53,7 +53,14 @@ function formatWithCause(message: string, ctx: OpErrorContext): string {
   return `${message}\n\nCaused by op '${ctx.opName}'${ctx.opType ? ` (${ctx.opType})` : ''}, defined at:\n${where}`;
 }
 
-function makeError(code: ErrorCodeValue) {
+/**
+ * A TensorGraphError subclass with a fixed code. Typed explicitly: inferred, the declaration files
+ * would spell out Error's static side, which @types/node extends (NodeJS.CallSite), and a browser
+ * project without Node's types could not compile against them.
+ */
+type CodedErrorClass = new (message: string, ctx?: OpErrorContext) => TensorGraphError;
+
+function makeError(code: ErrorCodeValue): CodedErrorClass {
   return class extends TensorGraphError {
     constructor(message: string, ctx: OpErrorContext = {}) {
       super(code, message, ctx);

@@ -183,6 +183,45 @@ export class Graph {
     return op;
   }
 
+  /**
+   * Runs `fn`, a synchronous change to this graph; when it throws, the graph is put back as it was
+   * (operations, names in use, collections, version) before the error goes on. Loaders build into
+   * the graph inside one, so that a file failing at any stage leaves nothing behind. Putting the
+   * version back is sound: nothing can compile a plan while `fn` runs, and the graph is then
+   * again exactly the one that version named.
+   */
+  atomically<T>(fn: () => T): T {
+    const ops = this.ops.length;
+    const names = [...this.namesInUse];
+    const collections = [...this.collections].map(([k, list]) => [k, list, [...list]] as const);
+    const version = this._version;
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new InvalidArgumentError('Graph.atomically takes a synchronous function; it cannot undo what runs after an await');
+      return result;
+    } catch (e) {
+      for (const op of this.ops.splice(ops)) {
+        this.byName.delete(op.name);
+        for (const t of op.inputs) {
+          const users = this.consumers.get(t) ?? [];
+          const i = users.indexOf(op);
+          if (i >= 0) users.splice(i, 1);
+        }
+        for (const t of op.outputs) this.consumers.delete(t);
+      }
+      this.namesInUse.clear();
+      for (const [k, n] of names) this.namesInUse.set(k, n);
+      // the same list objects come back, so that holders of getCollectionRef see the rollback too
+      this.collections.clear();
+      for (const [k, list, items] of collections) {
+        list.splice(0, list.length, ...items);
+        this.collections.set(k, list);
+      }
+      this._version = version;
+      throw e;
+    }
+  }
+
   // ---- lookup -----------------------------------------------------------------------------
 
   getOperations(): Operation[] {

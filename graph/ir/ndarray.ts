@@ -99,6 +99,11 @@ export class NDArray {
     return build(0, 0);
   }
 
+  /** A deep copy: same dtype and shape, its own buffer. */
+  clone(): NDArray {
+    return new NDArray(this.dtype, this.shape, this.data.slice());
+  }
+
   /** The single value of a one-element array. */
   item(): number {
     if (this.size !== 1) throw new InvalidArgumentError(`item() needs exactly one element, the array has shape ${formatShape(this.shape)}`);
@@ -108,6 +113,23 @@ export class NDArray {
   toString(): string {
     return `NDArray(${this.dtype}, ${formatShape(this.shape)}, ${JSON.stringify(this.toArray())})`;
   }
+}
+
+/**
+ * `arr` itself, or a copy of it when it shares memory with `source` (a caller's NDArray,
+ * TypedArray or `{data}` object): what the library keeps must not change when the caller later
+ * writes into its own array, as TF copies what it is given.
+ */
+export function detachFrom(arr: NDArray, source: unknown): NDArray {
+  const buf = bufferOf(source);
+  return buf !== null && arr.data.buffer === buf ? arr.clone() : arr;
+}
+
+function bufferOf(source: unknown): ArrayBufferLike | null {
+  if (source instanceof NDArray) return source.data.buffer;
+  if (ArrayBuffer.isView(source)) return source.buffer;
+  if (typeof source === 'object' && source !== null && 'data' in source) return bufferOf((source as { data: unknown }).data);
+  return null;
 }
 
 function checkValue(d: DType, v: number): number {

@@ -1,5 +1,5 @@
 import { broadcastShapes, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
-import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
+import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
@@ -73,7 +73,7 @@ export function broadcastGradientArgs(s0: Tensor, s1: Tensor, name?: string): [T
 export function broadcastTo(x: TensorLike, shape: TensorLike | readonly number[], name?: string): Tensor {
   const g = graphOf([x, shape]);
   const s = Array.isArray(shape) && shape.every((d) => typeof d === 'number')
-    ? NDArray.from(Int32Array.from(shape as number[]), [shape.length], 'int32')
+    ? int32Literal(shape as number[], 'broadcastTo: shape')
     : (shape as TensorLike);
   return makeOp(BroadcastTo, [toTensor(x, undefined, g), toTensor(s, 'int32', g)], {}, { name, graph: g }).outputs[0];
 }

@@ -1,5 +1,5 @@
-import { allocData, DType, NDArray, sizeOf, Tensor } from '../../graph/ir/index.js';
-import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
+import { allocData, DType, Graph, NDArray, sizeOf, Tensor } from '../../graph/ir/index.js';
+import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector, scalarOf } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
@@ -48,9 +48,9 @@ const likeOp = (type: string, v: number) =>
 export const ZerosLike = likeOp('ZerosLike', 0);
 export const OnesLike = likeOp('OnesLike', 1);
 
-function dimsTensor(shape: TensorLike | readonly number[], g = graphOf([shape])): Tensor {
+function dimsTensor(shape: TensorLike | readonly number[], g: Graph, what: string): Tensor {
   if (Array.isArray(shape) && shape.every((d) => typeof d === 'number')) {
-    return toTensor(NDArray.from(Int32Array.from(shape as number[]), [shape.length], 'int32'), 'int32', g, 'shape');
+    return toTensor(int32Literal(shape as number[], `${what}: shape`), 'int32', g, 'shape');
   }
   return toTensor(shape as TensorLike, 'int32', g);
 }
@@ -58,7 +58,7 @@ function dimsTensor(shape: TensorLike | readonly number[], g = graphOf([shape]))
 export function fill(shape: TensorLike | readonly number[], value: TensorLike, name?: string, dtype?: DType): Tensor {
   const g = graphOf([shape, value]);
   const v = toTensor(typeof value === 'number' || typeof value === 'boolean' ? NDArray.scalar(value, dtype) : value, dtype, g);
-  return makeOp(Fill, [dimsTensor(shape, g), v], {}, { name, graph: g }).outputs[0];
+  return makeOp(Fill, [dimsTensor(shape, g, name ?? 'fill'), v], {}, { name, graph: g }).outputs[0];
 }
 
 export const zeros = (shape: TensorLike | readonly number[], dtype: DType = 'float32', name = 'zeros'): Tensor => fill(shape, NDArray.scalar(0, dtype), name);

@@ -1,5 +1,5 @@
-import { Graph, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
-import { makeConst, TensorLike, toTensor } from '../builder.js';
+import { Graph, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { int32Literal, makeConst, TensorLike, toTensor } from '../builder.js';
 import { cast } from './cast.js';
 import { shape as shapeOp } from './reshape.js';
 import type { InputSpec } from '../op_def.js';
@@ -10,8 +10,7 @@ export type IntOperand = number | readonly number[] | readonly (readonly number[
 
 /** An int32 Const holding `v` (a scalar for a number, else a vector). */
 export function int32Const(v: number | readonly number[], graph: Graph, name = 'Const'): Tensor {
-  const arr = typeof v === 'number' ? NDArray.scalar(v, 'int32') : NDArray.from(Int32Array.from(v), [v.length], 'int32');
-  return makeConst(arr, name, graph);
+  return makeConst(int32Literal(v, name), name, graph);
 }
 
 /** Turns a JS integer literal into an int32 Const; tensors (int32 or int64) pass through. */

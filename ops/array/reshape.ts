@@ -8,7 +8,7 @@ import {
   sizeOf,
   Tensor,
 } from '../../graph/ir/index.js';
-import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
+import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector, withShape } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
@@ -144,8 +144,7 @@ export const ExpandDims = defineOp({
   grad: (op, [g]) => [g && reshape(g, shape(op.inputs[0])), null],
 });
 
-const i32 = (v: number | readonly number[]): NDArray =>
-  typeof v === 'number' ? NDArray.scalar(v, 'int32') : NDArray.from(Int32Array.from(v), [v.length], 'int32');
+const i32 = (v: number | readonly number[]): NDArray => int32Literal(v, 'shape');
 
 export function reshape(x: TensorLike, newShape: TensorLike | readonly number[], name?: string): Tensor {
   const g = graphOf([x, newShape]);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
-import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
+import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp, OpDef } from '../op_def.js';
@@ -72,7 +72,7 @@ export function transpose(x: TensorLike, perm?: readonly number[] | TensorLike, 
     if (t.rank === null) throw new InvalidArgumentError('transpose without perm needs a tensor of known rank');
     p = toTensor(NDArray.from(Int32Array.from({ length: t.rank }, (_v, i) => t.rank! - 1 - i), [t.rank], 'int32'), 'int32', t.graph);
   } else if (Array.isArray(perm) && perm.every((v) => typeof v === 'number')) {
-    p = toTensor(NDArray.from(Int32Array.from(perm as number[]), [perm.length], 'int32'), 'int32', t.graph);
+    p = toTensor(int32Literal(perm as number[], 'transpose: perm'), 'int32', t.graph);
   } else p = toTensor(perm as TensorLike, 'int32', t.graph);
   return makeOp(Transpose, [t, p], {}, { name }).outputs[0];
 }

@@ -1,4 +1,5 @@
 import {
+  detachFrom,
   DType,
   getDefaultGraph,
   InvalidArgumentError,
@@ -58,7 +59,9 @@ export const Const = defineOp<ConstAttrs>({
 
 export function placeholder(dtype: DType, shape: PartialShape | undefined = null, name?: string): Tensor {
   checkDType('dtype', dtype, ALL);
-  return makeOp(Placeholder, [], { dtype, shape: shape ?? null }, { name, graph: getDefaultGraph() }).outputs[0];
+  // -1 is TF's marker for an unknown dimension (as in TensorShapeProto); any other negative is refused by makeOp
+  const dims = shape === null ? null : shape.map((d) => (d === -1 ? null : d));
+  return makeOp(Placeholder, [], { dtype, shape: dims }, { name, graph: getDefaultGraph() }).outputs[0];
 }
 
 export function placeholderWithDefault(input: TensorLike, shape: PartialShape, name?: string): Tensor {
@@ -86,5 +89,6 @@ export function constant(value: NestedArray | NDArray | ArrayBufferView, options
   if (opts.shape && arr.shape.join() !== opts.shape.join()) {
     throw new InvalidArgumentError(`tg.constant: value of shape ${formatShape(arr.shape)} does not match shape ${formatShape(opts.shape)}`);
   }
-  return makeConst(arr, opts.name ?? 'Const', getDefaultGraph());
+  // TF copies the value into the graph: later writes to the caller's array change nothing
+  return makeConst(detachFrom(arr, value), opts.name ?? 'Const', getDefaultGraph());
 }

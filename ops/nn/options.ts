@@ -1,5 +1,5 @@
-import { Graph, InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
-import { TensorLike, toTensor } from '../builder.js';
+import { Graph, InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
+import { int32Literal, TensorLike, toTensor } from '../builder.js';
 import type { DataFormat } from './conv_params.js';
 
 /** How builders take padding: TF's strings, or explicit [before, after] pairs for all four dims. */
@@ -32,7 +32,7 @@ export function paddingAttrs(padding: PaddingOption): { padding: string; explici
 /** A shape operand (input_sizes, filter_sizes): literal dims become an int32 constant. */
 export function sizesTensor(v: TensorLike | readonly number[], g: Graph): Tensor {
   if (Array.isArray(v) && v.every((d) => typeof d === 'number')) {
-    return toTensor(NDArray.from(Int32Array.from(v as number[]), [v.length], 'int32'), 'int32', g);
+    return toTensor(int32Literal(v as number[], 'shape'), 'int32', g);
   }
   return toTensor(v as TensorLike, 'int32', g);
 }

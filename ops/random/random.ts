@@ -1,5 +1,5 @@
-import { DType, InvalidArgumentError, isInteger, NDArray, Tensor } from '../../graph/ir/index.js';
-import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
+import { DType, InvalidArgumentError, isInteger, Tensor } from '../../graph/ir/index.js';
+import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import type { OpDef } from '../op_def.js';
 import { add, mul, sub } from '../elementwise/math_binary.js';
 import { RandomStandardNormal, RandomUniform, RandomUniformInt, TruncatedNormal } from './random_ops.js';
@@ -25,7 +25,7 @@ export interface RandomNormalOptions {
 
 function shapeTensor(shape: ShapeArg, graph: ReturnType<typeof graphOf>): Tensor {
   if (Array.isArray(shape) && shape.every((d) => typeof d === 'number')) {
-    return toTensor(NDArray.from(Int32Array.from(shape as number[]), [shape.length], 'int32'), 'int32', graph, 'shape');
+    return toTensor(int32Literal(shape as number[], 'shape'), 'int32', graph, 'shape');
   }
   return toTensor(shape as TensorLike, 'int32', graph, 'shape');
 }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { requireFileSystem, statSync } from '../platform/fs.js';
 import { formatShape, InvalidArgumentError, NDArray, NotFoundError } from '../../graph/ir/index.js';
 import type { Variable } from '../../ops/state/variable.js';
 import { tfDTypeName } from '../dtypes.js';
@@ -20,10 +20,12 @@ export function resolveCheckpoint(prefixOrDir: string): string {
 }
 
 export function listVariables(prefixOrDir: string): [string, number[]][] {
+  requireFileSystem('tg.train.listVariables');
   return new BundleReader(resolveCheckpoint(prefixOrDir)).list();
 }
 
 export function loadVariable(prefixOrDir: string, name: string): NDArray {
+  requireFileSystem('tg.train.loadVariable');
   return new BundleReader(resolveCheckpoint(prefixOrDir)).read(name.replace(/:0$/, ''));
 }
 

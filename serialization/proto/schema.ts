@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { TENSORFLOW_PROTO } from './tensorflow_proto.js';
 
 /**
- * TensorFlow's message types, parsed once from `tensorflow.proto`. The .proto file ships in the
- * package next to `dist/` (package.json "files"), so it is read from the source tree both in a
- * checkout and in an installed package; no copy step is needed after `tsc`.
+ * TensorFlow's message types, parsed once from `tensorflow.proto`. The schema text is embedded in
+ * a generated module (scripts/gen-proto-schema.mjs), not read from disk: the op registry reaches
+ * this file when the public entry loads, and that must work in a browser.
  */
 function loadRoot(): protobuf.Root {
-  const url = new URL('../../../serialization/proto/tensorflow.proto', import.meta.url);
-  const text = readFileSync(url, 'utf8');
-  return protobuf.parse(text, { keepCase: true }).root;
+  return protobuf.parse(TENSORFLOW_PROTO, { keepCase: true }).root;
 }
 
 const root = loadRoot();

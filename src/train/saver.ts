@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, requireFileSystem } from '../../serialization/platform/fs.js';
+import { dirname } from '../../serialization/platform/path.js';
 import { FailedPreconditionError, getDefaultGraph, Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../../graph/ir/index.js';
 import { globalVariables, Variable } from '../../ops/state/variable.js';
-import { writeFileAtomic } from '../../serialization/checkpoint/atomic_file.js';
-import { dataPath, indexPath, writeBundle } from '../../serialization/checkpoint/bundle.js';
+import { indexPath } from '../../serialization/checkpoint/bundle.js';
+import { checkpointSaveSteps, runSaveSteps } from '../../serialization/checkpoint/checkpoint_commit.js';
 import { readForRestore } from '../../serialization/checkpoint/restore.js';
-import { writeCheckpointState } from '../../serialization/checkpoint/state.js';
 import { decodeMetaGraph, defaultSaverDef, encodeMetaGraph, exportMetaGraph, importMetaGraphDef } from '../../serialization/meta_graph.js';
 import type { Session } from '../session.js';
 
@@ -31,8 +30,9 @@ export interface SaveOptions {
 
 /**
  * TF1's tf.train.Saver with V2 checkpoints: `save` writes `path.data-00000-of-00001`, `path.index`,
- * `path.meta` (each atomically) and then the `checkpoint` state file; `restore` checks everything
- * before setting any variable.
+ * `path.meta` and the `checkpoint` state file so that a kill at any moment leaves the state file's
+ * latest checkpoint whole (checkpoint_commit.ts); `restore` checks everything before setting any
+ * variable.
  */
 export class Saver {
   readonly maxToKeep: number;
@@ -67,6 +67,7 @@ export class Saver {
   }
 
   async save(sess: Session, prefix: string, options: SaveOptions = {}): Promise<string> {
+    requireFileSystem('tg.train.Saver.save');
     let path = prefix;
     if (options.globalStep !== undefined) {
       const gs = options.globalStep;
@@ -79,37 +80,31 @@ export class Saver {
       if (!value) throw new FailedPreconditionError(`Attempting to use uninitialized value ${v.op.name}`);
       values.set(key, value);
     }
-    const dir = dirname(path);
-    mkdirSync(dir, { recursive: true });
-    writeBundle(path, values);
-    if (options.writeMetaGraph ?? true) {
-      const meta = exportMetaGraph(sess.graph, { saverDef: defaultSaverDef(this.maxToKeep, this.keepCheckpointEveryNHours) });
-      writeFileAtomic(`${path}.meta`, encodeMetaGraph(meta));
-    }
+    mkdirSync(dirname(path), { recursive: true });
+    const meta = (options.writeMetaGraph ?? true)
+      ? encodeMetaGraph(exportMetaGraph(sess.graph, { saverDef: defaultSaverDef(this.maxToKeep, this.keepCheckpointEveryNHours) }))
+      : null;
     const now = Date.now();
-    this.last = this.last.filter((c) => c.path !== path);
-    this.last.push({ path, time: now });
-    const dropped: { path: string; time: number }[] = [];
-    if (this.maxToKeep > 0) while (this.last.length > this.maxToKeep) dropped.push(this.last.shift()!);
-    writeCheckpointState(dir, path, this.lastCheckpoints, this.last.map((c) => c.time / 1000));
-    for (const c of dropped) {
-      if (c.time >= this.nextKeepTime) {
-        this.nextKeepTime += this.keepCheckpointEveryNHours * 3600_000;
-        continue;
-      }
-      for (const f of [indexPath(c.path), dataPath(c.path), `${c.path}.meta`]) {
-        try {
-          unlinkSync(f);
-        } catch {
-          // already gone: nothing to delete
-        }
+    const last = [...this.last.filter((c) => c.path !== path), { path, time: now }];
+    const drop: string[] = [];
+    let nextKeepTime = this.nextKeepTime;
+    if (this.maxToKeep > 0) {
+      while (last.length > this.maxToKeep) {
+        const c = last.shift()!;
+        // one checkpoint every keepCheckpointEveryNHours is kept on disk, as in TF
+        if (c.time >= nextKeepTime) nextKeepTime += this.keepCheckpointEveryNHours * 3600_000;
+        else drop.push(c.path);
       }
     }
+    runSaveSteps(checkpointSaveSteps({ path, tensors: values, meta, kept: last.map((c) => ({ path: c.path, time: c.time / 1000 })), drop }));
+    this.last = last;
+    this.nextKeepTime = nextKeepTime;
     return path;
   }
 
   /** Restores every variable from `path`, or none: everything is read and checked first. */
   async restore(sess: Session, path: string): Promise<void> {
+    requireFileSystem('tg.train.Saver.restore');
     if (!existsSync(indexPath(path))) {
       throw new NotFoundError(`The passed save_path is not a valid checkpoint: ${path}`);
     }
@@ -124,6 +119,7 @@ export class Saver {
  * its variables (null when it has none).
  */
 export function importMetaGraph(path: string, options: { graph?: Graph } = {}): Saver | null {
+  requireFileSystem('tg.train.importMetaGraph');
   const file = path.endsWith('.meta') ? path : `${path}.meta`;
   let bytes: Uint8Array;
   try {
@@ -133,8 +129,10 @@ export function importMetaGraph(path: string, options: { graph?: Graph } = {}): 
   }
   const graph = options.graph ?? getDefaultGraph();
   const meta = decodeMetaGraph(bytes, file);
-  importMetaGraphDef(meta, graph, file);
-  if (globalVariables(graph).length === 0) return null;
-  const sd = meta.saver_def;
-  return new Saver({ graph, maxToKeep: sd?.max_to_keep ?? 5, keepCheckpointEveryNHours: sd?.keep_checkpoint_every_n_hours || undefined });
+  return graph.atomically(() => {
+    importMetaGraphDef(meta, graph, file);
+    if (globalVariables(graph).length === 0) return null;
+    const sd = meta.saver_def;
+    return new Saver({ graph, maxToKeep: sd?.max_to_keep ?? 5, keepCheckpointEveryNHours: sd?.keep_checkpoint_every_n_hours || undefined });
+  });
 }
