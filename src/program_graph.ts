@@ -40,15 +40,15 @@ export function programToGraph(program: Program): Graph {
 
 /** The node's attrs, with the fused kinds' expressions written out. */
 function attrsOf(n: ProgramNode): AttrMap {
-  const cpu = n.def.cpu;
-  if (n.type === 'FusedElementwise' && cpu.kind === 'elementwise') return { ...n.attrs, expr: exprKey(cpu.expr(n.attrs)) };
-  if (cpu.kind === 'elementwise-reduce') return { ...n.attrs, expr: exprKey(cpu.expr), reduction: cpu.reduction };
-  if (cpu.kind === 'epilogue') {
+  const low = n.def.lowering;
+  if (n.type === 'FusedElementwise' && low.kind === 'elementwise') return { ...n.attrs, expr: exprKey(low.expr(n.attrs)) };
+  if (low.kind === 'elementwise-reduce') return { ...n.attrs, expr: exprKey(low.expr), reduction: low.reduction };
+  if (low.kind === 'epilogue') {
     const ops = n.origin.slice(1).map((o) => o.type);
-    const numArgs = n.inputs.length - cpu.arity;
+    const numArgs = n.inputs.length - low.arity;
     const tfForm = numArgs === 1 && (ops[0] === 'BiasAdd' || ops[0] === 'Add' || ops[0] === 'AddV2') && ops.length <= 2 && (ops.length === 1 || TF_ACTIVATIONS.has(ops[1]));
     const fused = tfForm ? ['BiasAdd', ...ops.slice(1)] : ops;
-    return { ...n.attrs, fused_ops: fused, num_args: numArgs, ...(tfForm ? {} : { epilogue: exprKey(cpu.epilogue) }) };
+    return { ...n.attrs, fused_ops: fused, num_args: numArgs, ...(tfForm ? {} : { epilogue: exprKey(low.epilogue) }) };
   }
   return n.attrs;
 }

@@ -10,9 +10,9 @@ import { constValue, makeNode, ProgramNode, ProgramValue, rebuild, Uses, usesOf 
  * not the broadcast of its inputs, so composing it would lose the shape.)
  */
 export function isElementwise(n: ProgramNode): boolean {
-  if (n.def.cpu.kind !== 'elementwise' || n.def.stateful || n.outputs.length !== 1) return false;
+  if (n.def.lowering.kind !== 'elementwise' || n.def.stateful || n.outputs.length !== 1) return false;
   const used = new Set<number>();
-  collectArgs(n.def.cpu.expr(n.attrs), used);
+  collectArgs(n.def.lowering.expr(n.attrs), used);
   return n.inputs.every((_v, i) => used.has(i));
 }
 
@@ -117,8 +117,8 @@ function fuseRegion(root: ProgramNode, members: readonly ProgramNode[], ids: Par
     return arg(i);
   };
   for (const m of members) {
-    if (m.def.cpu.kind !== 'elementwise') continue;
-    const own = m.def.cpu.expr(m.attrs);
+    if (m.def.lowering.kind !== 'elementwise') continue;
+    const own = m.def.lowering.expr(m.attrs);
     exprOf.set(m, substitute(own, m.inputs.map((v) => (inside.has(v.node) ? exprOf.get(v.node)! : leafArg(v)))));
   }
   const out = root.outputs[0];

@@ -21,7 +21,7 @@ export const fuseEpiloguePass: Pass = {
     const insertBefore = new Map<ProgramNode, ProgramNode[]>();
     const fused: FusedRegion[] = [];
     for (const ew of program.nodes) {
-      if (ew.def.cpu.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1) continue;
+      if (ew.def.lowering.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1) continue;
       const out = ew.outputs[0];
       const product = ew.inputs.find((v) => {
         const mm = v.node;
@@ -31,7 +31,7 @@ export const fuseEpiloguePass: Pass = {
         return isFullyDefined(v.shape) && isFullyDefined(out.shape) && out.dtype === 'float32' && v.shape.length === out.shape.length && v.shape.every((d, i) => d === out.shape![i]);
       });
       if (!product) continue;
-      if (ew.def.cpu.kind !== 'elementwise') continue;
+      if (ew.def.lowering.kind !== 'elementwise') continue;
       const mm = product.node;
       const extras: ProgramValue[] = [];
       const args: ScalarExpr[] = ew.inputs.map((v) => {
@@ -40,7 +40,7 @@ export const fuseEpiloguePass: Pass = {
         if (i < 0) i = extras.push(v) - 1;
         return arg(1 + i);
       });
-      const epilogue = substitute(ew.def.cpu.expr(ew.attrs), args);
+      const epilogue = substitute(ew.def.lowering.expr(ew.attrs), args);
       const controls = [...mm.controlInputs, ...ew.controlInputs.filter((c) => !mm.controlInputs.includes(c))];
       const isConv = mm.type === 'Conv2D';
       const node = makeNode(ctx.ids, {

@@ -25,7 +25,7 @@ export const fuseReductionPass: Pass = {
       if (!kind || r.controlInputs.length > 0) continue;
       const [x, axes] = r.inputs;
       const ew = x.node;
-      if (ew.def.cpu.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1 || x.dtype !== 'float32' || drop.has(ew) || ew.device !== r.device) continue;
+      if (ew.def.lowering.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1 || x.dtype !== 'float32' || drop.has(ew) || ew.device !== r.device) continue;
       if (uses.fetched.has(x) || uses.targeted.has(ew) || uses.controlDependents.has(ew)) continue;
       if ((uses.readers.get(x) ?? []).some((n) => n !== r)) continue;
       const rank = x.shape?.length;
@@ -36,7 +36,7 @@ export const fuseReductionPass: Pass = {
       const node = makeNode(ctx.ids, {
         name: `${r.name}/fused_reduce`,
         type: '_FusedReduce',
-        def: fusedReduceDef(ew.def.cpu.expr(ew.attrs), kind, 'float32', r.attrs.keep_dims === true),
+        def: fusedReduceDef(ew.def.lowering.expr(ew.attrs), kind, 'float32', r.attrs.keep_dims === true),
         attrs: {},
         inputs: ew.inputs,
         controlInputs: ew.controlInputs,

@@ -40,7 +40,7 @@ const inferRows = (opType: string) =>
 export const Softmax: OpDef = defineOp({
   type: 'Softmax',
   infer: inferRows('Softmax'),
-  cpu: { kind: 'kernel', run: ([x]) => [softmaxRows(x, false)] },
+  lowering: { kind: 'routine', routine: 'Softmax' },
   // dx = (g - sum(g * y, -1, keepdims)) * y
   grad: (op, [g]) => {
     if (!g) return [null];
@@ -52,7 +52,7 @@ export const Softmax: OpDef = defineOp({
 export const LogSoftmax: OpDef = defineOp({
   type: 'LogSoftmax',
   infer: inferRows('LogSoftmax'),
-  cpu: { kind: 'kernel', run: ([x]) => [softmaxRows(x, true)] },
+  lowering: { kind: 'routine', routine: 'LogSoftmax' },
   // dx = g - sum(g, -1, keepdims) * softmax
   grad: (op, [g]) => (g ? [sub(g, mul(reduceSum(g, -1, true), exp(op.outputs[0])))] : [null]),
 });

@@ -1,4 +1,4 @@
-import { broadcastShapes, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { broadcastShapes, formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
@@ -36,13 +36,7 @@ export const BroadcastGradientArgs = defineOp({
       { dtype: inputs[0].dtype, shape: [null] },
     ];
   },
-  cpu: {
-    kind: 'kernel',
-    run([s0, s1], _a, outs) {
-      const [r0, r1] = broadcastReductionAxes(intVector(s0, 's0'), intVector(s1, 's1'));
-      return [NDArray.from(Int32Array.from(r0), [r0.length], outs[0].dtype), NDArray.from(Int32Array.from(r1), [r1.length], outs[1].dtype)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'BroadcastGradientArgs' },
   grad: () => [null, null],
 });
 
@@ -62,7 +56,7 @@ export const BroadcastTo = defineOp({
     }
     return [{ dtype: x.dtype, shape: target && b ? b.map((d, i) => target![i] ?? d) : b }];
   },
-  cpu: { kind: 'elementwise', expr: () => arg(0) },
+  lowering: { kind: 'elementwise', expr: () => arg(0) },
 });
 
 export function broadcastGradientArgs(s0: Tensor, s1: Tensor, name?: string): [Tensor, Tensor] {

@@ -7,13 +7,12 @@ import {
 } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
+import { scalarOf } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
 import { identity } from '../control/control.js';
-import { concatChunks } from './block_copy.js';
-import { checkedAxis, intOperand, IntOperand, prodOf, unknownDims } from './operands.js';
+import { checkedAxis, intOperand, IntOperand, unknownDims } from './operands.js';
 
-type ConcatAttrs = { N: number; Tidx: DType };
+export type ConcatAttrs = { N: number; Tidx: DType };
 
 export const axisRangeError = (axis: number, rank: number): string =>
   `ConcatOp : Expected concatenating dimensions in the range [${-rank}, ${rank}), but got ${axis}`;
@@ -72,17 +71,7 @@ export const ConcatV2 = defineOp<ConcatAttrs>({
     const av = axis.value ? scalarOf(axis.value, 'concat axis') : null;
     return [{ dtype: dt, shape: concatShape(values.map((v) => v.shape), av) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run(inputs, _attrs, [out]) {
-      const values = inputs.slice(0, -1);
-      const a = checkedAxis(scalarOf(inputs[inputs.length - 1], 'axis'), out.shape.length, 'ConcatOp : bad axis');
-      const res = alloc(out);
-      const outer = prodOf(out.shape, 0, a);
-      if (outer > 0) concatChunks(values.map((v) => v.data), values.map((v) => prodOf(v.shape, a)), outer, res.data);
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'ConcatV2' },
 });
 
 /** ConcatV2 over tensors with an axis tensor (for gradient code). */

@@ -1,12 +1,11 @@
 import { DType, formatShape, InvalidArgumentError, PartialShape, Tensor, UnimplementedError } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
+import { scalarOf } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
-import { indexText } from './index_error.js';
-import { checkedAxis, int32Const, intOperand, IntOperand, prodOf, unknownDims } from './operands.js';
+import { checkedAxis, int32Const, intOperand, IntOperand, unknownDims } from './operands.js';
 
-type GatherAttrs = { batch_dims: number; Taxis?: DType; Tindices?: DType; Tparams?: DType };
+export type GatherAttrs = { batch_dims: number; Taxis?: DType; Tindices?: DType; Tparams?: DType };
 
 export const axisError = (axis: number, r: number): string => `Expected axis in the range [${-r}, ${r}), but got ${axis}`;
 
@@ -35,34 +34,7 @@ export const GatherV2 = defineOp<GatherAttrs>({
     const av = axis.value ? scalarOf(axis.value, 'axis') : null;
     return [{ dtype: params.dtype, shape: gatherShape(params.shape, indices.shape, av) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([params, indices, axis], _a, [out]) {
-      const a = checkedAxis(scalarOf(axis, 'axis'), params.rank, axisError(axis.data[0], params.rank));
-      const limit = params.shape[a];
-      const idx = indices.data;
-      // every index is checked before anything is read
-      for (let i = 0; i < idx.length; i++) {
-        const v = idx[i];
-        if (v < 0 || v >= limit) throw new InvalidArgumentError(`indices${indexText(indices.shape, i)} = ${v} is not in [0, ${limit})`);
-      }
-      const res = alloc(out);
-      const outer = prodOf(params.shape, 0, a);
-      const inner = prodOf(params.shape, a + 1);
-      const src = params.data;
-      const dst = res.data;
-      const n = idx.length;
-      let o = 0;
-      for (let r = 0; r < outer; r++) {
-        const rowBase = r * limit;
-        for (let j = 0; j < n; j++) {
-          const s = (rowBase + idx[j]) * inner;
-          for (let k = 0; k < inner; k++) dst[o++] = src[s + k];
-        }
-      }
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'GatherV2' },
 });
 
 /** GatherV2 over tensors (for gradient code). */

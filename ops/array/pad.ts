@@ -1,9 +1,7 @@
 import { formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
-import { scatterBox } from './block_copy.js';
 import { intOperand, IntOperand } from './operands.js';
 
 /** Pad's output shape: each dim grows by its before and after padding. */
@@ -34,21 +32,13 @@ function padShape(x: InputSpec, paddings: InputSpec): PartialShape {
   return out;
 }
 
-function padKernel(x: NDArray, paddings: NDArray, value: number, out: { dtype: NDArray['dtype']; shape: readonly number[] }): NDArray {
-  const res = alloc(out);
-  if (value !== 0) res.data.fill(value);
-  const p = paddings.data;
-  const before = x.shape.map((_d, i) => p[2 * i]);
-  scatterBox(res.data, res.shape, before, x.shape.map(() => 1), x.shape, x.data);
-  return res;
-}
 
 
 export const Pad = defineOp({
   type: 'Pad',
   hostInputs: [1],
   infer: ([x, paddings]) => [{ dtype: x.dtype, shape: padShape(x, paddings) }],
-  cpu: { kind: 'kernel', run: ([x, p], _a, [out]) => [padKernel(x, p, 0, out)] },
+  lowering: { kind: 'routine', routine: 'Pad' },
 });
 
 export const PadV2 = defineOp({
@@ -61,7 +51,7 @@ export const PadV2 = defineOp({
     }
     return [{ dtype: x.dtype, shape: padShape(x, paddings) }];
   },
-  cpu: { kind: 'kernel', run: ([x, p, v], _a, [out]) => [padKernel(x, p, scalarOf(v, 'constant_values'), out)] },
+  lowering: { kind: 'routine', routine: 'PadV2' },
 });
 
 /** Pad over tensors (for gradient code). */

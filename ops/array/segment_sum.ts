@@ -1,12 +1,11 @@
 import { DType, formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
+import { scalarOf } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
-import { indexText } from './index_error.js';
-import { intOperand, IntOperand, prodOf } from './operands.js';
+import { intOperand, IntOperand } from './operands.js';
 
-type SegmentAttrs = { T?: DType; Tindices?: DType; Tnumsegments?: DType };
+export type SegmentAttrs = { T?: DType; Tindices?: DType; Tnumsegments?: DType };
 
 /** [num_segments] + data.shape[rank(segment_ids):], after checking data's shape starts with the ids'. */
 function segmentShape(data: InputSpec, ids: InputSpec, num: InputSpec): PartialShape {
@@ -32,29 +31,7 @@ export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
     checkDType('num_segments', num.dtype, INTEGERS);
     return [{ dtype: data.dtype, shape: segmentShape(data, ids, num) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([data, ids], _a, [out]) {
-      const rows = out.shape[0];
-      const idv = ids.data;
-      for (let i = 0; i < idv.length; i++) {
-        if (idv[i] >= rows) throw new InvalidArgumentError(`segment_ids${indexText(ids.shape, i)} = ${idv[i]} is out of range [0, ${rows})`);
-      }
-      const res = alloc(out);
-      const inner = prodOf(out.shape, 1);
-      const src = data.data;
-      const dst = res.data;
-      for (let i = 0; i < idv.length; i++) {
-        const id = idv[i];
-        // negative ids are dropped, as TF does
-        if (id < 0) continue;
-        const s = i * inner;
-        const d = id * inner;
-        for (let k = 0; k < inner; k++) dst[d + k] += src[s + k];
-      }
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'UnsortedSegmentSum' },
 });
 
 /** tf.math.unsorted_segment_sum: out[s] = sum of data rows whose segment id is s (negative ids are dropped). */

@@ -1,9 +1,7 @@
 import { formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, intVector } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
-import { gatherBox } from './block_copy.js';
 import { intOperand, IntOperand, knownInts } from './operands.js';
 
 /** TF's SharedSliceValidation: the output shape of Slice, with -1 sizes meaning "to the end". */
@@ -46,14 +44,7 @@ export const Slice = defineOp({
     checkSameDType(['begin', 'size'], [begin.dtype, size.dtype], ctx.opType);
     return [{ dtype: x.dtype, shape: sliceShape(x, begin, size) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, begin], _a, [out]) {
-      const res = alloc(out);
-      gatherBox(x.data, x.shape, intVector(begin, 'begin'), x.shape.map(() => 1), out.shape, res.data);
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Slice' },
 });
 
 /** Slice over tensors (for gradient code). */

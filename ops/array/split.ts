@@ -1,13 +1,12 @@
-import { DType, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { DType, formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, InputSpec, ResolvedOutput } from '../op_def.js';
-import { splitChunks } from './block_copy.js';
-import { checkedAxis, intOperand, IntOperand, knownInts, prodOf, unknownDims } from './operands.js';
+import { scalarOf } from '../kernel_util.js';
+import { defineOp, InputSpec } from '../op_def.js';
+import { checkedAxis, intOperand, IntOperand, knownInts, unknownDims } from './operands.js';
 
-type SplitAttrs = { num_split: number; T?: DType };
-type SplitVAttrs = { num_split: number; T?: DType; Tlen: DType };
+export type SplitAttrs = { num_split: number; T?: DType };
+export type SplitVAttrs = { num_split: number; T?: DType; Tlen: DType };
 
 const splitDimError = (d: number, r: number): string => `-input rank(-${r}) <= split_dim < input rank (${r}), but got ${d}`;
 
@@ -75,12 +74,6 @@ function splitVShapes(value: InputSpec, sizes: InputSpec, dim: InputSpec, n: num
   return withAxisSizes(s, a, out);
 }
 
-function splitKernel(x: NDArray, axis: number, outs: readonly ResolvedOutput[]): NDArray[] {
-  const res = outs.map(alloc);
-  const outer = prodOf(x.shape, 0, axis);
-  if (outer > 0) splitChunks(x.data, outs.map((o) => prodOf(o.shape, axis)), outer, res.map((r) => r.data));
-  return res;
-}
 
 
 export const Split = defineOp<SplitAttrs>({
@@ -92,12 +85,7 @@ export const Split = defineOp<SplitAttrs>({
     checkScalarDim(dim);
     return splitShapes(value, dim, attrs.num_split).map((shape) => ({ dtype: value.dtype, shape }));
   },
-  cpu: {
-    kind: 'kernel',
-    run([dim, x], _a, outs) {
-      return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'Split: bad split_dim'), outs);
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Split' },
 });
 
 export const SplitV = defineOp<SplitVAttrs>({
@@ -111,12 +99,7 @@ export const SplitV = defineOp<SplitVAttrs>({
     checkScalarDim(dim);
     return splitVShapes(value, sizes, dim, attrs.num_split).map((shape) => ({ dtype: value.dtype, shape }));
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, , dim], _a, outs) {
-      return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'SplitV: bad split_dim'), outs);
-    },
-  },
+  lowering: { kind: 'routine', routine: 'SplitV' },
 });
 
 /** SplitV over tensors (for gradient code). */

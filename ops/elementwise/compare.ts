@@ -29,7 +29,7 @@ export const SelectV2 = defineOp({
     const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, ctx.opType), y.shape, ctx.opType);
     return [{ dtype: dt, shape }];
   },
-  cpu: { kind: 'elementwise', expr: () => select(x0, x1, x2) },
+  lowering: { kind: 'elementwise', expr: () => select(x0, x1, x2) },
 });
 
 export const equal = (a: TensorLike, b: TensorLike, name?: string): Tensor => buildElementwise(Equal, [a, b], name);

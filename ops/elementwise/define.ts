@@ -32,7 +32,7 @@ export function elementwiseOp<A extends AttrMap = AttrMap>(spec: ElementwiseSpec
       for (let i = 1; i < inputs.length; i++) shape = broadcastShapes(shape, inputs[i].shape, ctx.opType);
       return [{ dtype: spec.outDType ?? dt, shape }];
     },
-    cpu: { kind: 'elementwise', expr: spec.expr },
+    lowering: { kind: 'elementwise', expr: spec.expr },
     grad: spec.grad,
   });
 }

@@ -10,7 +10,6 @@ import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp, InputSpec, OpDef } from '../op_def.js';
-import { argReduce, reduceArray, ReduceKind } from './reduce_kernel.js';
 import { shape as shapeOf, size } from '../array/reshape.js';
 import { range } from '../array/range.js';
 
@@ -41,7 +40,7 @@ function reducedShape(x: InputSpec, axes: InputSpec, keepDims: boolean): Partial
 }
 
 /** A reduction over the axes operand. Gradients: reduction_grad.ts. */
-function reductionOp(type: string, kind: ReduceKind, allowed: readonly DType[]): OpDef {
+function reductionOp(type: 'Sum' | 'Mean' | 'Max' | 'Min' | 'Prod', allowed: readonly DType[]): OpDef {
   return defineOp<ReduceAttrs>({
     type,
     attrDefaults: { keep_dims: false },
@@ -52,24 +51,19 @@ function reductionOp(type: string, kind: ReduceKind, allowed: readonly DType[]):
       checkDType('reduction_indices', axes.dtype, INTEGERS);
       return [{ dtype: x.dtype, shape: reducedShape(x, axes, attrs.keep_dims) }];
     },
-    cpu: {
-      kind: 'kernel',
-      run([x, axes], _attrs, [out]) {
-        return [reduceArray(x, reductionAxes(axes, x.rank), kind, out.dtype, out.shape)];
-      },
-    },
+    lowering: { kind: 'routine', routine: type },
   });
 }
 
-export const Sum = reductionOp('Sum', 'sum', NUMERIC);
-export const Mean = reductionOp('Mean', 'mean', NUMERIC);
-export const Max = reductionOp('Max', 'max', NUMERIC);
-export const Min = reductionOp('Min', 'min', NUMERIC);
-export const Prod = reductionOp('Prod', 'prod', NUMERIC);
+export const Sum = reductionOp('Sum', NUMERIC);
+export const Mean = reductionOp('Mean', NUMERIC);
+export const Max = reductionOp('Max', NUMERIC);
+export const Min = reductionOp('Min', NUMERIC);
+export const Prod = reductionOp('Prod', NUMERIC);
 
 type ArgAttrs = { output_type: DType };
 
-function argOp(type: string, wantMax: boolean): OpDef {
+function argOp(type: 'ArgMax' | 'ArgMin'): OpDef {
   return defineOp<ArgAttrs>({
     type,
     attrDefaults: { output_type: 'int64' },
@@ -83,20 +77,13 @@ function argOp(type: string, wantMax: boolean): OpDef {
       const axis = normalizeAxis(dim.value.data[0], x.shape.length, type);
       return [{ dtype: attrs.output_type, shape: x.shape.filter((_d, i) => i !== axis) }];
     },
-    cpu: {
-      kind: 'kernel',
-      run([x, dim], _attrs, [out]) {
-        const axis = normalizeAxis(dim.data[0], x.rank, type);
-        if (x.shape[axis] === 0) throw new InvalidArgumentError(`Reduction axis ${axis} is empty in shape [${x.shape.join(',')}]`);
-        return [argReduce(x, axis, wantMax, out.dtype, out.shape)];
-      },
-    },
+    lowering: { kind: 'routine', routine: type },
     grad: 'none',
   });
 }
 
-export const ArgMax = argOp('ArgMax', true);
-export const ArgMin = argOp('ArgMin', false);
+export const ArgMax = argOp('ArgMax');
+export const ArgMin = argOp('ArgMin');
 
 export type AxisArg = number | readonly number[] | TensorLike | null | undefined;
 

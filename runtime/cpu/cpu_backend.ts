@@ -2,7 +2,10 @@ import type { AttrMap, DataArray, DType, NDArray } from '../../graph/ir/index.js
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
 import type { Backend, Dispatch, KernelChoice } from '../backend.js';
 import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
-import { allocData, broadcastShapes, NDArray as Arr, sizeOf } from '../../graph/ir/index.js';
+import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
+import type { RoutineName } from '../../ops/lowering.js';
+import { CPU_KERNELS } from './kernels/index.js';
+import type { CpuKernel } from './kernels/kernel.js';
 
 const EMPTY = Arr.zeros('float32', [0]);
 
@@ -19,9 +22,22 @@ export class CpuBackend implements Backend<NDArray> {
   private readonly pool = new Map<string, DataArray[]>();
 
   kernelFor(def: OpDef, nodeType: string): KernelChoice {
-    if (nodeType === 'FusedElementwise') return { kernel: 'fused_elementwise' };
-    if (def.cpu.kind === 'elementwise') return { kernel: 'elementwise' };
-    return { kernel: nodeType };
+    const low = def.lowering;
+    switch (low.kind) {
+      case 'elementwise':
+        return { kernel: nodeType === 'FusedElementwise' ? 'fused_elementwise' : 'elementwise' };
+      case 'routine': {
+        const k = CPU_KERNELS[low.routine];
+        return 'unsupported' in k ? k : { kernel: low.routine };
+      }
+      case 'epilogue':
+      case 'elementwise-reduce':
+      case 'grouped':
+        // compiler-built nodes: named by their type (_FusedMatMul, _FusedReduce, _GroupedApply)
+        return { kernel: nodeType };
+      case 'none':
+        return { unsupported: low.reason };
+    }
   }
 
   alloc(dtype: DType, shape: readonly number[]): NDArray {
@@ -57,27 +73,45 @@ export class CpuBackend implements Backend<NDArray> {
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {
-    const cpu = def.cpu;
-    if (cpu.kind === 'elementwise') {
-      const o = outputs[0];
-      return [runElementwise(cpu.expr(attrs), inputs, o.dtype, o.shape, out)];
+    const low = def.lowering;
+    switch (low.kind) {
+      case 'elementwise': {
+        const o = outputs[0];
+        return [runElementwise(low.expr(attrs), inputs, o.dtype, o.shape, out)];
+      }
+      case 'routine':
+        return routine(low.routine, ctx)(inputs, attrs, outputs, ctx);
+      case 'epilogue': {
+        const [main] = routine(low.routine, ctx)(inputs.slice(0, low.arity), attrs, outputs, ctx);
+        return [runElementwise(low.epilogue, [main, ...inputs.slice(low.arity)], main.dtype, main.shape, main.data)];
+      }
+      case 'elementwise-reduce': {
+        // the elementwise values' shape: the inputs broadcast together
+        let shape: number[] = [];
+        for (const x of inputs) shape = broadcastShapes(shape, [...x.shape], 'FusedReduce') as number[];
+        const o = outputs[0];
+        const mode = low.reduction === 'mean' ? 'sum' : low.reduction;
+        let v = reduceElementwise(low.expr, inputs, o.dtype, shape, mode);
+        if (low.reduction === 'mean') v /= sizeOf(shape);
+        const data = allocData(o.dtype, 1);
+        data[0] = v;
+        return [new Arr(o.dtype, o.shape, data)];
+      }
+      case 'grouped':
+        // each member's update in order, on its slice of the inputs and outputs
+        return low.members.flatMap((m) => {
+          const memberCtx: KernelContext = { ...ctx, opName: m.name, opType: m.def.type, refName: (i) => ctx.refName(m.inputStart + i) };
+          return this.runOp(m.def, inputs.slice(m.inputStart, m.inputStart + m.inputCount), m.attrs as AttrMap, outputs.slice(m.outputStart, m.outputStart + m.outputCount), memberCtx);
+        });
+      case 'none':
+        throw new InternalError(`'${ctx.opName}' (${ctx.opType}) cannot run: ${low.reason}`);
     }
-    if (cpu.kind === 'epilogue') {
-      const [main] = cpu.run(inputs.slice(0, cpu.arity), attrs, outputs, ctx);
-      return [runElementwise(cpu.epilogue, [main, ...inputs.slice(cpu.arity)], main.dtype, main.shape, main.data)];
-    }
-    if (cpu.kind === 'elementwise-reduce') {
-      // the elementwise values' shape: the inputs broadcast together
-      let shape: number[] = [];
-      for (const x of inputs) shape = broadcastShapes(shape, [...x.shape], 'FusedReduce') as number[];
-      const o = outputs[0];
-      const mode = cpu.reduction === 'mean' ? 'sum' : cpu.reduction;
-      let v = reduceElementwise(cpu.expr, inputs, o.dtype, shape, mode);
-      if (cpu.reduction === 'mean') v /= sizeOf(shape);
-      const data = allocData(o.dtype, 1);
-      data[0] = v;
-      return [new Arr(o.dtype, o.shape, data)];
-    }
-    return cpu.run(inputs, attrs, outputs, ctx);
   }
+}
+
+/** The table's kernel for a routine; placement refuses unsupported ones before a run starts. */
+function routine(name: RoutineName, ctx: KernelContext): CpuKernel {
+  const k = CPU_KERNELS[name];
+  if ('unsupported' in k) throw new UnimplementedError(`No CPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
+  return k;
 }
