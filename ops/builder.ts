@@ -16,6 +16,8 @@ import {
   TensorGraphError,
 } from '../graph/ir/index.js';
 import type { InputSpec, OpDef } from './op_def.js';
+import { checkArity } from './arity.js';
+import { checkAttrs } from './attr_schema.js';
 
 /** Anything that can stand for a tensor: a Variable converts to its read value. */
 export interface TensorConvertible {
@@ -162,6 +164,9 @@ export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, op
       if (typeof v === 'string' && !isDType(v)) throw new InvalidArgumentError(`${def.type}: attr '${k}' has unknown dtype '${v}'`);
     }
   }
+  const where = `${def.type} '${options.name ?? def.type}'`;
+  checkAttrs(def.type, full, where);
+  checkArity(def.type, inputs.length, full, where);
   for (const t of inputs) {
     if (t.graph !== graph) {
       throw new InvalidArgumentError(`Tensor ${t.name} must be from the same graph as the other inputs of ${def.type}${options.name ? ` '${options.name}'` : ''}.`);
@@ -194,10 +199,9 @@ function checkOutputShapes(outputs: readonly { shape: PartialShape }[], name: st
   });
 }
 
+/** Own data properties only: a key named `__proto__` stays a key (and is refused), never a prototype. */
 function stripUndefined(attrs: { readonly [k: string]: AttrMap[string] | undefined }): AttrMap {
-  const out: { [k: string]: AttrMap[string] } = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = v;
-  return out;
+  return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)) as AttrMap;
 }
 
 export function annotateBuildError(e: unknown, name: string, type: string, inputs: readonly { shape: (number | null)[] | null }[]): unknown {

@@ -109,7 +109,8 @@ export function tfDefaultToProto(kind: TfAttrKind, name: string, d: TfDefault): 
 
 /** The shortest decimal that reads back as the same float32 (what Python prints for a float attr). */
 export function shortestFloat32(f: number): number {
-  if (!Number.isFinite(f)) return f;
+  // -0 prints as '0': keep the sign (it changes results: x * -0)
+  if (!Number.isFinite(f) || Object.is(f, -0)) return f;
   const target = Math.fround(f);
   for (let p = 1; p <= 9; p++) {
     const c = Number(target.toPrecision(p));

@@ -1,9 +1,11 @@
 import { getDefaultGraph, Graph, InvalidArgumentError, NotFoundError, Operation, Tensor, TensorGraphError } from '../graph/ir/index.js';
 import type { AttrMap, AttrValue } from '../graph/ir/index.js';
+import { checkAttrs } from '../ops/attr_schema.js';
 import { makeOp } from '../ops/builder.js';
 import { getOpDef } from '../ops/registry.js';
 import { attrFromProto, tfDefaultToProto } from './attr_value.js';
 import { decodeGraphDef, parseInputName } from './graph_def.js';
+import { checkNodeDef } from './node_def_check.js';
 import { tfOpDef, type TfOpDef } from './tf_op_attrs.js';
 import type { AttrValueObj, GraphDef, NodeDef } from './types.js';
 
@@ -92,7 +94,9 @@ function keyOf(name: string): string {
  */
 export function importGraphDef(bytesOrDef: Uint8Array | GraphDef, options: ImportGraphDefOptions = {}): (Tensor | Operation)[] {
   const source = options.source ?? 'GraphDef';
-  const def = liftSummaryTags(bytesOrDef instanceof Uint8Array ? decodeGraphDef(bytesOrDef, source) : bytesOrDef, source);
+  const raw = bytesOrDef instanceof Uint8Array ? decodeGraphDef(bytesOrDef, source) : bytesOrDef;
+  checkNodeDefs(raw, source);
+  const def = liftSummaryTags(raw, source);
   const graph = options.graph ?? getDefaultGraph();
   const order = checkGraphDef(def, source);
   const inputMap = new Map<string, Tensor>();
@@ -142,11 +146,11 @@ const DT_STRING = 7;
  * attr, and the Const is dropped when nothing else reads it; any other tag input is refused.
  */
 function liftSummaryTags(def: GraphDef, source: string): GraphDef {
-  if (!Array.isArray(def.node) || !def.node.some((n) => n.op in TAG_INPUT)) return def;
+  if (!Array.isArray(def.node) || !def.node.some((n) => Object.hasOwn(TAG_INPUT, n.op))) return def;
   const byName = new Map(def.node.map((n) => [n.name, n]));
   const lifted = new Set<string>();
   const nodes = def.node.map((n) => {
-    const attr = TAG_INPUT[n.op];
+    const attr = Object.hasOwn(TAG_INPUT, n.op) ? TAG_INPUT[n.op] : undefined;
     if (attr === undefined) return n;
     const [tagName, tagIndex] = parseInputName(n.input?.[0] ?? '^');
     const tag = byName.get(tagName);
@@ -160,6 +164,18 @@ function liftSummaryTags(def: GraphDef, source: string): GraphDef {
   });
   const stillRead = new Set(nodes.flatMap((n) => (n.input ?? []).map((i) => parseInputName(i)[0])));
   return { ...def, node: nodes.filter((n) => !(lifted.has(n.name) && !stillRead.has(n.name))) };
+}
+
+/** Each node's shape against TF's op definition (inputs, attr kinds), before summary tags are lifted. */
+function checkNodeDefs(def: GraphDef, source: string): void {
+  if (typeof def !== 'object' || def === null || !Array.isArray(def.node)) throw new InvalidArgumentError(`${source}: GraphDef has no node list`);
+  for (const n of def.node) {
+    if (typeof n !== 'object' || n === null) throw new InvalidArgumentError(`${source}: a node is not a NodeDef`);
+    if (typeof n.name !== 'string' || n.name === '') throw new InvalidArgumentError(`${source}: a node has an empty name`);
+    if (typeof n.op !== 'string') throw new InvalidArgumentError(`${source}: node '${n.name}' has no op type`);
+    getOpDef(n.op);
+    checkNodeDef(n, source);
+  }
 }
 
 /** Validates names, types and edges; returns the nodes in a topological order. */
@@ -231,23 +247,27 @@ function build(def: GraphDef, order: NodeDef[], graph: Graph, prefix: string, in
       if (i >= op.outputs.length) throw new InvalidArgumentError(`${where}: input '${inp}' refers to output ${i} of an op with ${op.outputs.length} outputs`);
       inputs.push(op.outputs[i]);
     }
-    const attrs: { [k: string]: AttrValue } = {};
+    // a Map, then own properties only: an attr named 'constructor' or 'toString' stays an attr
+    // (and is refused); '_'-prefixed ones, '__proto__' included, are TF's annotations, never read
+    const attrs = new Map<string, AttrValue>();
     const tf = tfOpDef(n.op);
     const held = new Set([...Object.keys(opDef.attrDefaults ?? {}), ...(HELD_DERIVED_ATTRS[n.op] ?? [])]);
     for (const [k, v] of Object.entries(n.attr ?? {})) {
       if (k.startsWith('_')) continue;
       if (tf && tfOnlyAttr(tf, held, k, v)) continue;
       const a = attrFromProto(k, v, where);
-      if (a !== undefined) attrs[k] = a;
+      if (a !== undefined) attrs.set(k, a);
     }
-    const make = () => makeOp(opDef, inputs, attrs as AttrMap, { name: `${prefix}${n.name}/`, graph, controlInputs: control });
+    const attrMap = Object.fromEntries(attrs) as AttrMap;
+    checkAttrs(n.op, attrMap, where);
+    const make = () => makeOp(opDef, inputs, attrMap, { name: `${prefix}${n.name}/`, graph, controlInputs: control });
     let op: Operation;
     try {
       op = graph.nameScope(null, () => (n.device ? graph.device(n.device, make) : make()));
     } catch (e) {
       if (e instanceof TensorGraphError) throw e;
       // an op's inference met inputs or attrs it cannot make sense of (wrong arity, wrong kind)
-      throw new InvalidArgumentError(`${where}: invalid node (${n.input?.length ?? 0} inputs, attrs [${Object.keys(attrs).join(', ')}]): ${(e as Error).message}`);
+      throw new InvalidArgumentError(`${where}: invalid node (${n.input?.length ?? 0} inputs, attrs [${[...attrs.keys()].join(', ')}]): ${(e as Error).message}`);
     }
     created.set(n.name, op);
   }

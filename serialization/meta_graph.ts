@@ -101,6 +101,13 @@ export function graphDefWithoutSaver(meta: MetaGraphDef): GraphDef {
  * fails, the graph is left as it was.
  */
 export function importMetaGraphDef(meta: MetaGraphDef, graph: Graph, source: string, graphDef?: GraphDef): Map<string, Variable> {
+  // our Saver and initializers read Variables from these: anything else in them is refused,
+  // before the graph is touched
+  for (const [key, col] of Object.entries(meta.collection_def ?? {})) {
+    if (VARIABLE_COLLECTIONS.has(key) && !col.bytes_list && (col.node_list || col.int64_list || col.float_list)) {
+      throw new InvalidArgumentError(`${source}: collection '${key}' must hold VariableDefs (a bytes_list), not a ${col.node_list ? 'node_list' : col.int64_list ? 'int64_list' : 'float_list'}`);
+    }
+  }
   return graph.atomically(() => {
     importGraphDef(graphDef ?? graphDefWithoutSaver(meta), { graph, source });
     const vars = new Map<string, Variable>();

@@ -4,7 +4,9 @@ import { TO_OBJECT } from './proto/schema.js';
 
 /**
  * Protobuf text format (`.pbtxt`, the `checkpoint` state file), parsed against the message type by
- * reflection. Unknown fields are an error, as in TF's text parser.
+ * reflection. Unknown fields are an error, as in TF's text parser. Names from the file are looked
+ * up as own properties only (`Object.hasOwn`), so `constructor`, `toString` or `__proto__` are
+ * unknown names like any other, never members inherited from Object.prototype.
  */
 export function parseTextMessage<T>(type: protobuf.Type, text: string, what: string): T {
   const p = new TextParser(text, what);
@@ -75,7 +77,7 @@ class TextParser {
         break;
       }
       const name = this.ident();
-      const field = type.fields[name];
+      const field = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
       if (!field) this.fail(`message ${type.name} has no field '${name}'`);
       field.resolve();
       const isMsg = field.resolvedType instanceof protobuf.Type;
@@ -84,6 +86,8 @@ class TextParser {
           // optional colon before a message
         }
         const entry = this.entry(field as unknown as protobuf.MapField);
+        // assigning '__proto__' would set a prototype and drop the entry silently
+        if (entry[0] === '__proto__') this.fail(`map ${field.name} has a key '__proto__', which is not allowed`);
         const m = (out[name] as Obj | undefined) ?? {};
         m[entry[0]] = entry[1];
         out[name] = m;
@@ -161,7 +165,7 @@ class TextParser {
     const tok = m[0];
     this.pos += tok.length;
     if (resolved instanceof protobuf.Enum) {
-      if (tok in resolved.values) return resolved.values[tok];
+      if (Object.hasOwn(resolved.values, tok)) return resolved.values[tok];
       if (/^-?\d+$/.test(tok)) return Number(tok);
       this.fail(`unknown ${resolved.name} value '${tok}'`);
     }
@@ -193,7 +197,7 @@ class TextParser {
       }
       const e = this.s[this.pos++];
       const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63 };
-      if (e in simple) out.push(simple[e]);
+      if (Object.hasOwn(simple, e)) out.push(simple[e]);
       else if (/[0-7]/.test(e)) {
         let oct = e;
         while (oct.length < 3 && /[0-7]/.test(this.s[this.pos] ?? '')) oct += this.s[this.pos++];

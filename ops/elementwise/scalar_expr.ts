@@ -1,3 +1,4 @@
+import { InvalidArgumentError, isDType } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 
 /**
@@ -24,8 +25,21 @@ export type ScalarExpr =
   | { readonly k: 'cast'; readonly to: DType; readonly a: ScalarExpr };
 
 export const arg = (i: number): ScalarExpr => ({ k: 'arg', i });
+/**
+ * Literals end up as source text of generated kernels, so only a JS number (NaN, the infinities
+ * and -0 included) and a known dtype pass: an attr value of any other type never reaches codegen,
+ * and no value's own toString/valueOf is ever called.
+ */
+export function checkLiteral(v: unknown, dtype: unknown): void {
+  if (typeof v !== 'number') throw new InvalidArgumentError(`Scalar expression literal must be a number, got ${v === null ? 'null' : typeof v}`);
+  if (dtype !== null && !isDType(dtype)) throw new InvalidArgumentError(`Scalar expression literal has an unknown dtype (${typeof dtype})`);
+}
+
 /** A literal; with no dtype it takes the dtype of the expression it meets. */
-export const lit = (v: number, dtype: DType | null = null): ScalarExpr => ({ k: 'const', v, dtype });
+export function lit(v: number, dtype: DType | null = null): ScalarExpr {
+  checkLiteral(v, dtype);
+  return { k: 'const', v, dtype };
+}
 export const un = (f: UnaryPrim, a: ScalarExpr): ScalarExpr => ({ k: 'un', f, a });
 export const bin = (f: BinaryPrim, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ k: 'bin', f, a, b });
 export const select = (c: ScalarExpr, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ k: 'select', c, a, b });
@@ -84,6 +98,7 @@ export function exprKey(e: ScalarExpr): string {
     case 'arg':
       return `$${e.i}`;
     case 'const':
+      checkLiteral(e.v, e.dtype);
       return `${Object.is(e.v, -0) ? '-0' : String(e.v)}${e.dtype ? ':' + e.dtype : ''}`;
     case 'un':
       return `${e.f}(${exprKey(e.a)})`;

@@ -1,4 +1,4 @@
-import { allocData, DataArray, dataMatches, DType, NDArray, sizeOf, stridesOf } from '../../graph/ir/index.js';
+import { allocData, DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf, stridesOf } from '../../graph/ir/index.js';
 import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../ops/elementwise/scalar_expr.js';
 import { renderJs, SCALAR_HELPERS } from './render_js.js';
@@ -43,7 +43,14 @@ function collapse(outShape: readonly number[], strides: number[][]): { shape: nu
 /** What the generated loop does with each element: store it, or fold it into an accumulator. */
 export type LoopMode = 'store' | 'sum' | 'max' | 'min';
 
+const LOOP_MODES: readonly LoopMode[] = ['store', 'sum', 'max', 'min'];
+
 function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, rank: number, scalar: readonly boolean[], mode: LoopMode = 'store'): LoopFn {
+  // Everything spliced into the source below is checked to come from a fixed table or to be a
+  // small integer; the expression itself is checked by renderJs.
+  if (!isDType(outType) || !inTypes.every(isDType) || !LOOP_MODES.includes(mode) || !Number.isSafeInteger(rank) || rank < 0) {
+    throw new InvalidArgumentError(`Elementwise kernel codegen: invalid kernel signature (output ${typeof outType}, ${inTypes.length} inputs, rank ${typeof rank})`);
+  }
   const n = inTypes.length;
   const valueNames = inTypes.map((_t, i) => `v${i}`);
   const r = renderJs(expr, inTypes, valueNames);
@@ -75,7 +82,7 @@ function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, r
   for (let d = 0; d < rank; d++) src.push('}');
   if (mode !== 'store') src.push('out[0]=acc;');
   const body = src.join('\n');
-  // The source is assembled from the expression IR only (numbers and fixed operator spellings).
+  // The source is assembled from the checked expression IR only (numbers and fixed operator spellings).
   const factory = new Function('H', `return function elementwise(ins,out,shape,st){\n${body}\n};`) as (h: typeof SCALAR_HELPERS) => LoopFn;
   return factory(SCALAR_HELPERS);
 }

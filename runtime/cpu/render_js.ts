@@ -1,10 +1,14 @@
+import { InvalidArgumentError, isDType } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 import type { BinaryPrim, ScalarExpr, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
 
 /**
  * Renders a scalar expression to JS statements. Values are JS numbers; int32 results are wrapped
  * with `|0` (Math.imul for products) so integer arithmetic matches TF's 32-bit kernels; bools are
- * 0/1. Only the expression IR reaches the output: no names or user strings.
+ * 0/1. Only the expression IR reaches the output: no names or user strings. The IR is checked as
+ * it is rendered, so a malformed node (from a bug or a hostile attr that slipped past op creation)
+ * is an error, never source text: literals must be JS numbers, dtypes and operators come from fixed
+ * tables, argument indices must be in range.
  */
 export interface Rendered {
   lines: string[];
@@ -14,13 +18,24 @@ export interface Rendered {
 
 const isInt = (d: DType): boolean => d === 'int32' || d === 'int64';
 
-function literal(v: number, d: DType): string {
+const refuse = (what: string): never => {
+  throw new InvalidArgumentError(`Elementwise kernel codegen: ${what}`);
+};
+
+function checkDType(d: unknown): DType {
+  return isDType(d) ? d : refuse(`unknown dtype (${typeof d})`);
+}
+
+/** A JS number as a numeric literal; NaN, the infinities and -0 spelled deliberately. */
+function literal(v: unknown, d: DType): string {
+  if (typeof v !== 'number') return refuse(`a literal must be a number, got ${v === null ? 'null' : typeof v}`);
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
   if (v === -Infinity) return '-Infinity';
   if (Object.is(v, -0)) return '-0';
   const n = isInt(d) ? Math.trunc(v) | 0 : d === 'bool' ? (v !== 0 ? 1 : 0) : v;
-  return n < 0 ? `(${n})` : String(n);
+  // String() of a finite number is digits, '.', 'e' and signs only
+  return n < 0 ? `(${String(n)})` : String(n);
 }
 
 function unary(f: UnaryPrim, a: string, d: DType): string {
@@ -46,6 +61,7 @@ function unary(f: UnaryPrim, a: string, d: DType): string {
     case 'sigmoid': return `H.sigmoid(${a})`;
     case 'erf': return `H.erf(${a})`;
     case 'not': return `(${a}^1)`;
+    default: return refuse(`unknown unary operator (${typeof f})`);
   }
 }
 
@@ -69,6 +85,7 @@ function binary(f: BinaryPrim, a: string, b: string, d: DType): string {
     case 'ne': return `(${a}!==${b}?1:0)`;
     case 'and': return `(${a}&${b})`;
     case 'or': return `(${a}|${b})`;
+    default: return refuse(`unknown binary operator (${typeof f})`);
   }
 }
 
@@ -97,10 +114,11 @@ export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames:
     let r: { code: string; dtype: DType };
     switch (e.k) {
       case 'arg':
-        r = { code: argNames[e.i], dtype: argTypes[e.i] };
+        if (!Number.isInteger(e.i) || e.i < 0 || e.i >= argNames.length) refuse(`argument index out of range`);
+        r = { code: argNames[e.i], dtype: checkDType(argTypes[e.i]) };
         break;
       case 'const': {
-        const d = e.dtype ?? hint;
+        const d = checkDType(e.dtype ?? hint);
         r = { code: literal(e.v, d), dtype: d };
         break;
       }
@@ -129,9 +147,12 @@ export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames:
       }
       case 'cast': {
         const a = walk(e.a, hint);
-        r = emit(castTo(e.to, a.code, a.dtype), e.to);
+        const to = checkDType(e.to);
+        r = emit(castTo(to, a.code, a.dtype), to);
         break;
       }
+      default:
+        return refuse(`unknown expression node (${typeof (e as { k: unknown }).k})`);
     }
     memo.set(e, r);
     return r;

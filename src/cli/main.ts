@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { TensorGraphError } from '../../graph/ir/index.js';
+import { InvalidArgumentError, NotFoundError, TensorGraphError } from '../../graph/ir/index.js';
 import { BundleReader } from '../../serialization/checkpoint/bundle.js';
 import { resolveCheckpoint } from '../../serialization/checkpoint/restore.js';
 import { decodeGraphDef, encodeGraphDef, parseGraphDefText } from '../../serialization/graph_def.js';
@@ -35,11 +35,47 @@ that ONNX Runtime can run. Names without ':N' mean output 0 ('x' is 'x:0'); TF t
 stay the ONNX value names, and unknown dims become symbolic ('batch', 'unk_N').`,
 };
 
+/** Node's own words for the file errors a user meets, without the syscall and path noise. */
+const FS_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a path component is not a directory',
+  EPERM: 'operation not permitted',
+};
+
+function fsProblem(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && Object.hasOwn(FS_PROBLEMS, code) ? FS_PROBLEMS[code] : String((e as Error).message ?? e);
+}
+
+/** Reads an input file; a missing or unreadable one is a NotFoundError naming it. */
+function readInput(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new NotFoundError(`${path}: cannot read: ${fsProblem(e)}`);
+  }
+}
+
+function writeOutput(path: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    throw new InvalidArgumentError(`${path}: cannot write: ${fsProblem(e)}`);
+  }
+}
+
+/** A graph from a .pb, .pbtxt or .meta file; an empty file or a graph with no nodes is an error. */
 function graphDefFrom(path: string): GraphDef {
-  const bytes = readFileSync(path);
-  if (path.endsWith('.meta')) return graphDefWithoutSaver(decodeMetaGraph(bytes, path));
-  if (path.endsWith('.pbtxt')) return parseGraphDefText(bytes.toString('utf8'), path);
-  return decodeGraphDef(bytes, path);
+  const bytes = readInput(path);
+  if (bytes.length === 0) throw new InvalidArgumentError(`${path}: the file is empty`);
+  let def: GraphDef;
+  if (path.endsWith('.meta')) def = graphDefWithoutSaver(decodeMetaGraph(bytes, path));
+  else if (path.endsWith('.pbtxt')) def = parseGraphDefText(bytes.toString('utf8'), path);
+  else def = decodeGraphDef(bytes, path);
+  if ((def.node ?? []).length === 0) throw new InvalidArgumentError(`${path}: the graph has no nodes`);
+  return def;
 }
 
 function inspect(args: string[]): void {
@@ -83,11 +119,12 @@ function freeze(args: string[]): void {
     return;
   }
   const prefix = resolveCheckpoint(values.checkpoint);
-  const def = graphDefFrom(values.meta ?? `${prefix}.meta`);
+  // the checkpoint first: a wrong --checkpoint is reported as such, not as a missing .meta
   const reader = new BundleReader(prefix);
+  const def = graphDefFrom(values.meta ?? `${prefix}.meta`);
   const source = { variableValue: (name: string) => (reader.has(name) ? reader.read(name) : undefined) };
   const frozen = convertVariablesToConstants(source, def, values.outputs.split(',').map((s) => s.trim()));
-  writeFileSync(values.out, encodeGraphDef(frozen));
+  writeOutput(values.out, encodeGraphDef(frozen));
   console.log(`wrote ${values.out}: ${frozen.node.length} nodes`);
 }
 
@@ -104,7 +141,7 @@ function exportOnnx(args: string[]): void {
   }
   const names = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (/:\d+$/.test(s) ? s : `${s}:0`));
   const model = exportModel(graphDefFrom(positionals[0]), { inputs: names(values.inputs), outputs: names(values.outputs) });
-  writeFileSync(values.out, model);
+  writeOutput(values.out, model);
   console.log(`wrote ${values.out}: ${model.length} bytes`);
 }
 
@@ -119,10 +156,13 @@ function main(argv: string[]): void {
       if (cmd !== '--help' && cmd !== '-h' && cmd !== 'help') process.exitCode = 2;
     }
   } catch (e) {
-    if (e instanceof TensorGraphError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`tensorgraph ${cmd}: ${(e as Error).message}`);
-      process.exitCode = 1;
-    } else throw e;
+    // every failure is one line on stderr and exit code 1, never a stack; an error that is not one
+    // of ours is a bug, and says so
+    const known = e instanceof TensorGraphError || (e as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const message = e instanceof Error ? e.message : String(e);
+    const line = (known ? message : `internal error (${e instanceof Error ? e.name : typeof e}): ${message}`).split('\n')[0];
+    console.error(`tensorgraph ${cmd}: ${line}`);
+    process.exitCode = 1;
   }
 }
 

