@@ -48,9 +48,13 @@ export class NullBackend implements Backend<NullBuffer> {
     return this.events.filter((e): e is Extract<NullEvent, { kind: 'dispatch' }> => e.kind === 'dispatch');
   }
 
-  kernelFor(_def: OpDef, nodeType: string): KernelChoice {
+  /** Every lowering kind "runs" (is recorded), except op types refused in the options. */
+  kernelFor(def: OpDef, nodeType: string): KernelChoice {
     const why = Object.hasOwn(this.unsupported, nodeType) ? this.unsupported[nodeType] : undefined;
-    return why === undefined ? { kernel: nodeType } : { unsupported: why };
+    if (why !== undefined) return { unsupported: why };
+    const low = def.lowering;
+    if (low.kind === 'none') return { unsupported: low.reason };
+    return { kernel: low.kind === 'routine' ? low.routine : nodeType };
   }
 
   alloc(dtype: DType, shape: readonly number[]): NullBuffer {
