@@ -59,6 +59,8 @@ export type Lowering<A extends AttrMap> =
   | { readonly kind: 'grouped'; readonly members: readonly GroupMember[] }
   | { readonly kind: 'none'; readonly reason: string };
 
+export type LoweringKind = Lowering<AttrMap>['kind'];
+
 /** The scalar expression of an elementwise op node, or null: what fusion and memory planning ask. */
 export function elementwiseExpr(def: { readonly lowering: Lowering<AttrMap> }, attrs: AttrMap): ScalarExpr | null {
   return def.lowering.kind === 'elementwise' ? def.lowering.expr(attrs) : null;

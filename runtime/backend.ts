@@ -1,4 +1,5 @@
 import type { AttrMap, DType, NDArray } from '../graph/ir/index.js';
+import type { LoweringKind } from '../ops/lowering.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../ops/op_def.js';
 
 /**
@@ -47,6 +48,8 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   readonly deviceType: string;
   /** Its buffers are host NDArrays: host values need no copy to or from it. */
   readonly hostResident: boolean;
+  /** The lowering kinds it dispatches: the compiler builds no fused node of another kind for it. */
+  readonly lowerings: ReadonlySet<LoweringKind>;
   /** Decided at plan time, once per node: the kernel to launch, or an explicit refusal. */
   kernelFor(def: OpDef, nodeType: string): KernelChoice;
   /** A buffer for a value of this type (the contents are undefined). */

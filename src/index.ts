@@ -63,6 +63,7 @@ export { NullBackend } from '../runtime/null/null_backend.js';
 export type { NullBuffer, NullEvent, NullBackendOptions } from '../runtime/null/null_backend.js';
 export type { Backend, DeviceBuffer, Dispatch, KernelChoice } from '../runtime/backend.js';
 export type { PlacementEntry } from '../runtime/placement.js';
+export type { LoweringKind } from '../ops/lowering.js';
 export type { StepStat } from './run_metadata.js';
 export type { TensorLike } from '../ops/builder.js';
 

@@ -210,7 +210,8 @@ export class Session {
       for (const t of feeds) shapes.set(t, values.get(t)!.shape);
       const lowered = lowerProgram(pruned.ops, fetches, targets, feeds, shapes);
       const foldLimit = this.options.optimizer?.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT;
-      const opts: OptimizerOptions = { evaluate: cpuEvaluatorWithin(foldLimit), ...this.options.optimizer, verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify };
+      const target = { backend: this.devices.backends[0].name, lowerings: this.devices.backends[0].lowerings };
+      const opts: OptimizerOptions = { evaluate: cpuEvaluatorWithin(foldLimit), target, ...this.options.optimizer, verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify };
       const { program, report } = optimizeProgram(lowered, opts);
       const plan = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: this.devices, allowSoftPlacement: this.options.allowSoftPlacement });
       report.memory = plan.memory;

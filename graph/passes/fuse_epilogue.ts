@@ -1,7 +1,7 @@
 import { isFullyDefined } from '../ir/index.js';
 import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { fusedConv2DDef, fusedMatMulDef } from '../../ops/fused/fused_matmul.js';
-import type { FusedRegion, Pass } from './pass.js';
+import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.js';
 
 /**
@@ -14,6 +14,7 @@ import { makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.
 export const fuseEpiloguePass: Pass = {
   name: 'fuse-epilogue',
   run(program, ctx) {
+    if (!targetRuns(ctx, 'epilogue')) return { program, notes: [`${ctx.target?.backend} runs no epilogue kernels`] };
     const uses = usesOf(program);
     const replace = new Map<ProgramValue, ProgramValue>();
     const replaceNode = new Map<ProgramNode, ProgramNode>();

@@ -1,5 +1,5 @@
 import { fusedReduceDef } from '../../ops/fused/fused_reduce.js';
-import type { FusedRegion, Pass } from './pass.js';
+import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { constValue, makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.js';
 
 const KINDS: Readonly<Record<string, 'sum' | 'mean' | 'max' | 'min'>> = { Sum: 'sum', Mean: 'mean', Max: 'max', Min: 'min' };
@@ -14,6 +14,7 @@ const KINDS: Readonly<Record<string, 'sum' | 'mean' | 'max' | 'min'>> = { Sum: '
 export const fuseReductionPass: Pass = {
   name: 'fuse-reduction',
   run(program, ctx) {
+    if (!targetRuns(ctx, 'elementwise-reduce')) return { program, notes: [`${ctx.target?.backend} runs no fused reductions`] };
     const uses = usesOf(program);
     const replace = new Map<ProgramValue, ProgramValue>();
     const replaceNode = new Map<ProgramNode, ProgramNode>();

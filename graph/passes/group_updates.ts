@@ -1,5 +1,5 @@
 import { groupedApplyDef, GroupMember } from '../../ops/fused/grouped_apply.js';
-import type { FusedRegion, Pass } from './pass.js';
+import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild } from './program.js';
 
 /** The per-variable update ops optimizers emit (ops/optimizer). */
@@ -15,6 +15,7 @@ export const UPDATE_OPS: ReadonlySet<string> = new Set(['ApplyGradientDescent', 
 export const groupUpdatesPass: Pass = {
   name: 'group-updates',
   run(program, ctx) {
+    if (!targetRuns(ctx, 'grouped')) return { program, notes: [`${ctx.target?.backend} runs no grouped updates`] };
     const byType = new Map<string, number[]>();
     program.nodes.forEach((n, i) => {
       if (!UPDATE_OPS.has(n.type)) return;

@@ -1,6 +1,7 @@
 import type { AttrMap, DataArray, DType, NDArray } from '../../graph/ir/index.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
 import type { Backend, Dispatch, KernelChoice } from '../backend.js';
+import { ANY_TARGET } from '../../graph/passes/pass.js';
 import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
 import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
 import type { RoutineName } from '../../ops/lowering.js';
@@ -18,6 +19,7 @@ export class CpuBackend implements Backend<NDArray> {
   readonly device = '/device:CPU:0';
   readonly deviceType = 'CPU';
   readonly hostResident = true;
+  readonly lowerings = ANY_TARGET.lowerings;
   // buffers freed during the current run, by dtype and length, for the steps that reuse them
   private readonly pool = new Map<string, DataArray[]>();
 

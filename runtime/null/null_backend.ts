@@ -1,5 +1,7 @@
 import { DType, NDArray } from '../../graph/ir/index.js';
 import type { OpDef } from '../../ops/op_def.js';
+import type { LoweringKind } from '../../ops/lowering.js';
+import { ANY_TARGET } from '../../graph/passes/pass.js';
 import type { Backend, DeviceBuffer, Dispatch, KernelChoice } from '../backend.js';
 
 /** A buffer that holds no data: its type, and an id so a recording can say which buffer is which. */
@@ -20,6 +22,8 @@ export interface NullBackendOptions {
   readonly unsupported?: Readonly<Record<string, string>>;
   /** The device type pins match: 'NULL' by default; 'GPU' lets it stand in for an accelerator. */
   readonly deviceType?: string;
+  /** The lowering kinds it claims to dispatch (default all): fusion builds nothing else for it. */
+  readonly lowerings?: ReadonlySet<LoweringKind>;
 }
 
 /**
@@ -33,6 +37,7 @@ export class NullBackend implements Backend<NullBuffer> {
   readonly deviceType: string;
   readonly device: string;
   readonly hostResident = false;
+  readonly lowerings: ReadonlySet<LoweringKind>;
   readonly events: NullEvent[] = [];
   private nextId = 0;
   private readonly unsupported: Readonly<Record<string, string>>;
@@ -40,6 +45,7 @@ export class NullBackend implements Backend<NullBuffer> {
   constructor(options: NullBackendOptions = {}) {
     this.unsupported = options.unsupported ?? {};
     this.deviceType = options.deviceType ?? 'NULL';
+    this.lowerings = options.lowerings ?? ANY_TARGET.lowerings;
     this.device = `/device:${this.deviceType}:0`;
   }
 

@@ -178,4 +178,18 @@ describe('runtime: placement and the null backend', () => {
     expect(md.stepStats.map((s) => s.device)).to.deep.equal(['/job:localhost/replica:0/task:0/device:CPU:0']);
     expect(md.stepStats[0].nodeStats.map((s) => s.kernel)).to.deep.equal(['cpu:elementwise']);
   });
+
+  it('passes know the target backend: a device without epilogue kernels gets MatMul and the fused elementwise apart', async () => {
+    const { g, x, y } = graphOf((x) => tg.nn.relu(tg.add(tg.matMul(x, tg.constant(new Float32Array(12).fill(0.5), { shape: [4, 3] })), 1)));
+    const all = new tg.NullBackend();
+    await new tg.Session({ graph: g, backend: all }).run(y, { [x.name]: x8() });
+    expect(all.dispatches.map((d) => d.type)).to.include('_FusedMatMul');
+    const kinds = new Set<tg.LoweringKind>(['elementwise', 'routine', 'none']);
+    const plain = new tg.NullBackend({ lowerings: kinds });
+    const sess = new tg.Session({ graph: g, backend: plain });
+    await sess.run(y, { [x.name]: x8() });
+    expect(plain.dispatches.map((d) => d.type)).to.not.include('_FusedMatMul');
+    expect(plain.dispatches.map((d) => d.type)).to.include.members(['MatMul', 'FusedElementwise']);
+    expect(String(sess.lastOptimizeReport)).to.include('null runs no epilogue kernels');
+  });
 });
