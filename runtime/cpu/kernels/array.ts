@@ -2,7 +2,8 @@ import { type PackAttrs, type UnpackAttrs, packAxisError } from '../../../ops/ar
 import { rangeSize } from '../../../ops/array/range.js';
 import { type OneHotAttrs, depthAxis } from '../../../ops/array/one_hot.js';
 import { InvalidArgumentError, NDArray, allocData, normalizeAxis, sizeOf } from '../../../graph/ir/index.js';
-import { alloc, intVector, scalarOf, withShape } from '../../../ops/kernel_util.js';
+import { intVector, scalarOf } from '../../../ops/kernel_util.js';
+import { alloc, withShape } from './alloc.js';
 import { ResolvedOutput } from '../../../ops/op_def.js';
 import { broadcastReductionAxes } from '../../../ops/array/broadcast.js';
 import { concatChunks, gatherBox, scatterBox, splitChunks } from './block_copy.js';

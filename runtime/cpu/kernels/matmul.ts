@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NDArray, formatShape, sizeOf, stridesOf } from '../../../graph/ir/index.js';
-import { alloc } from '../../../ops/kernel_util.js';
+import { alloc } from './alloc.js';
 import { gemm } from './gemm.js';
 import type { BatchMatMulAttrs, MatMulAttrs } from '../../../ops/matmul/matmul.js';
 import { kernel } from './kernel.js';

@@ -1,7 +1,7 @@
 import { type BiasAddAttrs, channelAxis } from '../../../ops/nn/bias_add.js';
 import { LABEL } from '../../../ops/nn/depthwise.js';
 import { NDArray } from '../../../graph/ir/index.js';
-import { alloc } from '../../../ops/kernel_util.js';
+import { alloc } from './alloc.js';
 import { ConvAttrs, convParams, dataFormatOf, fromNHWC, geometry, nhwcShape, toNHWC } from '../../../ops/nn/conv_params.js';
 import { conv2dBackpropFilterNHWC, conv2dBackpropInputNHWC, conv2dNHWC } from './conv2d_kernel.js';
 import type { Conv2DAttrs } from '../../../ops/nn/conv2d.js';
