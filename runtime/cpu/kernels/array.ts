@@ -4,7 +4,7 @@ import { type OneHotAttrs, depthAxis } from '../../../ops/array/one_hot.js';
 import { InvalidArgumentError, NDArray, allocData, normalizeAxis, sizeOf } from '../../../graph/ir/index.js';
 import { intVector, scalarOf } from '../../../ops/kernel_util.js';
 import { alloc, withShape } from './alloc.js';
-import { ResolvedOutput } from '../../../ops/op_def.js';
+import type { ResolvedOutput } from '../../../ops/op_def.js';
 import { broadcastReductionAxes } from '../../../ops/array/broadcast.js';
 import { concatChunks, gatherBox, scatterBox, splitChunks } from './block_copy.js';
 import { checkedAxis, prodOf } from '../../../ops/array/operands.js';
@@ -19,6 +19,7 @@ import type { StridedSliceAttrs } from '../../../ops/array/strided_slice.js';
 import { checkPerm, invertPerm } from '../../../ops/array/transpose.js';
 import { transposeArray } from '../../../ops/array/transpose_kernel.js';
 import { CpuKernel, kernel } from './kernel.js';
+
 function padKernel(x: NDArray, paddings: NDArray, value: number, out: { dtype: NDArray['dtype']; shape: readonly number[] }): NDArray {
   const res = alloc(out);
   if (value !== 0) res.data.fill(value);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, NDArray, formatShape } from '../../../graph/ir/index.js';
 import type { CheckAttrs } from '../../../ops/control/check_numerics.js';
 import { kernel } from './kernel.js';
+
 /** The control family's CPU kernels. */
 export const CONTROL_KERNELS = {
   CheckNumerics: kernel<CheckAttrs>(([x], attrs) => {

@@ -12,6 +12,7 @@ import { RANDOM_KERNELS } from './random.js';
 import { REDUCE_KERNELS } from './reduce.js';
 import { STATE_KERNELS } from './state.js';
 import { SUMMARY_KERNELS } from './summary.js';
+
 /**
  * The CPU backend's kernel for every routine an op can lower to, by family. Typed as a mapped type
  * over `RoutineName`: a routine without a kernel here (or an explicit `{ unsupported }`) is a

@@ -1,6 +1,7 @@
 import { FailedPreconditionError, formatShape } from '../../../graph/ir/index.js';
 import type { ConstAttrs, PlaceholderAttrs } from '../../../ops/leaves/leaves.js';
 import { kernel } from './kernel.js';
+
 /** The leaves family's CPU kernels. */
 export const LEAVES_KERNELS = {
   Placeholder: kernel<PlaceholderAttrs>((_i, attrs, _o, ctx) => {

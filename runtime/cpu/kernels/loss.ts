@@ -1,5 +1,6 @@
 import { InvalidArgumentError, NDArray, allocData, formatShape } from '../../../graph/ir/index.js';
 import { kernel } from './kernel.js';
+
 function logSoftmaxInto(f: NDArray, out: NDArray): NDArray {
   const [rows, n] = f.shape;
   for (let r = 0; r < rows; r++) {

@@ -3,6 +3,7 @@ import { alloc } from './alloc.js';
 import { gemm } from './gemm.js';
 import type { BatchMatMulAttrs, MatMulAttrs } from '../../../ops/matmul/matmul.js';
 import { kernel } from './kernel.js';
+
 /**
  * Batched product with broadcasting batch dims. Transposed operands are read in place through
  * swapped strides; a batch dim of 1 (or a missing one) repeats its matrix.

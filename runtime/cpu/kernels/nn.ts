@@ -10,6 +10,7 @@ import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import { AvgPoolAttrs, PoolAttrs, inNHWC, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
+
 /** Splits a shape around the channel axis: outer * channels * inner elements. */
 function around(shape: readonly number[], axis: number): [number, number, number] {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);

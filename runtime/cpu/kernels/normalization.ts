@@ -1,6 +1,7 @@
 import { type BNAttrs, type BNGradAttrs, layout } from '../../../ops/normalization/fused_batch_norm.js';
 import { NDArray } from '../../../graph/ir/index.js';
 import { kernel } from './kernel.js';
+
 function channelStats(x: NDArray, format: string): { mean: Float64Array; variance: Float64Array; count: number } {
   const { outer, c, inner } = layout(x.shape, format);
   const mean = new Float64Array(c);

@@ -5,6 +5,7 @@ import { type ApplyRMSPropAttrs, RMS_PROP_SIG } from '../../../ops/optimizer/app
 import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
 import { copyOf, readApplyInputs } from '../../../ops/optimizer/apply_checks.js';
 import { kernel } from './kernel.js';
+
 /** The optimizer family's CPU kernels. */
 export const OPTIMIZER_KERNELS = {
   ApplyAdagrad: kernel<ApplyAdagradAttrs>((inputs, attrs, _o, ctx) => {

@@ -5,6 +5,7 @@ import { fillNormal, fillTruncatedNormal, fillUniform, fillUniformInt } from '..
 import { streamKey } from '../../../ops/random/seeds.js';
 import type { RandomAttrs, RandomIntAttrs } from '../../../ops/random/random_ops.js';
 import { CpuKernel, kernel } from './kernel.js';
+
 type Fill = (out: Float32Array, key: ReturnType<typeof streamKey>) => void;
 
 /** A float op drawing one value per element from the op's stream. */

@@ -4,6 +4,7 @@ import { type ScanAttrs, type ScanKind, scanAxis } from '../../../ops/reduce/cum
 import { reductionAxes } from '../../../ops/reduce/reductions.js';
 import { ReduceKind, argReduce, reduceArray } from './reduce_kernel.js';
 import { CpuKernel, kernel } from './kernel.js';
+
 /**
  * Running sum or product along `axis`, as [outer, len, inner] with the inner run as the unit-stride
  * loop. Floats accumulate in float64; ints wrap at 32 bits like TF.

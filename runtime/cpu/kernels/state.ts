@@ -1,6 +1,7 @@
 import { InvalidArgumentError, NDArray, formatShape, sizeOf } from '../../../graph/ir/index.js';
 import { type AssignAttrs, type VariableAttrs, readVariable } from '../../../ops/state/variable_ops.js';
 import { CpuKernel, kernel } from './kernel.js';
+
 /** AssignAdd / AssignSub: the variable plus or minus the value, written back. */
 function updateKernel(type: string, sign: 1 | -1): CpuKernel {
   return kernel<AssignAttrs>(([, value], _a, _o, ctx) => {

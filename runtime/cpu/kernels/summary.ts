@@ -2,6 +2,7 @@ import { InvalidArgumentError, NDArray } from '../../../graph/ir/index.js';
 import { bytesToArray, decodeSummary, encodeSummary, histogramOf, summaryFromArray } from '../../../serialization/summary.js';
 import type { HistogramAttrs, ScalarAttrs } from '../../../ops/summary/summary_ops.js';
 import { kernel } from './kernel.js';
+
 function asNumbers(x: NDArray): number[] {
   return Array.from(x.data as ArrayLike<number | bigint>, Number);
 }
