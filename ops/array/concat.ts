@@ -50,8 +50,6 @@ export function concatShape(shapes: readonly PartialShape[], axis: number | null
   return out;
 }
 
-
-
 export const ConcatV2 = defineOp<ConcatAttrs>({
   type: 'ConcatV2',
   hostInputs: [-1],

@@ -19,8 +19,6 @@ function gatherShape(params: PartialShape, indices: PartialShape, axis: number |
   return [...params.slice(0, a), ...indices, ...params.slice(a + 1)];
 }
 
-
-
 export const GatherV2 = defineOp<GatherAttrs>({
   type: 'GatherV2',
   hostInputs: [2],

@@ -32,8 +32,6 @@ function padShape(x: InputSpec, paddings: InputSpec): PartialShape {
   return out;
 }
 
-
-
 export const Pad = defineOp({
   type: 'Pad',
   hostInputs: [1],

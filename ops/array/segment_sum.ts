@@ -20,7 +20,6 @@ function segmentShape(data: InputSpec, ids: InputSpec, num: InputSpec): PartialS
   return [n, ...ds.slice(is.length)];
 }
 
-
 export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
   type: 'UnsortedSegmentSum',
   hostInputs: [2],

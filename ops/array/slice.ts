@@ -34,7 +34,6 @@ function sliceShape(x: InputSpec, begin: InputSpec, size: InputSpec): PartialSha
   return out;
 }
 
-
 export const Slice = defineOp({
   type: 'Slice',
   hostInputs: [1, 2],

@@ -74,8 +74,6 @@ function splitVShapes(value: InputSpec, sizes: InputSpec, dim: InputSpec, n: num
   return withAxisSizes(s, a, out);
 }
 
-
-
 export const Split = defineOp<SplitAttrs>({
   type: 'Split',
   hostInputs: [0],

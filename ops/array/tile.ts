@@ -31,7 +31,6 @@ function tileShape(x: InputSpec, multiples: InputSpec): PartialShape {
   });
 }
 
-
 /** d tile: view the gradient as [m0, d0, m1, d1, ...] and sum over the multiple axes. */
 const tileGrad: GradFn = (op, [g]) => {
   if (!g) return [null, null];

@@ -37,7 +37,6 @@ export const SoftmaxCrossEntropyWithLogits: OpDef = defineOp({
   },
 });
 
-
 /**
  * TF's SparseSoftmaxCrossEntropyWithLogits: integer class labels. A label outside [0, classes)
  * is an error naming it, never a silent wrong loss.

@@ -42,7 +42,6 @@ function inferMatMul(inputs: readonly InputSpec[], ta: boolean, tb: boolean, bat
   return [{ dtype: dt, shape: batch === null ? null : [...batch, m, n] }];
 }
 
-
 export const MatMul = defineOp<MatMulAttrs>({
   type: 'MatMul',
   attrDefaults: { transpose_a: false, transpose_b: false },

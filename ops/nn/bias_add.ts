@@ -19,7 +19,6 @@ export function channelAxis(rank: number, format: DataFormat): number {
   return format === 'NCHW' ? 1 : rank - 1;
 }
 
-
 export const BiasAdd: OpDef = defineOp<BiasAddAttrs>({
   type: 'BiasAdd',
   attrDefaults: { data_format: 'NHWC' },

@@ -18,8 +18,6 @@ import { checkRank4 } from './conv_params.js';
 export type LRNAttrs = { depth_radius: number; bias: number; alpha: number; beta: number };
 const DEFAULTS: LRNAttrs = { depth_radius: 5, bias: 1, alpha: 1, beta: 0.5 };
 
-
-
 export const LRN: OpDef = defineOp<LRNAttrs>({
   type: 'LRN',
   attrDefaults: DEFAULTS,

@@ -13,8 +13,6 @@ export function layout(shape: readonly number[], format: string): { outer: numbe
   throw new InvalidArgumentError(`Invalid data format: ${format}`);
 }
 
-
-
 /**
  * TF's FusedBatchNormV3. Training: normalises with the batch's (biased) variance and reports the
  * unbiased one as batch_variance, as TF does for the moving averages; with

@@ -22,7 +22,6 @@ function shapeFromTensor(shape: InputSpec, opType: string): OutputSpec['shape'] 
   return n === null || n === undefined ? null : new Array<null>(n).fill(null);
 }
 
-
 /** A float op drawing one value per element: RandomUniform, RandomStandardNormal, TruncatedNormal. */
 function floatRandomOp(type: 'RandomUniform' | 'RandomStandardNormal' | 'TruncatedNormal') {
   return defineOp<RandomAttrs>({

@@ -14,8 +14,6 @@ export function scanAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-
-
 function scanOp(type: 'Cumsum' | 'Cumprod'): OpDef {
   return defineOp<ScanAttrs>({
     type,

@@ -19,7 +19,6 @@ export type HistogramAttrs = { tag: string; T: string };
 
 const SUMMARY_OUT = [{ dtype: 'int32' as const, shape: [null] }];
 
-
 export const ScalarSummary: OpDef = defineOp<ScalarAttrs>({
   type: 'ScalarSummary',
   infer: ([v]) => {
