@@ -73,21 +73,23 @@ export async function execute(
         if (backends[c.to].hostResident) budget.hold(v as NDArray);
       }
       const backend = backends[step.device];
-      const inputs: (DeviceBuffer | null)[] = new Array(step.inputs.length);
-      const host: (NDArray | null)[] = new Array(step.inputs.length);
-      for (let i = 0; i < step.inputs.length; i++) {
+      const n = step.inputs.length;
+      const inputs: (DeviceBuffer | null)[] = new Array(n);
+      // most ops have no host-memory input: they share one array of nulls instead of a new one
+      const host: (NDArray | null)[] = step.hostMask ? new Array<NDArray | null>(n).fill(null) : nullsOf(n);
+      for (let i = 0; i < n; i++) {
         const inp = step.inputs[i];
         if (inp.kind === 'ref') {
           inputs[i] = null;
-          host[i] = null;
           continue;
         }
         const v = slots[inp.slot];
         if (!v) throw new InternalError(`Executor: no value in slot ${inp.slot} for '${step.node.name}'`);
         // the plan put host-memory inputs in host slots, whose buffers are NDArrays
-        const onHost = step.hostMask !== null && step.hostMask[i];
-        host[i] = onHost ? (v as NDArray) : null;
-        inputs[i] = onHost && !backend.hostResident ? null : v;
+        if (step.hostMask !== null && step.hostMask[i]) {
+          host[i] = v as NDArray;
+          inputs[i] = backend.hostResident ? v : null;
+        } else inputs[i] = v;
       }
       const start = options.trace ? performance.now() : 0;
       let outs: DeviceBuffer[];
@@ -155,6 +157,18 @@ export async function execute(
   } finally {
     for (const b of backends) b.endRun();
   }
+}
+
+const NULLS: (readonly null[])[] = [];
+
+/** A shared, frozen array of `n` nulls (read only). */
+function nullsOf(n: number): (NDArray | null)[] {
+  let a = NULLS[n];
+  if (!a) {
+    a = Object.freeze(new Array<null>(n).fill(null));
+    NULLS[n] = a;
+  }
+  return a as (NDArray | null)[];
 }
 
 /** A copy step: device to host is a read back, host to device an upload, device to device both. */
