@@ -66,7 +66,7 @@ export function saveSavedModel(sess: SessionLike, dir: string, options: SavedMod
     if (!value) throw new InvalidArgumentError(`Attempting to use uninitialized value ${v.op.name} (SavedModel save)`);
     values.set(v.op.name, value);
   }
-  const signatureDefs: Record<string, SignatureDef> = {};
+  const signatureDefs: Record<string, SignatureDef> = Object.create(null) as Record<string, SignatureDef>;
   for (const [key, s] of Object.entries(options.signatureDefs ?? {})) {
     const inputs: Record<string, TensorInfo> = {};
     const outputs: Record<string, TensorInfo> = {};
@@ -106,7 +106,8 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
   let graphDef = graphDefWithoutSaver(meta);
   const sigs = meta.signature_def ?? {};
   const needed = new Set<string>();
-  const skippedSignatures: Record<string, string> = {};
+  // keyed by names from the file: no prototype, so a signature named '__proto__' or 'constructor' is just a key
+  const skippedSignatures: Record<string, string> = Object.create(null) as Record<string, string>;
   const placeholders = new Map<string, NodeDef>();
   const byName = new Map(graphDef.node.map((n) => [n.name, n] as const));
   for (const [key, s] of Object.entries(sigs)) {
@@ -163,9 +164,9 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
     const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
     if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
   });
-  const signatureDef: Record<string, LoadedSignature> = {};
+  const signatureDef: Record<string, LoadedSignature> = Object.create(null) as Record<string, LoadedSignature>;
   for (const [k, s] of Object.entries(sigs)) {
-    if (k in skippedSignatures) continue;
+    if (Object.hasOwn(skippedSignatures, k)) continue;
     const conv = (m: Record<string, TensorInfo> | undefined) =>
       Object.fromEntries(Object.entries(m ?? {}).map(([kk, ti]) => [kk, { name: ti.name ?? '', dtype: ti.dtype ?? 0, shape: ti.tensor_shape?.unknown_rank ? null : (ti.tensor_shape?.dim ?? []).map((d) => (d.size === -1 ? null : Number(d.size ?? 0))) }]));
     signatureDef[k] = { inputs: conv(s.inputs), outputs: conv(s.outputs), methodName: s.method_name ?? '' };

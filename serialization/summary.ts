@@ -20,11 +20,20 @@ export interface HistogramProtoObj {
   bucket: number[];
 }
 
+/** TF's Summary.Image: a PNG and its size; colorspace is the channel count (1 grey, 3 RGB, 4 RGBA). */
+export interface SummaryImageObj {
+  height: number;
+  width: number;
+  colorspace: number;
+  encoded_image_string: Uint8Array;
+}
+
 export interface SummaryValueObj {
   tag: string;
   node_name?: string;
   simple_value?: number;
   histo?: HistogramProtoObj;
+  image?: SummaryImageObj;
 }
 
 export interface SummaryObj {

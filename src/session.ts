@@ -22,6 +22,7 @@ import { sessionDevices } from './session_devices.js';
 import { convertFeed, feedEntries, Feeds, feedTensor } from './feeds.js';
 import { FetchLeaf, Fetches, FetchResult, flattenFetches, unflattenResults } from './fetches.js';
 import { RunMetadata } from './run_metadata.js';
+import { writeDump } from './debug_dump.js';
 
 export interface SessionOptions {
   graph?: Graph;
@@ -39,7 +40,11 @@ export interface SessionOptions {
    * `{ disable: ['all'] }` runs the plan as pruned, `only` picks passes, `passes` adds custom ones.
    */
   optimizer?: OptimizerOptions;
-  /** `verifyPasses` checks the IR after every pass. */
+  /**
+   * `verifyPasses` checks the IR after every pass. `checkNumerics` fails a run at the first op whose
+   * float output holds NaN or Inf, naming it, its type, its input shapes and where it was created;
+   * checked runs are compiled with the passes off (no fusion), so that op is the user's own.
+   */
   debug?: { checkNumerics?: boolean; verifyPasses?: boolean };
   /**
    * Bytes a run may hold (variables, feeds, constants and live intermediates), checked before each
@@ -56,6 +61,14 @@ const DEFAULT_PLAN_CACHE_SIZE = 64;
 export interface RunOptions {
   trace?: boolean;
   runMetadata?: RunMetadata;
+  /**
+   * `dump: dir` writes every tensor the run computes (feeds included) into `dir` for offline
+   * inspection: one NumPy .npy per tensor and an index.json (name, op type, dtype, shape);
+   * read it back with `tg.debugging.readDump(dir)`. `checkNumerics` turns the session's NaN/Inf
+   * check on (or off) for this run; a checked run is compiled with the passes off, so the error
+   * names the user op that made the NaN.
+   */
+  debug?: { dump?: string; checkNumerics?: boolean };
 }
 
 /**
@@ -156,23 +169,28 @@ export class Session {
   private async runNow(fetches: Fetches, feedMap: Map<Tensor, NDArray>, options: RunOptions): Promise<unknown> {
     if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
     const leaves = flattenFetches(this.graph, fetches);
-    const fetchTensors = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
+    const userFetches = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
     const targets = unique(leaves.filter((l): l is Operation => l instanceof Operation));
     const feedTensors = [...feedMap.keys()];
-    const plan = this.planFor(fetchTensors, targets, feedTensors, feedMap);
+    // a dump fetches every tensor the run computes: each is still computed once, in the same run
+    const dumped = options.debug?.dump !== undefined ? prune(userFetches, targets, feedTensors).ops.flatMap((o) => o.outputs).filter((t) => !feedMap.has(t)) : [];
+    const fetchTensors = unique([...userFetches, ...dumped]);
+    const checkNumerics = options.debug?.checkNumerics ?? this.options.debug?.checkNumerics ?? false;
+    const plan = this.planFor(fetchTensors, targets, feedTensors, feedMap, checkNumerics);
     this.validate(plan, feedMap);
 
     const feedSlots = new Map<number, NDArray>();
     for (const [t, v] of feedMap) feedSlots.set(plan.feedSlots.get(t)!, v);
     const { fetched, stats } = await execute(plan, feedSlots, this.state, {
       trace: options.trace || options.runMetadata !== undefined,
-      checkNumerics: this.options.debug?.checkNumerics,
+      checkNumerics,
       memoryLimitBytes: this.memoryLimitBytes,
       device: this.deviceName(),
     });
     if (options.runMetadata) options.runMetadata.stepStats = statsByDevice(stats);
     const byTensor = new Map<Tensor, NDArray>();
     fetchTensors.forEach((t, i) => byTensor.set(t, fetched[i]));
+    if (options.debug?.dump !== undefined) writeDump(options.debug.dump, new Map([...feedMap, ...dumped.map((t) => [t, byTensor.get(t)!] as const)]));
     const values = leaves.map((l: FetchLeaf) => (l instanceof Tensor ? byTensor.get(l)! : null));
     return unflattenResults(fetches, values);
   }
@@ -192,8 +210,14 @@ export class Session {
     return fullDeviceName(this.devices.backends[this.devices.host].device);
   }
 
-  private planFor(fetches: Tensor[], targets: Operation[], feeds: Tensor[], values: Map<Tensor, NDArray>): Plan {
+  /**
+   * `unoptimized` (checkNumerics runs) compiles with every pass off: each user op is then its own
+   * step, so a NaN is reported at the op that made it, with the line that created it, and not at
+   * a fused kernel or folded constant further on.
+   */
+  private planFor(fetches: Tensor[], targets: Operation[], feeds: Tensor[], values: Map<Tensor, NDArray>, unoptimized = false): Plan {
     const key = [
+      unoptimized ? 'unoptimized' : 'optimized',
       this.graph.version,
       fetches.map((t) => t.name).join(','),
       targets.map((o) => o.name).join(','),
@@ -211,7 +235,13 @@ export class Session {
       const lowered = lowerProgram(pruned.ops, fetches, targets, feeds, shapes);
       const foldLimit = this.options.optimizer?.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT;
       const target = { backend: this.devices.backends[0].name, lowerings: this.devices.backends[0].lowerings };
-      const opts: OptimizerOptions = { evaluate: cpuEvaluatorWithin(foldLimit), target, ...this.options.optimizer, verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify };
+      const opts: OptimizerOptions = {
+        evaluate: cpuEvaluatorWithin(foldLimit),
+        target,
+        ...this.options.optimizer,
+        verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify,
+        ...(unoptimized ? { disable: ['all'] } : {}),
+      };
       const { program, report } = optimizeProgram(lowered, opts);
       const plan = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: this.devices, allowSoftPlacement: this.options.allowSoftPlacement });
       report.memory = plan.memory;

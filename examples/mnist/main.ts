@@ -3,7 +3,8 @@
  * package (8,000 to train, 2,000 held out), with Adam and a live progress bar, then prints
  * `test accuracy: 0.xxxx`; saves a checkpoint each epoch (the last 3 kept), restores the latest
  * into a fresh session, freezes the inference graph to mnist_frozen.pb, exports mnist.onnx and
- * checks that ONNX Runtime predicts every test digit as tensorgraph does.
+ * checks that ONNX Runtime predicts every test digit as tensorgraph does. TensorBoard event files
+ * (graph, scalars per step, weight histograms per epoch, input digits) go to mnist-output/logs.
  *
  *   npm run mnist            (npm run mnist -- --epochs 1 for a quick run)
  */
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { trainMnist } from './train.js';
+import { TrainingLog } from './tensorboard.js';
 import { compareWithOnnxRuntime, epochSaver, exportOnnx, freeze, restoreLatest } from './artifacts.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -39,8 +41,30 @@ export async function main(argv: string[]): Promise<number> {
   }
   const outDir = values['out-dir'] as string;
   const ckptDir = path.join(outDir, 'checkpoints');
-  const { testAccuracy, session, model, test } = await trainMnist({ epochs, batchSize, learningRate, progress: process.stdout.isTTY, onEpochEnd: epochSaver(ckptDir) });
+  const logDir = path.join(outDir, 'logs');
+  const save = epochSaver(ckptDir);
+  let log: TrainingLog | null = null;
+  const { testAccuracy, session, model, test } = await trainMnist({
+    epochs,
+    batchSize,
+    learningRate,
+    progress: process.stdout.isTTY,
+    onStep: (...a) => log?.onStep(...a),
+    onEpochEnd: async (epoch, sess, m) => {
+      await save(epoch, sess, m);
+      log?.onEpochEnd(epoch, sess, m);
+    },
+    onStart: (m) => {
+      log = new TrainingLog(logDir, m);
+    },
+  });
   console.log(`test accuracy: ${testAccuracy.toFixed(4)}`);
+  const tb = log as TrainingLog | null;
+  if (tb) {
+    tb.onTestAccuracy(testAccuracy);
+    tb.close();
+    console.log(`TensorBoard event file (graph, loss/accuracy per step, weight histograms per epoch, input digits): ${tb.path}  (tensorboard --logdir ${logDir})`);
+  }
 
   const restored = await restoreLatest(model, test, ckptDir);
   const same = restored.accuracy === testAccuracy;

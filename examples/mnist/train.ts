@@ -15,6 +15,10 @@ export interface TrainOptions {
   progress?: boolean;
   /** Called after each epoch (the main job saves a checkpoint there). */
   onEpochEnd?: (epoch: number, sess: tg.Session, model: MnistGraph) => Promise<void>;
+  /** Called once the graph is built, before the first step. */
+  onStart?: (model: MnistGraph) => void;
+  /** Called after each step with values already fetched (the main job logs them for TensorBoard). */
+  onStep?: (step: number, loss: number, accuracy: number, images: Float32Array, count: number) => void;
   log?: (line: string) => void;
 }
 
@@ -56,6 +60,7 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
   const m = buildMnistGraph({ learningRate: options.learningRate, seed: options.seed, decaySteps: Math.ceil(Math.min(train.count, options.limit ?? train.count) / bsEff) });
   const sess = new tg.Session({ graph: m.graph });
   await sess.run(m.init);
+  options.onStart?.(m);
   const stepsPerEpoch = Math.ceil(n / bs);
   const bar = options.progress === false ? null : new cliProgress.SingleBar(
     { format: 'epoch {epoch}/{epochs} |{bar}| step {value}/{total}  loss {loss}  acc {acc}  {rate} ex/s', hideCursor: true, clearOnComplete: false },
@@ -82,6 +87,7 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
       if (!Number.isFinite(l)) bar?.stop();
       checkFiniteLoss(l, step, epoch);
       losses.push(l);
+      options.onStep?.(step, l, acc!.item(), images, k);
       const rate = (seen / ((performance.now() - t0) / 1000)).toFixed(0);
       bar?.update(Math.ceil(seen / bs), { epoch, epochs, loss: l.toFixed(4), acc: acc!.item().toFixed(3), rate });
     }

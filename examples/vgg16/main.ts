@@ -1,5 +1,5 @@
 /**
- * VGG16 (seed notes): prints the per-layer table of the 1000-class 224x224 model (138,357,544
+ * VGG16 (seed notes): prints the per-layer table (tg.tools.summary) of the 1000-class 224x224 model (138,357,544
  * parameters), then runs one forward pass and one training step of the same architecture at a
  * small input size.
  *
@@ -7,13 +7,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as tg from 'tensorgraph';
-import { buildVgg16, countParams, formatTable } from './model.js';
+import { buildVgg16, countParams } from './model.js';
 
 export async function runVgg16(options: { smallSize?: number; batch?: number; classes?: number; log?: (l: string) => void } = {}): Promise<{ fullParams: number; loss0: number; loss1: number }> {
   const log = options.log ?? ((l: string) => console.log(l));
   const full = new tg.Graph();
-  const { rows } = full.asDefault(() => buildVgg16(tg.placeholder('float32', [null, 224, 224, 3], 'images')));
-  log(formatTable(rows));
+  full.asDefault(() => buildVgg16(tg.placeholder('float32', [null, 224, 224, 3], 'images')));
+  log(tg.tools.summary(full).text);
   const fullParams = countParams(full);
 
   const size = options.smallSize ?? 32;

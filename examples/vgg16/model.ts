@@ -70,13 +70,6 @@ export function buildVgg16(images: tg.Tensor, options: Vgg16Options = {}): { log
   return { logits, rows };
 }
 
-/** The per-layer table: output shape and parameter count, and the total. */
-export function formatTable(rows: readonly LayerRow[]): string {
-  const lines = rows.map((r) => `${r.name.padEnd(10)} ${JSON.stringify(r.shape.map((d) => d ?? '?')).padEnd(22)} ${r.params.toLocaleString('en-US').padStart(13)}`);
-  const total = rows.reduce((a, r) => a + r.params, 0);
-  return [`${'layer'.padEnd(10)} ${'output shape'.padEnd(22)} ${'parameters'.padStart(13)}`, ...lines, `${'total'.padEnd(33)} ${total.toLocaleString('en-US').padStart(13)}`].join('\n');
-}
-
 export function countParams(graph: tg.Graph): number {
   return graph
     .getCollection<tg.Variable>(tg.GraphKeys.TRAINABLE_VARIABLES)

@@ -1,42 +1,9 @@
 import { fusedElementwiseDef } from '../../ops/fused/fused_elementwise.js';
 import { arg, lit, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
+import { isElementwise } from './elementwise_node.js';
 import type { FusedRegion, Pass } from './pass.js';
 import type { NDArray } from '../ir/index.js';
 import { constValue, makeNode, ProgramNode, ProgramValue, rebuild, Uses, usesOf } from './program.js';
-
-/**
- * Nodes a region may contain: stateless single-output ops whose CPU facet is a scalar expression
- * that reads every input. (BroadcastTo's expression ignores its shape input: its output shape is
- * not the broadcast of its inputs, so composing it would lose the shape.)
- */
-export function isElementwise(n: ProgramNode): boolean {
-  if (n.def.lowering.kind !== 'elementwise' || n.def.stateful || n.outputs.length !== 1) return false;
-  const used = new Set<number>();
-  collectArgs(n.def.lowering.expr(n.attrs), used);
-  return n.inputs.every((_v, i) => used.has(i));
-}
-
-function collectArgs(e: ScalarExpr, into: Set<number>): void {
-  switch (e.k) {
-    case 'arg':
-      into.add(e.i);
-      return;
-    case 'const':
-      return;
-    case 'un':
-    case 'cast':
-      collectArgs(e.a, into);
-      return;
-    case 'bin':
-      collectArgs(e.a, into);
-      collectArgs(e.b, into);
-      return;
-    case 'select':
-      collectArgs(e.c, into);
-      collectArgs(e.a, into);
-      collectArgs(e.b, into);
-  }
-}
 
 /**
  * Elementwise fusion: grows a region upward from each elementwise node (the region's root),
@@ -80,10 +47,14 @@ export const fuseElementwisePass: Pass = {
   },
 };
 
-/** A rank-0 Const: it broadcasts to anything, so inlining it as a literal changes no shape. */
+/**
+ * A rank-0 Const that can be a literal: it broadcasts to anything, so inlining it changes no
+ * shape. Only finite values other than -0: the CPU renderer spells -Infinity and -0 without
+ * parentheses, and `x - -0` would render as `x--0`; those stay loop operands.
+ */
 function isScalarConst(v: ProgramValue): boolean {
   const c = constValue(v);
-  return c !== null && c.shape.length === 0;
+  return c !== null && c.shape.length === 0 && Number.isFinite(c.data[0]) && !Object.is(c.data[0], -0);
 }
 
 function growRegion(root: ProgramNode, uses: Uses, taken: ReadonlySet<ProgramNode>): Set<ProgramNode> {

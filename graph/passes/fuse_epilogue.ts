@@ -2,6 +2,7 @@ import { isFullyDefined } from '../ir/index.js';
 import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { fusedConv2DDef, fusedMatMulDef } from '../../ops/fused/fused_matmul.js';
 import { FusedRegion, Pass, targetRuns } from './pass.js';
+import { isElementwise } from './elementwise_node.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.js';
 
 /**
@@ -22,7 +23,7 @@ export const fuseEpiloguePass: Pass = {
     const insertBefore = new Map<ProgramNode, ProgramNode[]>();
     const fused: FusedRegion[] = [];
     for (const ew of program.nodes) {
-      if (ew.def.lowering.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1) continue;
+      if (!isElementwise(ew)) continue;
       const out = ew.outputs[0];
       const product = ew.inputs.find((v) => {
         const mm = v.node;

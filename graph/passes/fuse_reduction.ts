@@ -1,12 +1,14 @@
 import { fusedReduceDef } from '../../ops/fused/fused_reduce.js';
 import { FusedRegion, Pass, targetRuns } from './pass.js';
+import { isElementwise } from './elementwise_node.js';
 import { constValue, makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.js';
 
 const KINDS: Readonly<Record<string, 'sum' | 'mean' | 'max' | 'min'>> = { Sum: 'sum', Mean: 'mean', Max: 'max', Min: 'min' };
 
 /**
  * Reductions as a fused region's epilogue, where it pays: a float32 elementwise region (or single
- * elementwise op) read only by a reduction over all of its axes becomes one `_FusedReduce` loop
+ * elementwise op, in the sense of `isElementwise`: its value is the broadcast of its inputs, never
+ * a BroadcastTo) read only by a reduction over all of its axes becomes one `_FusedReduce` loop
  * that folds each value as it is computed, so the region's output is never stored (a loss like
  * mean((y - t)^2) reads its operands once). Partial reductions keep their own kernel: their
  * output is a tensor, and the region's loop order would not match the reduce kernel's.
@@ -26,7 +28,9 @@ export const fuseReductionPass: Pass = {
       if (!kind || r.controlInputs.length > 0) continue;
       const [x, axes] = r.inputs;
       const ew = x.node;
-      if (ew.def.lowering.kind !== 'elementwise' || ew.def.stateful || ew.outputs.length !== 1 || x.dtype !== 'float32' || drop.has(ew) || ew.device !== r.device) continue;
+      // the fused loop runs over the broadcast of the producer's inputs: only right when that is
+      // the value reduced (a BroadcastTo's inputs are its source and a shape vector)
+      if (!isElementwise(ew) || ew.def.lowering.kind !== 'elementwise' || x.dtype !== 'float32' || drop.has(ew) || ew.device !== r.device) continue;
       if (uses.fetched.has(x) || uses.targeted.has(ew) || uses.controlDependents.has(ew)) continue;
       if ((uses.readers.get(x) ?? []).some((n) => n !== r)) continue;
       const rank = x.shape?.length;

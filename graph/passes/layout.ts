@@ -70,10 +70,11 @@ const sinkTranspose: Rewrite = {
     const tr = n.inputs[t].node;
     const readers = env.uses.readers.get(tr.outputs[0]) ?? [];
     if (readers.length !== 1 || env.uses.fetched.has(tr.outputs[0])) return null;
-    // the other operands must be scalars, which no transpose changes
-    if (n.inputs.some((v, i) => i !== t && (constValue(v)?.size ?? 0) !== 1)) return null;
     const perm = constValue(tr.inputs[1]);
     if (!perm) return null;
+    // the other operands must be single-value constants of no higher rank than the transpose, which
+    // no permutation changes (a [1,1,1] one would add a dim the sunk transpose does not know)
+    if (n.inputs.some((v, i) => i !== t && ((constValue(v)?.size ?? 0) !== 1 || v.shape === null || v.shape.length > perm.size))) return null;
     const inner = node(env, n, `${n.name}/unpermuted`, n.type, n.inputs.map((v, i) => (i === t ? tr.inputs[0] : v)), n.attrs);
     const out = node(env, n, `${n.name}/permuted`, 'Transpose', [inner.outputs[0], tr.inputs[1]], {});
     return { value: out.outputs[0], added: [inner, out] };

@@ -1,7 +1,8 @@
 import { allocData, DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf, stridesOf } from '../../graph/ir/index.js';
 import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../ops/elementwise/scalar_expr.js';
-import { renderJs, SCALAR_HELPERS } from './render_js.js';
+import { SCALAR_HELPERS } from './render_js.js';
+import { renderRounded } from './render_rounded.js';
 
 type LoopFn = (ins: readonly DataArray[], out: DataArray | Float64Array, shape: readonly number[], strides: readonly (readonly number[])[]) => void;
 
@@ -53,7 +54,7 @@ function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, r
   }
   const n = inTypes.length;
   const valueNames = inTypes.map((_t, i) => `v${i}`);
-  const r = renderJs(expr, inTypes, valueNames);
+  const r = renderRounded(expr, inTypes, valueNames);
   const castOut = outType === 'bool' && r.dtype !== 'bool' ? `(${r.result}!==0?1:0)` : r.result;
   const src: string[] = [];
   for (let i = 0; i < n; i++) src.push(`const a${i}=ins[${i}];`);

@@ -26,14 +26,18 @@ function checkDType(d: unknown): DType {
   return isDType(d) ? d : refuse(`unknown dtype (${typeof d})`);
 }
 
-/** A JS number as a numeric literal; NaN, the infinities and -0 spelled deliberately. */
+/**
+ * A JS number as a numeric literal; NaN, the infinities and -0 spelled deliberately. Every negative
+ * spelling is parenthesised, so `a-${lit}` can never read as `a--Infinity` or `a--0`. Int and bool
+ * literals are converted first (an int32 kernel never sees Infinity or -0).
+ */
 function literal(v: unknown, d: DType): string {
   if (typeof v !== 'number') return refuse(`a literal must be a number, got ${v === null ? 'null' : typeof v}`);
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  if (Object.is(v, -0)) return '-0';
   const n = isInt(d) ? Math.trunc(v) | 0 : d === 'bool' ? (v !== 0 ? 1 : 0) : v;
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '(-Infinity)';
+  if (Object.is(n, -0)) return '(-0)';
   // String() of a finite number is digits, '.', 'e' and signs only
   return n < 0 ? `(${String(n)})` : String(n);
 }

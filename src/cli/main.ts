@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InvalidArgumentError, NotFoundError, TensorGraphError } from '../../graph/ir/index.js';
+import { TensorGraphError } from '../../graph/ir/index.js';
 import { BundleReader } from '../../serialization/checkpoint/bundle.js';
 import { resolveCheckpoint } from '../../serialization/checkpoint/restore.js';
-import { decodeGraphDef, encodeGraphDef, parseGraphDefText } from '../../serialization/graph_def.js';
+import { encodeGraphDef } from '../../serialization/graph_def.js';
 import { convertVariablesToConstants } from '../../serialization/graph_util.js';
-import { decodeMetaGraph, graphDefWithoutSaver } from '../../serialization/meta_graph.js';
 import { tfDTypeName } from '../../serialization/dtypes.js';
-import type { GraphDef } from '../../serialization/types.js';
 import { exportModel } from '../../serialization/onnx/export.js';
+import { graphDefFrom, writeOutput } from './files.js';
+import { timeCommand } from './time.js';
+import { drawCommand } from './draw.js';
+import { optimizeCommand } from './optimize.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: tensorgraph <command> [options]
@@ -18,6 +19,9 @@ Commands:
   freeze    checkpoint + .meta -> frozen GraphDef (.pb)
   inspect   list ops, inputs, outputs and variables of a .pb, .pbtxt, .meta or checkpoint prefix
   export-onnx  frozen GraphDef (.pb/.pbtxt) -> ONNX model (.onnx), opset 17
+  time      per-kernel timing table of a model (caffe time), forward/backward, Chrome trace
+  draw      the graph as SVG (Graphviz), DOT or a self-contained HTML viewer
+  optimize  the compiler's report for a model, the optimised graph, pipeline on/off comparison
 
 Run 'tensorgraph <command> --help' for a command's options.`,
   freeze: `Usage: tensorgraph freeze --checkpoint <prefix|dir> --outputs <a,b> --out <frozen.pb> [--meta <file.meta>]
@@ -34,49 +38,6 @@ Exports a frozen graph (variables already constants: see 'freeze') as an ONNX mo
 that ONNX Runtime can run. Names without ':N' mean output 0 ('x' is 'x:0'); TF tensor names
 stay the ONNX value names, and unknown dims become symbolic ('batch', 'unk_N').`,
 };
-
-/** Node's own words for the file errors a user meets, without the syscall and path noise. */
-const FS_PROBLEMS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'is a directory',
-  EACCES: 'permission denied',
-  ENOTDIR: 'a path component is not a directory',
-  EPERM: 'operation not permitted',
-};
-
-function fsProblem(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && Object.hasOwn(FS_PROBLEMS, code) ? FS_PROBLEMS[code] : String((e as Error).message ?? e);
-}
-
-/** Reads an input file; a missing or unreadable one is a NotFoundError naming it. */
-function readInput(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new NotFoundError(`${path}: cannot read: ${fsProblem(e)}`);
-  }
-}
-
-function writeOutput(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (e) {
-    throw new InvalidArgumentError(`${path}: cannot write: ${fsProblem(e)}`);
-  }
-}
-
-/** A graph from a .pb, .pbtxt or .meta file; an empty file or a graph with no nodes is an error. */
-function graphDefFrom(path: string): GraphDef {
-  const bytes = readInput(path);
-  if (bytes.length === 0) throw new InvalidArgumentError(`${path}: the file is empty`);
-  let def: GraphDef;
-  if (path.endsWith('.meta')) def = graphDefWithoutSaver(decodeMetaGraph(bytes, path));
-  else if (path.endsWith('.pbtxt')) def = parseGraphDefText(bytes.toString('utf8'), path);
-  else def = decodeGraphDef(bytes, path);
-  if ((def.node ?? []).length === 0) throw new InvalidArgumentError(`${path}: the graph has no nodes`);
-  return def;
-}
 
 function inspect(args: string[]): void {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean' } } });
@@ -145,10 +106,13 @@ function exportOnnx(args: string[]): void {
   console.log(`wrote ${values.out}: ${model.length} bytes`);
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === 'freeze') freeze(rest);
+    if (cmd === 'time') await timeCommand(rest);
+    else if (cmd === 'draw') drawCommand(rest);
+    else if (cmd === 'optimize') await optimizeCommand(rest);
+    else if (cmd === 'freeze') freeze(rest);
     else if (cmd === 'inspect') inspect(rest);
     else if (cmd === 'export-onnx') exportOnnx(rest);
     else {
@@ -166,4 +130,4 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

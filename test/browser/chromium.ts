@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -24,9 +24,10 @@ export interface PageRun {
 
 /**
  * Starts headless Chromium, opens `url`, waits for the page's load event and evaluates
- * `expression` there (a promise is awaited). The browser is always closed and its profile removed.
+ * `expression` there (a promise is awaited), then takes a PNG screenshot into `options.screenshot`
+ * when given. The browser is always closed and its profile removed.
  */
-export async function evaluateInPage(url: string, expression: string, timeoutMs: number): Promise<PageRun> {
+export async function evaluateInPage(url: string, expression: string, timeoutMs: number, options: { screenshot?: string } = {}): Promise<PageRun> {
   const exe = chromiumPath();
   if (!existsSync(exe)) throw new Error(missingChromiumMessage(exe));
   const profile = mkdtempSync(join(tmpdir(), 'tg-chromium-'));
@@ -64,6 +65,10 @@ export async function evaluateInPage(url: string, expression: string, timeoutMs:
       const res = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sid);
       const details = res.exceptionDetails as { text?: string; exception?: { description?: string } } | undefined;
       if (details) throw new Error(`the page threw: ${details.exception?.description ?? details.text}`);
+      if (options.screenshot) {
+        const shot = await cdp.send('Page.captureScreenshot', { format: 'png' }, sid);
+        writeFileSync(options.screenshot, Buffer.from(String(shot.data), 'base64'));
+      }
       return (res.result as { value?: unknown }).value;
     };
     const value = await Promise.race([run(), timeout, exited]);

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { checkFiniteLoss, trainMnist } from '../../examples/mnist/train.js';
 import * as tg from '../../src/index.js';
 import { loadMnist } from '../../examples/mnist/data.js';
+import { TrainingLog } from '../../examples/mnist/tensorboard.js';
+import { decodeGraphDef } from '../../serialization/graph_def.js';
 import { compareWithOnnxRuntime, epochSaver, exportOnnx, freeze, restoreLatest } from '../../examples/mnist/artifacts.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -58,5 +60,48 @@ describe('examples/mnist', () => {
   it('stops on a NaN loss naming the step', () => {
     expect(() => checkFiniteLoss(NaN, 17, 2)).to.throw(tg.InvalidArgumentError, 'Training diverged: the loss is NaN at step 17 (epoch 2); stopping.');
     expect(() => checkFiniteLoss(0.5, 1, 1)).to.not.throw();
+  });
+  it('logs TensorBoard events: the graph, loss/accuracy per step, weight histograms per epoch, input digits', async function () {
+    this.timeout(120000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-mnist-tb-'));
+    let log: TrainingLog | null = null;
+    const r = await trainMnist({
+      epochs: 2,
+      limit: 128,
+      batchSize: 64,
+      progress: false,
+      log: () => undefined,
+      onStart: (m) => (log = new TrainingLog(path.join(dir, 'logs'), m)),
+      onStep: (...a) => log!.onStep(...a),
+      onEpochEnd: async (e, sess, m) => log!.onEpochEnd(e, sess, m),
+    });
+    try {
+      log!.onTestAccuracy(r.testAccuracy);
+      log!.close();
+      const files = fs.readdirSync(path.join(dir, 'logs'));
+      expect(files).to.have.length(1);
+      expect(files[0]).to.match(/^events\.out\.tfevents\.\d{10}\./);
+      // readEvents checks the TFRecord framing and both CRC-32Cs of every record
+      const events = tg.summary.readEvents(path.join(dir, 'logs', files[0]));
+      expect(events[0].file_version).to.equal('brain.Event:2');
+      const graph = decodeGraphDef(events.find((e) => e.graph_def)!.graph_def!);
+      expect(graph.node.map((n) => n.name)).to.include.members(['conv1/Conv2D', 'loss', 'images']);
+      const scalars = (tag: string) => events.flatMap((e) => (e.summary?.value ?? []).filter((v) => v.tag === tag).map((v) => [e.step, v.simple_value]));
+      expect(scalars('train/loss')).to.deep.equal(r.losses.map((l, i) => [i + 1, Math.fround(l)]));
+      expect(scalars('train/accuracy')).to.have.length(4);
+      expect(scalars('epoch/mean_loss').map(([s]) => s)).to.deep.equal([2, 4]);
+      expect(scalars('epoch/mean_loss')[0][1]).to.equal(Math.fround((r.losses[0] + r.losses[1]) / 2));
+      expect(scalars('epoch/mean_accuracy')).to.have.length(2);
+      expect(scalars('test/accuracy')).to.deep.equal([[4, Math.fround(r.testAccuracy)]]);
+      const histos = events.flatMap((e) => (e.summary?.value ?? []).filter((v) => v.histo));
+      expect(histos.filter((v) => v.tag === 'weights/conv1/weights').map((v) => v.histo!.num)).to.deep.equal([200, 200]);
+      expect(histos.map((v) => v.tag)).to.include('weights/fc2/biases');
+      const images = events.flatMap((e) => (e.summary?.value ?? []).filter((v) => v.image));
+      expect(images.map((v) => v.tag)).to.deep.equal(['train/input/image/0', 'train/input/image/1', 'train/input/image/2', 'train/input/image/3']);
+      expect(images[0].image).to.deep.include({ height: 28, width: 28, colorspace: 1 });
+    } finally {
+      r.session.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -58,4 +58,12 @@ describe('runtime/cpu: generated kernels are built only from checked IR (issue 1
     }
     expect(exprKey(lit(-0))).to.not.equal(exprKey(lit(0)));
   });
+
+  it('a negative literal after a minus sign stays a subtraction (x - -Infinity, x - -0, x - -2)', () => {
+    // spelled bare, `x--Infinity` is a syntax error and `x--0` a decrement
+    for (const v of [-Infinity, -0, -2]) {
+      const out = runElementwise(bin('sub', arg(0), lit(v)), [x], 'float32', [2]);
+      [...out.data].forEach((got, i) => expect(Object.is(got, Math.fround(x.data[i] - v)), `x - ${v}: ${got}`).to.equal(true));
+    }
+  });
 });

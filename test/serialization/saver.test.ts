@@ -149,6 +149,22 @@ describe('serialization: SavedModel (TF1)', () => {
     expect(out!.toArray()).to.deep.equal([[2.5], [3], [4.5]]);
   });
 
+  it('signature names from a file are plain keys: __proto__ and constructor round-trip as signatures', async () => {
+    const dir = join(tempDir('sm'), 'export');
+    const g = new tg.Graph();
+    const m = await model(g);
+    const sig = { inputs: { x: m.x }, outputs: { y: m.y } };
+    // JSON.parse makes '__proto__' an own key, as a decoded file's map would
+    const signatureDefs = JSON.parse('{"__proto__": 1, "constructor": 2}') as Record<string, unknown>;
+    for (const k of Object.keys(signatureDefs)) signatureDefs[k] = sig;
+    tg.savedModel.save(m.sess, dir, { tags: ['serve'], signatureDefs: signatureDefs as Record<string, typeof sig> });
+    const meta = tg.savedModel.load(new tg.Session({ graph: new tg.Graph() }), ['serve'], dir);
+    expect(Object.keys(meta.signatureDef).sort()).to.deep.equal(['__proto__', 'constructor']);
+    expect(Object.hasOwn(meta.signatureDef, '__proto__')).to.equal(true);
+    expect(meta.signatureDef['constructor'].outputs.y.name).to.equal('y:0');
+    expect(Object.keys(meta.skippedSignatures)).to.deep.equal([]);
+  });
+
   it('save then load round-trips graph, signatures and variables', async () => {
     const dir = join(tempDir('sm'), 'export');
     const g = new tg.Graph();

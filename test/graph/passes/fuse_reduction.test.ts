@@ -37,4 +37,59 @@ describe('graph/passes: fuse-reduction (a full reduction as a region epilogue)',
     const a = (await new tg.Session({ graph: g }).run(nan, new Map([[x, xv]]))) as tg.NDArray;
     expect(Number.isNaN(a.item())).to.equal(true);
   });
+
+  describe('reduces over the value the reduction reads, never over a broadcast producer\'s inputs', () => {
+    /** Runs `fetches` with the default pipeline and with every pass off. */
+    async function both(g: tg.Graph, fetches: tg.Tensor[], feeds: Map<tg.Tensor, tg.NDArray>, init?: tg.Operation): Promise<[tg.NDArray[], tg.NDArray[]]> {
+      const out: tg.NDArray[][] = [];
+      for (const optimizer of [{}, { disable: ['all'] }]) {
+        const s = new tg.Session({ graph: g, optimizer, debug: { verifyPasses: true } });
+        if (init) await s.run(init);
+        out.push((await s.run(fetches, feeds)) as tg.NDArray[]);
+      }
+      return [out[0], out[1]];
+    }
+
+    for (const [name, reduce, want] of [
+      ['reduceSum', tg.reduceSum, 16],
+      ['reduceMean', tg.reduceMean, 1],
+      ['reduceMax', tg.reduceMax, 1],
+    ] as const) {
+      it(`${name}(broadcastTo(x, [4, 4])) with x = 1 is ${want} (all 16 elements, not the inputs' 2)`, async () => {
+        const g = new tg.Graph();
+        const { x, y } = g.asDefault(() => {
+          const x = tg.placeholder('float32', [], 'x');
+          return { x, y: reduce(tg.broadcastTo(x, [4, 4]), undefined, true) };
+        });
+        const [on, off] = await both(g, [y], new Map([[x, tg.NDArray.scalar(1)]]));
+        expect(Array.from(on[0].data)).to.deep.equal([want]);
+        expect(Array.from(off[0].data)).to.deep.equal([want]);
+        expect(on[0].shape).to.deep.equal([1, 1]);
+      });
+    }
+
+    it('reduceSum(broadcastTo(x[1,3], [4,3])) runs (no "Incompatible shapes" between x and the shape vector)', async () => {
+      const g = new tg.Graph();
+      const { x, y } = g.asDefault(() => {
+        const x = tg.placeholder('float32', [1, 3], 'x');
+        return { x, y: tg.reduceSum(tg.broadcastTo(x, [4, 3])) };
+      });
+      const [on, off] = await both(g, [y], new Map([[x, tg.NDArray.from(Float32Array.from([1, 2, 3]), [1, 3])]]));
+      expect(on[0].item()).to.equal(24);
+      expect(off[0].item()).to.equal(24);
+    });
+
+    it('the gradient of reduceSum(x + b) with respect to a scalar variable b over a [4,3] x is 12', async () => {
+      const g = new tg.Graph();
+      const { x, gb, init } = g.asDefault(() => {
+        const x = tg.placeholder('float32', [4, 3], 'x');
+        const b = new tg.Variable(tg.constant(0.5), { name: 'b' });
+        const [gb] = tg.gradients(tg.reduceSum(tg.add(x, b.value())), [b.value()]);
+        return { x, gb: gb!, init: tg.globalVariablesInitializer() };
+      });
+      const [on, off] = await both(g, [gb], new Map([[x, randomArray([4, 3], 3)]]), init);
+      expect(on[0].item()).to.equal(12);
+      expect(off[0].item()).to.equal(12);
+    });
+  });
 });

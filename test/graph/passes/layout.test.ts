@@ -24,6 +24,17 @@ describe('graph/passes: layout (NCHW convolutions run as NHWC)', () => {
     const b = (await new tg.Session({ graph: g, optimizer: { disable: ['all'] } }).run(y, new Map([[x, xv]]))) as tg.NDArray;
     expectClose(a, b, 1e-5, 1e-5);
   });
+  it('sinks a transpose below an op only when the other operand cannot add dims: transpose(x) + const [[[0.5]]] keeps its [1,3,2] shape', async () => {
+    const g = new tg.Graph();
+    const { x, y } = g.asDefault(() => {
+      const x = tg.placeholder('float32', [2, 3], 'x');
+      return { x, y: tg.add(tg.transpose(x, [1, 0]), tg.constant([[[0.5]]])) };
+    });
+    const xv = tg.NDArray.from(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const a = (await new tg.Session({ graph: g, debug: { verifyPasses: true } }).run(y, new Map([[x, xv]]))) as tg.NDArray;
+    expect(a.shape).to.deep.equal([1, 3, 2]);
+    expect(Array.from(a.data)).to.deep.equal([1.5, 4.5, 2.5, 5.5, 3.5, 6.5]);
+  });
   it('leaves NHWC graphs alone', () => {
     const g = new tg.Graph();
     const { x, y } = g.asDefault(() => {
