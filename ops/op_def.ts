@@ -56,8 +56,9 @@ export type GradTable = Readonly<Record<string, GradFn | 'none'>>;
 
 /**
  * An op declared once: TF raw-op name, typed attrs (with defaults), inference and its lowering are
- * required, so forgetting one is a compile error; kernels live with the backends (`runtime/cpu/kernels`). `grad: 'none'` says the op is
- * not differentiable (TF's NotDifferentiable). The WGSL facet is a typed slot its issue fills; the
+ * required, so forgetting one is a compile error; kernels live with the backends
+ * (`runtime/cpu/kernels`). `grad: 'none'` says the op is not differentiable (TF's
+ * NotDifferentiable). The WGSL facet is a typed slot its issue fills; the
  * ONNX facet comes from the family's `onnx.ts` table, attached in the registry.
  */
 export interface OpDef<A extends AttrMap = AttrMap> {

@@ -40,7 +40,7 @@ import { SUMMARY_ONNX } from './summary/onnx.js';
 
 /**
  * Every op the engine knows, listed explicitly by family (no discovery by file name, so bundlers
- * keep them all). Each entry is an OpDef, whose type requires inference and a CPU kernel: an op
+ * keep them all). Each entry is an OpDef, whose type requires inference and a lowering: an op
  * missing one does not compile. Gradients written apart from their definitions (the families'
  * `*_grad.ts` tables, so that no op file imports the builders its gradient uses) and each family's
  * ONNX table (its `onnx.ts`) are attached here; the load fails for an op without a gradient
