@@ -68,9 +68,22 @@ export async function execute(
   try {
     for (const step of plan.steps) {
       for (const c of step.copiesBefore) {
+        const cStart = options.trace ? performance.now() : 0;
         const v = await copy(slots[c.src], backends[c.from], backends[c.to], step, c.src);
         slots[c.dst] = v;
         if (backends[c.to].hostResident) budget.hold(v as NDArray);
+        if (options.trace) {
+          const name = c.value.node.type === '_Feed' ? c.value.node.name : `${c.value.node.name}:${c.value.index}`;
+          stats.push({
+            nodeName: `${name}/_copy`,
+            opType: '_Copy',
+            startMicros: Math.round((cStart - t0) * 1000),
+            durationMicros: Math.round((performance.now() - cStart) * 1000),
+            outputShapes: [[...v.shape]],
+            kernel: `${backends[c.from].name}->${backends[c.to].name}:copy`,
+            device: backends[c.to].device,
+          });
+        }
       }
       const backend = backends[step.device];
       const n = step.inputs.length;

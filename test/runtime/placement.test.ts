@@ -192,4 +192,12 @@ describe('runtime: placement and the null backend', () => {
     expect(plain.dispatches.map((d) => d.type)).to.include.members(['MatMul', 'FusedElementwise']);
     expect(String(sess.lastOptimizeReport)).to.include('null runs no epilogue kernels');
   });
+
+  it('a traced run shows the copies as steps on the device they copy to', async () => {
+    const { g, x, y } = graphOf((x) => tg.nn.relu(x));
+    const md = new tg.RunMetadata();
+    await new tg.Session({ graph: g, backend: 'null' }).run(y, { [x.name]: x8() }, { runMetadata: md });
+    const byDevice = new Map(md.stepStats.map((d) => [d.device, d.nodeStats.map((s) => `${s.nodeName} ${s.kernel}`)]));
+    expect(byDevice.get('/job:localhost/replica:0/task:0/device:NULL:0')).to.deep.equal(['x:0/_copy cpu->null:copy', 'Relu null:Relu']);
+  });
 });
