@@ -3,7 +3,9 @@ import type { Program, ProgramNode, ProgramValue } from './program.js';
 /**
  * The program as text, one node per line, for `printAfter` and `tensorgraph optimize
  * --print-after-all`:
- *   %12 dense/MatMul = MatMul(x:0, %3 dense/kernel:0) -> float32[2,4] @/device:CPU:0 {transpose_a=false} fuses [MatMul, BiasAdd, Relu]
+ *   %7 dense/MatMul = MatMul(%0:0, %3:0) -> float32[2,4] @/cpu:0 {transpose_a=false, transpose_b=false}
+ *   %12 dense/Relu/fused_matmul = _FusedMatMul(%0:0, %3:0, %5:0) -> float32[2,4] fuses [MatMul, BiasAdd, Relu]
+ * (`%id:k` is output k of node %id; `^%id` a control input; `@` the device the user pinned.)
  * A node's id (`%12`) is stable within a compilation, so the printouts after two passes can be
  * compared line by line; feeds print first, then the fetches and targets.
  */
@@ -19,7 +21,7 @@ export function formatProgram(program: Program): string {
 export function formatNode(n: ProgramNode): string {
   const ins = [...n.inputs.map(valueRef), ...n.controlInputs.map((c) => `^%${c.id}`)];
   const outs = n.outputs.map(typeOf).join(', ');
-  const device = n.origin.find((o) => o.device)?.device;
+  const device = n.device;
   const attrs = Object.entries(n.attrs)
     .filter(([k, v]) => typeof v !== 'object' && typeof v !== 'function' && k !== 'T' && k !== 'dtype')
     .map(([k, v]) => `${k}=${String(v)}`);

@@ -24,6 +24,19 @@ describe('optimizer: printAfter, printTo and instrumentation hooks', () => {
     expect(printed[0]).to.match(/^fetch %\d+:0$/m);
   });
 
+  it('prints a pinned device and control inputs', () => {
+    const g = new tg.Graph();
+    const { y, x } = g.asDefault(() => {
+      const x = tg.placeholder('float32', [2], 'x');
+      const first = tg.neg(x, 'first');
+      const y = tg.device('/cpu:0', () => tg.controlDependencies([first], () => tg.exp(x, 'pinned')));
+      return { x, y };
+    });
+    const printed: string[] = [];
+    tg.optimize(g, [y], { feeds: [x], only: ['prune'], printAfter: ['prune'], printTo: (t) => printed.push(t) });
+    expect(printed[0]).to.match(/^%\d+ pinned = Exp\(%\d+:0, \^%\d+\) -> float32\[2\] @\/cpu:0$/m);
+  });
+
   it("'all' prints after every pass run; an unknown name is an error naming the known passes", () => {
     const { g, y, x } = build();
     const printed: string[] = [];
