@@ -2,6 +2,7 @@
  * tensorgraph: the one import users need (`import * as tg from 'tensorgraph'`).
  */
 import { installTensorMethods } from './tensor_methods.js';
+export type { TensorMethods } from './tensor_methods.js';
 import { installGraphMethods } from './graph_util.js';
 import {
   getDefaultGraph,
