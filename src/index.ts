@@ -141,6 +141,8 @@ export * as summary from './summary.js';
 // gradients and training
 export { gradients } from '../graph/autodiff/gradients.js';
 export * as train from './train/index.js';
+export * as metrics from './metrics.js';
+export { localVariables, localVariablesInitializer } from './local_variables.js';
 
 // files
 export * as graphUtil from './graph_util.js';
