@@ -142,6 +142,7 @@ export * as summary from './summary.js';
 export { gradients } from '../graph/autodiff/gradients.js';
 export * as train from './train/index.js';
 export * as metrics from './metrics.js';
+export * as image from './image/index.js';
 export { localVariables, localVariablesInitializer } from './local_variables.js';
 
 // files
