@@ -25,3 +25,4 @@ export type { SummarySaverHookOptions } from './monitored/summary_saver_hook.js'
 export { LoggingTensorHook } from './monitored/logging_tensor_hook.js';
 export type { LoggingTensorHookOptions } from './monitored/logging_tensor_hook.js';
 export { NanTensorHook } from './monitored/nan_tensor_hook.js';
+export { ExponentialMovingAverage } from './moving_average.js';
