@@ -132,6 +132,8 @@ export {
 export type { Initializer, VarianceScalingOptions } from './initializers.js';
 export { l1Regularizer, l2Regularizer } from './regularizers.js';
 export * as layers from './layers/index.js';
+export { argScope, addArgScope } from './layers/arg_scope.js';
+export * as slim from './slim/index.js';
 
 // tools
 export * as tools from './tools/index.js';
