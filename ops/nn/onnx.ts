@@ -1,4 +1,4 @@
-import { NDArray } from '../../graph/ir/index.js';
+import { NDArray, type PartialShape } from '../../graph/ir/index.js';
 import { transposeArray } from '../array/transpose_kernel.js';
 import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView } from '../op_def.js';
 import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, str } from '../onnx_mapping.js';
@@ -73,6 +73,18 @@ function weight(ctx: OnnxExportContext, op: OnnxOpView, i: number, depthwise: bo
   return ctx.node('Transpose', [reshaped], { perm: ints(HWIO_TO_OIHW) })[0];
 }
 
+/**
+ * ONNX's `group`: how many times the filter's input depth fits in the depth of `shape` (the
+ * forward input: Conv2D's input, Conv2DBackpropInput's output). TF groups a convolution when that
+ * depth is a multiple of the filter's; an unknown depth cannot be exported faithfully.
+ */
+function groupsOf(ctx: OnnxExportContext, shape: PartialShape, nhwc: boolean, filterIn: number): number {
+  const depth = shape && shape.length === 4 ? shape[nhwc ? 3 : 1] : null;
+  if (depth === null || depth === undefined) ctx.refuse(`the input depth must be known to tell a grouped convolution, got shape ${JSON.stringify(shape)}`);
+  if (depth % filterIn !== 0) ctx.refuse(`input depth ${depth} is not a multiple of the filter's input depth ${filterIn}`);
+  return depth / filterIn;
+}
+
 function conv(depthwise: boolean): OnnxFacet {
   return onnx((ctx, op) => {
     const w = convWindow(ctx, op);
@@ -82,7 +94,7 @@ function conv(depthwise: boolean): OnnxFacet {
       kernel_shape: ints([f[0], f[1]]),
       strides: ints(w.strides),
       dilations: ints(w.dilations),
-      group: int(depthwise ? f[2] : 1),
+      group: int(depthwise ? f[2] : groupsOf(ctx, op.inputs[0].shape, w.nhwc, f[2])),
       ...padsFor(op, spatial(op.inputs[0].shape, w.nhwc), [f[0], f[1]], w),
     };
     inNCHW(ctx, w.nhwc, op.inputs[0].name, op.outputs[0].name, (x) => ctx.node('Conv', [x, wt], attrs)[0]);
@@ -95,7 +107,9 @@ const convTranspose = onnx((ctx, op) => {
   const sizes = constInput(ctx, op, 0, 'input_sizes');
   const f = op.inputs[1].shape as number[];
   const wt = weight(ctx, op, 1, false);
-  const target = w.nhwc ? [sizes[1], sizes[2]] : [sizes[2], sizes[3]];
+  // TF accepts the full [N,H,W,C] sizes or only the spatial [H,W] (N and C then come from dy and the filter)
+  if (sizes.length !== 4 && sizes.length !== 2) ctx.refuse(`input_sizes must have 4 or 2 elements, got ${sizes.length}`);
+  const target = sizes.length === 2 ? sizes : w.nhwc ? [sizes[1], sizes[2]] : [sizes[2], sizes[3]];
   const pads = padsFor(op, target, [f[0], f[1]], w).pads as { ints: number[] };
   const outputPadding = [0, 1].map((i) => {
     const eff = (f[i] - 1) * w.dilations[i] + 1;
@@ -109,6 +123,7 @@ const convTranspose = onnx((ctx, op) => {
     dilations: ints(w.dilations),
     pads: ints(pads.ints),
     output_padding: ints(outputPadding),
+    group: int(groupsOf(ctx, op.outputs[0].shape, w.nhwc, f[2])),
   };
   inNCHW(ctx, w.nhwc, op.inputs[2].name, op.outputs[0].name, (dy) => ctx.node('ConvTranspose', [dy, wt], attrs)[0]);
 });

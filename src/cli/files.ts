@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { InvalidArgumentError, NotFoundError, UnimplementedError } from '../../graph/ir/index.js';
+import { InvalidArgumentError, NotFoundError } from '../../graph/ir/index.js';
 import { decodeGraphDef, parseGraphDefText } from '../../serialization/graph_def.js';
 import { decodeMetaGraph, graphDefWithoutSaver } from '../../serialization/meta_graph.js';
 import type { GraphDef } from '../../serialization/types.js';
+import { onnxToGraphDef } from './onnx_commands.js';
 
 /* How the CLI's commands read and write files: every problem is a typed error naming the file. */
 
@@ -37,11 +38,10 @@ export function writeOutput(path: string, bytes: Uint8Array | string): void {
   }
 }
 
-/** A graph from a .pb, .pbtxt or .meta file; an empty file or a graph with no nodes is an error. */
+/** A graph from a .pb, .pbtxt, .meta or .onnx file; an empty file or a graph with no nodes is an error. */
 export function graphDefFrom(path: string): GraphDef {
-  if (path.endsWith('.onnx')) {
-    throw new UnimplementedError(`${path}: reading ONNX models needs tg.onnx.importModel, which this build does not have yet; convert the model to a GraphDef (.pb) first`);
-  }
+  // an ONNX model is imported (initializers as constants), so every command reads one
+  if (path.endsWith('.onnx')) return onnxToGraphDef(readInput(path), path).def;
   const bytes = readInput(path);
   if (bytes.length === 0) throw new InvalidArgumentError(`${path}: the file is empty`);
   let def: GraphDef;

@@ -9,18 +9,20 @@ import { convertVariablesToConstants } from '../../serialization/graph_util.js';
 import { fromTfDTypeOrNull, tfDTypeName } from '../../serialization/dtypes.js';
 import { exportModel } from '../../serialization/onnx/export.js';
 import type { NodeDef } from '../../serialization/types.js';
-import { graphDefFrom, writeOutput } from './files.js';
+import { graphDefFrom, readInput, writeOutput } from './files.js';
 import { timeCommand } from './time.js';
 import { drawCommand } from './draw.js';
 import { optimizeCommand } from './optimize.js';
+import { describeOnnx, onnxToGraphDef } from './onnx_commands.js';
 
 const HELP: Record<string, string> = {
   main: `Usage: tensorgraph <command> [options]
 
 Commands:
   freeze    checkpoint + .meta -> frozen GraphDef (.pb)
-  inspect   list ops, inputs, outputs and variables of a .pb, .pbtxt, .meta or checkpoint prefix
+  inspect   list ops, inputs, outputs and variables of a .pb, .pbtxt, .meta, .onnx or checkpoint prefix
   export-onnx  frozen GraphDef (.pb/.pbtxt) -> ONNX model (.onnx), opset 17
+  import-onnx  ONNX model (.onnx) -> GraphDef (.pb)
   time      per-kernel timing table of a model (caffe time), forward/backward, Chrome trace
   draw      the graph as SVG (Graphviz), DOT or a self-contained HTML viewer
   optimize  the compiler's report for a model, the optimised graph, pipeline on/off comparison
@@ -30,10 +32,17 @@ Run 'tensorgraph <command> --help' for a command's options, 'tensorgraph --versi
 
 Turns the variables of a checkpoint into constants of the graph in its .meta file (default:
 <prefix>.meta), keeping only what the output nodes need (TF's freeze_graph).`,
-  inspect: `Usage: tensorgraph inspect <file.pb|file.pbtxt|file.meta|checkpoint prefix>
+  inspect: `Usage: tensorgraph inspect <file.pb|file.pbtxt|file.meta|file.onnx|checkpoint prefix>
 
 Prints the graph's op counts, its inputs (placeholders), likely outputs (ops nothing consumes)
-and variables; for a checkpoint, its tensors with dtype and shape.`,
+and variables; for a checkpoint, its tensors with dtype and shape; for an ONNX model, its
+opsets, operators, inputs and outputs, and every node 'import-onnx' would refuse.`,
+  'import-onnx': `Usage: tensorgraph import-onnx <model.onnx> -o <model.pb> [--prefix <scope>]
+
+Imports an ONNX model (opsets 7 to 25) as a TensorFlow GraphDef: initializers become constants,
+graph inputs placeholders (symbolic dims unknown), and each model output an Identity named after
+it ('probs:0' -> 'probs'). A model with an operator tensorgraph lacks is refused, naming the
+node, operator, domain and opset; 'inspect model.onnx' lists all such nodes.`,
   'export-onnx': `Usage: tensorgraph export-onnx <frozen.pb|frozen.pbtxt> --inputs <x:0,...> --outputs <probs:0,...> --out <model.onnx>
 
 Exports a frozen graph (variables already constants: see 'freeze') as an ONNX model, opset 17,
@@ -48,6 +57,10 @@ function inspect(args: string[]): void {
     return;
   }
   const path = positionals[0];
+  if (path.endsWith('.onnx')) {
+    for (const line of describeOnnx(readInput(path), path)) console.log(line);
+    return;
+  }
   if (!/\.(pb|pbtxt|meta)$/.test(path)) {
     const r = new BundleReader(resolveCheckpoint(path));
     for (const [name] of r.list()) {
@@ -133,6 +146,22 @@ function version(): string {
   return String(pkg.version);
 }
 
+function importOnnx(args: string[]): void {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { help: { type: 'boolean' }, out: { type: 'string', short: 'o' }, prefix: { type: 'string' } },
+  });
+  if (values.help || positionals.length !== 1 || !values.out) {
+    usage('import-onnx', values.help, [...(positionals.length === 1 ? [] : ['the .onnx file']), ...missing(values, { out: '--out <model.pb>' })]);
+    return;
+  }
+  const path = positionals[0];
+  const { def, inputs, outputs } = onnxToGraphDef(readInput(path), path, values.prefix);
+  writeOutput(values.out, encodeGraphDef(def));
+  console.log(`wrote ${values.out}: ${def.node.length} nodes; inputs: ${inputs.join(', ')}; outputs: ${outputs.join(', ')}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
@@ -143,6 +172,7 @@ async function main(argv: string[]): Promise<void> {
     else if (cmd === 'freeze') freeze(rest);
     else if (cmd === 'inspect') inspect(rest);
     else if (cmd === 'export-onnx') exportOnnx(rest);
+    else if (cmd === 'import-onnx') importOnnx(rest);
     else {
       console.log(HELP.main);
       if (cmd !== '--help' && cmd !== '-h' && cmd !== 'help') process.exitCode = 2;

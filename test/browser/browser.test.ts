@@ -95,8 +95,10 @@ describe('browser: the package entry bundles for browsers and trains in headless
       expect(inBrowser.bias).to.be.closeTo(inNode.bias, 1e-6);
     });
 
-    it('byte-taking file functions work (GraphDef bytes, freezing, ONNX export, event file bytes); a path-taking one throws UnimplementedError', () => {
+    it('byte-taking file functions work (GraphDef bytes, freezing, ONNX export and import, event file bytes); a path-taking one throws UnimplementedError', () => {
       expect(inBrowser.graphDefBytes).to.equal(inNode.graphDefBytes);
+      expect(inBrowser.onnxImported).to.have.length(8);
+      inBrowser.onnxImported.forEach((v, i) => expect(v, `imported ONNX output ${i}`).to.be.closeTo(inNode.onnxImported[i], 1e-6));
       expect(inBrowser.importedOps).to.equal(inNode.importedOps);
       expect(inBrowser.onnxBytes).to.equal(inNode.onnxBytes);
       expect(inBrowser.eventSteps).to.deep.equal([0, 0, ...Array.from({ length: STEPS }, (_, i) => i)]);

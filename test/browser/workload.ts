@@ -16,6 +16,8 @@ export interface WorkloadResult {
   graphDefBytes: number;
   importedOps: number;
   onnxBytes: number;
+  /** The exported ONNX model imported back (tg.onnx.importModel on bytes) and run on the points. */
+  onnxImported: number[];
   /** An event file built in memory (summary.BytesWriter) and read back: each event's step, the last loss summary. */
   eventSteps: number[];
   summaryLoss: number | undefined;
@@ -70,6 +72,8 @@ export async function runWorkload(tg: typeof TG, steps: number): Promise<Workloa
   const frozen = tg.graphUtil.convertVariablesToConstants(sess, graph.toGraphDef(), [output.op.name]);
   const onnx = tg.onnx.exportModel(frozen, { inputs: [x.name], outputs: [output.name] });
   sess.close();
+  const back = await tg.onnx.importModel(onnx);
+  const onnxImported = (await new tg.Session({ graph: back.graph }).run(back.outputs[0], new Map([[back.inputs[0], xs]]))) as TG.NDArray;
 
   let fileError: WorkloadResult['fileError'] = null;
   try {
@@ -84,6 +88,7 @@ export async function runWorkload(tg: typeof TG, steps: number): Promise<Workloa
     graphDefBytes: graphDef.length,
     importedOps: copy.getOperations().length,
     onnxBytes: onnx.length,
+    onnxImported: Array.from(onnxImported.data as Float32Array),
     eventSteps: eventsRead.map((e) => e.step),
     summaryLoss: eventsRead[eventsRead.length - 1].summary?.value[0].simple_value,
     fileError,

@@ -4,7 +4,7 @@ import { FORMATS } from './import_fuzz_cases.js';
 
 /**
  * Issue 10: mutated model files in every format that runs graphs (GraphDef, pbtxt, .meta,
- * SavedModel) are imported and run; each must run or fail with a typed error, leave the target
+ * SavedModel, ONNX) are imported and run; each must run or fail with a typed error, leave the target
  * graph unchanged when the import fails, never execute a payload and never hang. CI runs a few
  * hundred cases; `npm run fuzz:import` runs 3,000 per format (TG_IMPORT_FUZZ_CASES, TG_FUZZ_SEED).
  */

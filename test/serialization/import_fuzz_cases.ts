@@ -6,6 +6,7 @@ import { decodeMessage, encodeMessage, pb } from '../../serialization/codec.js';
 import type { AttrValueObj, GraphDef, MetaGraphDef, NodeDef } from '../../serialization/types.js';
 import { tempDir } from './fixtures.js';
 import { toText } from './text_writer.js';
+import { importMutatedOnnx, onnxBases } from './import_fuzz_onnx.js';
 
 /**
  * One case of the import-then-run fuzz (issue 10): a valid model file of one format, mutated
@@ -13,7 +14,7 @@ import { toText } from './text_writer.js';
  * graph that already holds an op, and run in a Session when the import succeeds. Cases are
  * numbered and derive their randomness from (seed, format, index) only, so any case replays alone.
  */
-export const FORMATS = ['graphdef', 'pbtxt', 'meta', 'savedmodel'] as const;
+export const FORMATS = ['graphdef', 'pbtxt', 'meta', 'savedmodel', 'onnx'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export type Outcome = 'ran' | 'typedImport' | 'typedRun' | 'untyped' | 'partial' | 'codeRan';
@@ -46,6 +47,8 @@ export interface Base {
   meta: MetaGraphDef;
   savedModel: { meta_graphs: MetaGraphDef[] };
   savedModelDir: string;
+  /** ONNX models written by PyTorch (test/fixtures/onnx). */
+  onnx: Uint8Array[];
 }
 
 export async function makeBase(): Promise<Base> {
@@ -72,7 +75,7 @@ export async function makeBase(): Promise<Base> {
   const savedModelDir = join(dir, 'sm');
   tg.savedModel.save(sess, savedModelDir, { signatureDefs: { serving_default: { inputs: { x: g.getTensorByName('x:0') }, outputs: { y } } } });
   const savedModel = decodeMessage<{ meta_graphs: MetaGraphDef[] }>(pb.SavedModel, (await import('node:fs')).readFileSync(join(savedModelDir, 'saved_model.pb')), 'sm');
-  return { dir, def: g.toGraphDef(), meta, savedModel, savedModelDir };
+  return { dir, def: g.toGraphDef(), meta, savedModel, savedModelDir, onnx: onnxBases() };
 }
 
 // ---- mutations ----
@@ -280,6 +283,8 @@ async function runCaseInner(base: Base, seed: number, format: Format, index: num
       const file = join(workDir, 'fuzz.meta');
       writeFileSync(file, raw ? mutateBytes(bytes, r) : bytes);
       tg.train.importMetaGraph(file, { graph: target });
+    } else if (format === 'onnx') {
+      importMutatedOnnx(base.onnx, r, raw, target);
     } else {
       const m0 = base.savedModel.meta_graphs[0];
       const bytes = encodeMessage(pb.SavedModel, { ...base.savedModel, meta_graphs: [{ ...metaEdit(m0), graph_def: def }] });

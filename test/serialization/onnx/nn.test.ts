@@ -64,6 +64,21 @@ describe('serialization/onnx: activations, reductions, matmul, conv, pool and lo
     }, [{ 'x:0': img, 'dy:0': randomArray([2, 4, 3, 4], 11) }]);
   });
 
+  it('grouped conv2d and conv2dTranspose export ONNX group; conv2dTranspose with spatial-only sizes', async () => {
+    // input depth 6 = 2 groups of the filter's 3; output depth 4 = 2 groups of 2
+    const f = randomArray([3, 2, 3, 4], 12);
+    await checkExport(() => {
+      const p = tg.placeholder('float32', [null, 7, 6, 6], 'x6');
+      const dy = tg.placeholder('float32', [2, 4, 3, 4], 'dy');
+      return [
+        tg.nn.conv2d(p, f, { strides: 1, padding: 'SAME' }),
+        tg.nn.conv2d(p, f, { strides: 2, padding: 'VALID' }),
+        tg.nn.conv2dTranspose(dy, f, [2, 7, 6, 6], { strides: 2, padding: 'SAME' }),
+        tg.nn.conv2dTranspose(dy, f, [7, 6], { strides: 2, padding: 'SAME' }),
+      ];
+    }, [{ 'x6:0': randomArray([2, 7, 6, 6], 13), 'dy:0': randomArray([2, 4, 3, 4], 14) }]);
+  });
+
   it('maxPool and avgPool (SAME excludes the padding from averages), LRN, inference fused batch norm; batch of 2 and 3', async () => {
     await checkExport(() => {
       const p = tg.placeholder('float32', [null, 7, 6, 3], 'x');
