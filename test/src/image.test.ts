@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tg from '../../src/index.js';
 import { oracle, randomData } from '../util/oracle.js';
+import { checkGradients } from '../util/grad_check.js';
 
 async function run(build: () => tg.Tensor, seed?: number): Promise<tg.NDArray> {
   const g = new tg.Graph();
@@ -91,13 +92,12 @@ describe('tg.nn composed ops', () => {
       expect(out.shape).to.deep.equal(ref.shape);
       close(out.data as Float32Array, ref.dataSync(), 1e-4);
     }
-    const g = new tg.Graph();
-    const grads = g.asDefault(() => {
-      const w = new tg.Variable(tg.NDArray.from(f, [3, 3, 4]), { name: 'w' });
-      const y = tg.nn.conv1d(tg.constant(tg.NDArray.from(x, [2, 9, 3])), w, { stride: 1, padding: 'SAME' });
-      return tg.gradients(tg.reduceSum(y), [w]);
-    });
-    expect(grads[0]).to.not.equal(null);
-    expect(grads[0]!.shape).to.deep.equal([3, 3, 4]);
+    // gradients for value and filters, against finite differences
+    await checkGradients(([v, w]) => tg.nn.conv1d(v, w, { stride: 2, padding: 'SAME' }), [tg.NDArray.from(x, [2, 9, 3]), tg.NDArray.from(f, [3, 3, 4])]);
+  });
+
+  it('perImageStandardization and resizeBilinear have gradients (finite differences)', async () => {
+    await checkGradients(([v]) => tg.image.perImageStandardization(v), [tg.NDArray.from(randomData(2 * 3 * 3 * 2, 31), [2, 3, 3, 2])]);
+    await checkGradients(([v]) => tg.image.resizeBilinear(v, [5, 4]), [tg.NDArray.from(randomData(1 * 3 * 3 * 2, 32), [1, 3, 3, 2])]);
   });
 });
