@@ -1,5 +1,5 @@
 import type { AttrMap, DType, NDArray, Operation, PartialShape, Tensor } from '../graph/ir/index.js';
-import type { ScalarExpr } from './elementwise/scalar_expr.js';
+import type { Lowering } from './lowering.js';
 
 /** What inference knows about an input: its type, and its value when it is a known constant. */
 export interface InputSpec {
@@ -48,53 +48,17 @@ export interface KernelContext extends OpContext {
   readonly sessionSeed: number;
 }
 
-export type CpuKernelFn<A extends AttrMap> = (
-  inputs: readonly NDArray[],
-  attrs: A,
-  outputs: readonly ResolvedOutput[],
-  ctx: KernelContext,
-) => NDArray[];
-
-/**
- * The CPU facet. Elementwise ops give a scalar expression that the CPU runtime compiles into one
- * broadcasting loop (and that fusion composes); all others give a kernel function.
- */
-export type CpuFacet<A extends AttrMap> =
-  | { readonly kind: 'kernel'; readonly run: CpuKernelFn<A> }
-  | { readonly kind: 'elementwise'; readonly expr: (attrs: A) => ScalarExpr }
-  | EpilogueFacet<A>
-  | ReduceEpilogueFacet;
-
-/**
- * An elementwise expression folded straight into a full reduction (sum, mean, max, min) without
- * materialising the elementwise values: a fused region whose only reader reduced it all. Only the
- * compiler builds these.
- */
-export interface ReduceEpilogueFacet {
-  readonly kind: 'elementwise-reduce';
-  readonly expr: ScalarExpr;
-  readonly reduction: 'sum' | 'mean' | 'max' | 'min';
-}
-
-/**
- * A kernel whose single output is then rewritten in place by a scalar expression in the same
- * kernel call (epilogue fusion): arg 0 is the kernel's output, args 1.. are the inputs after the
- * kernel's own `arity`. Only the compiler builds these.
- */
-export interface EpilogueFacet<A extends AttrMap> {
-  readonly kind: 'epilogue';
-  readonly arity: number;
-  readonly run: CpuKernelFn<A>;
-  readonly epilogue: ScalarExpr;
-}
-
 /** Builds the gradient of each input from the gradients of the outputs, in graph ops. */
 export type GradFn = (op: Operation, grads: readonly (Tensor | null)[]) => (Tensor | null)[];
 
+/** A family's gradients kept apart from its definitions (they build with other families' ops). */
+export type GradTable = Readonly<Record<string, GradFn | 'none'>>;
+
 /**
- * An op declared once: TF raw-op name, typed attrs (with defaults), inference, the CPU kernel and
- * the gradient are required, so forgetting one is a compile error. `grad: 'none'` says the op is
- * not differentiable (TF's NotDifferentiable). The WGSL facet is a typed slot its issue fills; the
+ * An op declared once: TF raw-op name, typed attrs (with defaults), inference and its lowering are
+ * required, so forgetting one is a compile error; kernels live with the backends
+ * (`runtime/cpu/kernels`). `grad: 'none'` says the op is not differentiable (TF's
+ * NotDifferentiable). The WGSL facet is a typed slot its issue fills; the
  * ONNX facet comes from the family's `onnx.ts` table, attached in the registry.
  */
 export interface OpDef<A extends AttrMap = AttrMap> {
@@ -102,10 +66,23 @@ export interface OpDef<A extends AttrMap = AttrMap> {
   /** Attr defaults applied when a builder or a file leaves them out. */
   readonly attrDefaults?: Partial<A>;
   readonly infer: InferFn<A>;
-  readonly cpu: CpuFacet<A>;
-  readonly grad: GradFn | 'none';
+  /** How it runs: an elementwise expression or a named routine; backends' kernel tables cover each. */
+  readonly lowering: Lowering<A>;
+  /**
+   * Given here, or in the family's gradient table (a `*_grad.ts` file the registry attaches with
+   * `attachGrads`) where the gradient needs builders that import this file: one or the other, which
+   * the registry checks at load.
+   */
+  readonly grad?: GradFn | 'none';
   /** Has effects or gives different values on each run: never folded, deduplicated or reordered. */
   readonly stateful?: boolean;
+  /**
+   * Inputs the op reads on the host (TF's HostMemory): shapes, axes, perms, paddings, sizes,
+   * begin/end/strides, multiples. Inference sees their values at run time and nothing else: every
+   * other input is a device buffer of known type. Negative indices count from the end (ConcatV2's
+   * axis follows a variadic list).
+   */
+  readonly hostInputs?: readonly number[];
   /** Inputs that must be produced directly by a variable op (TF ref inputs). */
   readonly refInputs?: readonly number[];
   readonly wgsl?: WgslFacet;

@@ -17,6 +17,12 @@ import { NORMALIZATION_OPS } from './normalization/index.js';
 import { NN_CONV_OPS } from './nn/index.js';
 import { SUMMARY_OPS } from './summary/index.js';
 import { attachOnnx } from './onnx_mapping.js';
+import { attachGrads, checkGrads } from './grad_attach.js';
+import { MATH_UNARY_GRADS } from './elementwise/math_unary_grad.js';
+import { MATH_BINARY_GRADS } from './elementwise/math_binary_grad.js';
+import { COMPARE_GRADS } from './elementwise/compare_grad.js';
+import { REDUCE_GRADS } from './reduce/grads.js';
+import { ARRAY_GRADS } from './array/grads.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -34,18 +40,20 @@ import { SUMMARY_ONNX } from './summary/onnx.js';
 
 /**
  * Every op the engine knows, listed explicitly by family (no discovery by file name, so bundlers
- * keep them all). Each entry is an OpDef, whose type requires inference, a CPU kernel and a
- * gradient decision: an op missing one does not compile. Each family's ONNX table (its
- * `onnx.ts`) is attached here; `attachOnnx` fails at load for an op without a mapping or refusal.
+ * keep them all). Each entry is an OpDef, whose type requires inference and a lowering: an op
+ * missing one does not compile. Gradients written apart from their definitions (the families'
+ * `*_grad.ts` tables, so that no op file imports the builders its gradient uses) and each family's
+ * ONNX table (its `onnx.ts`) are attached here; the load fails for an op without a gradient
+ * decision or without an ONNX mapping or refusal.
  */
 export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(LEAF_OPS, LEAF_ONNX),
   ...attachOnnx(CONTROL_OPS, CONTROL_ONNX),
-  ...attachOnnx(MATH_UNARY_OPS, MATH_UNARY_ONNX),
-  ...attachOnnx(MATH_BINARY_OPS, MATH_BINARY_ONNX),
-  ...attachOnnx(COMPARE_OPS, COMPARE_ONNX),
-  ...attachOnnx(REDUCE_OPS, REDUCE_ONNX),
-  ...attachOnnx(ARRAY_OPS, ARRAY_ONNX),
+  ...attachOnnx(attachGrads(MATH_UNARY_OPS, MATH_UNARY_GRADS), MATH_UNARY_ONNX),
+  ...attachOnnx(attachGrads(MATH_BINARY_OPS, MATH_BINARY_GRADS), MATH_BINARY_ONNX),
+  ...attachOnnx(attachGrads(COMPARE_OPS, COMPARE_GRADS), COMPARE_ONNX),
+  ...attachOnnx(attachGrads(REDUCE_OPS, REDUCE_GRADS), REDUCE_ONNX),
+  ...attachOnnx(attachGrads(ARRAY_OPS, ARRAY_GRADS), ARRAY_ONNX),
   ...attachOnnx(MATMUL_OPS, MATMUL_ONNX),
   ...attachOnnx(NN_CONV_OPS, NN_CONV_ONNX),
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
@@ -56,6 +64,8 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(NORMALIZATION_OPS, NORMALIZATION_ONNX),
   ...attachOnnx(SUMMARY_OPS, SUMMARY_ONNX),
 ];
+
+checkGrads(ALL_OPS);
 
 const byType = new Map<string, OpDef>();
 for (const def of ALL_OPS) {

@@ -1,18 +1,64 @@
-import type { AttrMap, DataArray, NDArray } from '../graph/ir/index.js';
+import type { AttrMap, DType, NDArray } from '../graph/ir/index.js';
+import type { LoweringKind } from '../ops/lowering.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../ops/op_def.js';
 
 /**
- * An execution device. The executor hands it one step at a time with inputs already on it and
- * output types already resolved by the op's inference; the backend only computes.
+ * A value on a device. Its type is known without reading it back, so inference and the executor's
+ * checks never touch device memory. The CPU backend's buffers are NDArrays (host TypedArrays).
  */
-export interface Backend {
-  readonly name: string;
+export interface DeviceBuffer {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/** What a backend would launch for an op, or why it cannot run it. */
+export type KernelChoice = { readonly kernel: string } | { readonly unsupported: string };
+
+/** One kernel launch, as the executor hands it to the backend of the step's device. */
+export interface Dispatch<B extends DeviceBuffer> {
+  readonly def: OpDef;
+  readonly attrs: AttrMap;
+  /** The name `kernelFor` gave at plan time. */
+  readonly kernel: string;
   /**
-   * Computes one op. May return a Promise for devices that work asynchronously. `out`, when the
-   * memory plan gives one, is a buffer of the output's size that an elementwise kernel may write
-   * its single output into (a dying input's, or a reused one); other kernels ignore it.
+   * Device inputs in op order. `null` at ref inputs (the variable is named by `ctx.refName`) and,
+   * on a backend whose buffers are not host arrays, at host-memory inputs (read those in `host`).
    */
-  runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] | Promise<NDArray[]>;
-  /** Whether this backend has a kernel for `def` (used to refuse plans with a clear error). */
-  supports(def: OpDef): boolean;
+  readonly inputs: readonly (B | null)[];
+  /** Host values of the op's host-memory inputs (`OpDef.hostInputs`), `null` elsewhere. */
+  readonly host: readonly (NDArray | null)[];
+  /** Output types, resolved by the op's inference (-1: a dim only the kernel can know). */
+  readonly outputs: readonly ResolvedOutput[];
+  readonly ctx: KernelContext;
+  /** A buffer of the single output's type that the memory plan lets an elementwise kernel fill. */
+  readonly out?: B;
+}
+
+/**
+ * An execution device over its own buffer handles. The executor allocates, uploads, dispatches,
+ * reads back and frees through this interface only; values come to the host for fetches,
+ * host-memory inputs and the plan's explicit copy steps. `runtime/null/` is the smallest example.
+ */
+export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
+  /** The session option that selects it: 'cpu', 'null'. */
+  readonly name: string;
+  /** TF's full device name, e.g. '/device:CPU:0'. */
+  readonly device: string;
+  /** TF's device type, matched by `tg.device` pins: 'CPU', 'GPU', 'NULL'. */
+  readonly deviceType: string;
+  /** Its buffers are host NDArrays: host values need no copy to or from it. */
+  readonly hostResident: boolean;
+  /** The lowering kinds it dispatches: the compiler builds no fused node of another kind for it. */
+  readonly lowerings: ReadonlySet<LoweringKind>;
+  /** Decided at plan time, once per node: the kernel to launch, or an explicit refusal. */
+  kernelFor(def: OpDef, nodeType: string): KernelChoice;
+  /** A buffer for a value of this type (the contents are undefined). */
+  alloc(dtype: DType, shape: readonly number[]): B;
+  upload(x: NDArray): B;
+  read(b: B): Promise<NDArray>;
+  /** The executor is done with `b` and nothing else holds it: its memory may be reused. */
+  free(b: B): void;
+  dispatch(d: Dispatch<B>): B[] | Promise<B[]>;
+  /** A run ended: memory kept for reuse within it may go. */
+  endRun(): void;
 }

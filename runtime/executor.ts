@@ -1,17 +1,10 @@
-import {
-  DataArray,
-  formatShape,
-  InternalError,
-  InvalidArgumentError,
-  NDArray,
-  sizeOf,
-  TensorGraphError,
-} from '../graph/ir/index.js';
-import type { InputSpec, KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
-import type { Backend } from './backend.js';
+import { InternalError, NDArray } from '../graph/ir/index.js';
+import type { KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
+import type { Backend, DeviceBuffer } from './backend.js';
+import type { Plan, PlanStep } from './plan.js';
+import { annotateRunError, checkFinite, checkOutputs, resolveOutputs } from './step_checks.js';
 import { detachFetches } from './detach.js';
 import { MemoryBudget } from './memory_budget.js';
-import type { Plan, PlanStep } from './plan.js';
 
 /** What a session keeps between runs. */
 export interface SessionState {
@@ -28,35 +21,40 @@ export interface StepStat {
   durationMicros: number;
   outputShapes: number[][];
   kernel: string;
+  /** The device the step ran on ('/device:CPU:0'). */
+  device: string;
 }
 
 export interface ExecuteOptions {
   trace?: boolean;
   checkNumerics?: boolean;
-  /** Bytes the run may hold, variables and feeds included (default: no limit). */
+  /** Bytes the run may hold in host memory, variables and feeds included (default: no limit). */
   memoryLimitBytes?: number;
   /** The device named in OOM messages. */
   device?: string;
 }
 
 /**
- * Runs a plan. Variable writes go to a pending map that later steps of the same run read, and are
- * committed only when every step succeeded: a failed run leaves every variable as it was. What it
- * returns shares no memory with the session's state.
+ * Runs a plan on its devices' backends. Slots hold device buffers; host values appear only for
+ * feeds, fetches, host-memory inputs and the plan's copy steps. Variable writes go to a pending map
+ * that later steps of the same run read, and are committed only when every step succeeded: a failed
+ * run leaves every variable as it was. What it returns shares no memory with the session's state.
+ * The memory limit counts host buffers (the host-resident devices' slots).
  */
 export async function execute(
   plan: Plan,
-  backend: Backend,
   feeds: ReadonlyMap<number, NDArray>,
   state: SessionState,
   options: ExecuteOptions = {},
 ): Promise<{ fetched: NDArray[]; stats: StepStat[] }> {
-  const slots: (NDArray | undefined)[] = new Array(plan.numSlots);
+  const backends = plan.devices.backends;
+  const slots: (DeviceBuffer | undefined)[] = new Array(plan.numSlots);
   for (const [s, v] of feeds) slots[s] = v;
-  const budget = new MemoryBudget(options.memoryLimitBytes ?? Infinity, options.device ?? backend.name);
+  const budget = new MemoryBudget(options.memoryLimitBytes ?? Infinity, options.device ?? backends[plan.devices.host].device);
   budget.pin(state.variables.values());
   budget.pin(feeds.values());
   budget.pin(plan.heldValues);
+  const onHost = (s: number): boolean => backends[plan.slotDevice[s]].hostResident;
   const pending = new Map<string, NDArray>();
   const variables: VariableAccess = {
     read: (name) => pending.get(name) ?? state.variables.get(name),
@@ -67,158 +65,147 @@ export async function execute(
   const stats: StepStat[] = [];
   const t0 = performance.now();
   const counters = new Map<string, number>();
-  // buffers of dead intermediate values, by dtype and length, for steps the plan lets reuse them
-  const pool = new Map<string, DataArray[]>();
-  for (const step of plan.steps) {
-    const inputs = step.inputs.map((inp) => {
-      if (inp.kind === 'ref') return EMPTY;
-      const v = slots[inp.slot];
-      if (!v) throw new InternalError(`Executor: no value in slot ${inp.slot} for '${step.node.name}'`);
-      return v;
-    });
-    const start = options.trace ? performance.now() : 0;
-    let outs: NDArray[];
-    try {
-      const resolved = resolveOutputs(step, inputs);
-      const out = outBuffer(step, inputs, resolved, pool);
-      budget.beforeStep(step, inputs, resolved, out !== undefined);
-      const ctx: KernelContext = {
-        opName: step.node.name,
-        opType: step.node.type,
-        traceback: step.node.traceback,
-        variables,
-        refName: (i) => {
-          const r = step.inputs[i];
-          if (r.kind !== 'ref') throw new InternalError(`Input ${i} of '${step.node.name}' is not a ref input`);
-          return r.variable;
-        },
-        runCounter: state.runCounters.get(step.node.name) ?? 0,
-        sessionSeed: state.sessionSeed,
-      };
-      const r = backend.runOp(step.def, inputs, step.node.attrs, resolved, ctx, out);
-      outs = r instanceof Promise ? await r : r;
-      checkOutputs(step, outs, resolved);
-      if (options.checkNumerics) checkFinite(step, outs);
-    } catch (e) {
-      throw annotateRunError(e, step, inputs);
+  try {
+    for (const step of plan.steps) {
+      for (const c of step.copiesBefore) {
+        const cStart = options.trace ? performance.now() : 0;
+        const v = await copy(slots[c.src], backends[c.from], backends[c.to], step, c.src);
+        slots[c.dst] = v;
+        if (backends[c.to].hostResident) budget.hold(v as NDArray);
+        if (options.trace) {
+          const name = c.value.node.type === '_Feed' ? c.value.node.name : `${c.value.node.name}:${c.value.index}`;
+          stats.push({
+            nodeName: `${name}/_copy`,
+            opType: '_Copy',
+            startMicros: Math.round((cStart - t0) * 1000),
+            durationMicros: Math.round((performance.now() - cStart) * 1000),
+            outputShapes: [[...v.shape]],
+            kernel: `${backends[c.from].name}->${backends[c.to].name}:copy`,
+            device: backends[c.to].device,
+          });
+        }
+      }
+      const backend = backends[step.device];
+      const n = step.inputs.length;
+      const inputs: (DeviceBuffer | null)[] = new Array(n);
+      // most ops have no host-memory input: they share one array of nulls instead of a new one
+      const host: (NDArray | null)[] = step.hostMask ? new Array<NDArray | null>(n).fill(null) : nullsOf(n);
+      for (let i = 0; i < n; i++) {
+        const inp = step.inputs[i];
+        if (inp.kind === 'ref') {
+          inputs[i] = null;
+          continue;
+        }
+        const v = slots[inp.slot];
+        if (!v) throw new InternalError(`Executor: no value in slot ${inp.slot} for '${step.node.name}'`);
+        // the plan put host-memory inputs in host slots, whose buffers are NDArrays
+        if (step.hostMask !== null && step.hostMask[i]) {
+          host[i] = v as NDArray;
+          inputs[i] = backend.hostResident ? v : null;
+        } else inputs[i] = v;
+      }
+      const start = options.trace ? performance.now() : 0;
+      let outs: DeviceBuffer[];
+      try {
+        const resolved = step.resolved ?? resolveOutputs(step, inputs, host);
+        const ctx: KernelContext = {
+          opName: step.node.name,
+          opType: step.node.type,
+          traceback: step.node.traceback,
+          variables,
+          refName: (i) => {
+            const r = step.inputs[i];
+            if (r.kind !== 'ref') throw new InternalError(`Input ${i} of '${step.node.name}' is not a ref input`);
+            return r.variable;
+          },
+          runCounter: state.runCounters.get(step.node.name) ?? 0,
+          sessionSeed: state.sessionSeed,
+        };
+        const out = outBuffer(step, inputs, resolved, backend);
+        if (backend.hostResident) budget.beforeStep(step, inputs, resolved, out !== undefined);
+        const r = backend.dispatch({ def: step.def, attrs: step.node.attrs, kernel: step.kernel, inputs, host, outputs: resolved, ctx, out });
+        outs = r instanceof Promise ? await r : r;
+        checkOutputs(step, outs, resolved);
+        if (options.checkNumerics) for (const o of outs) checkFinite(step, backend.hostResident ? (o as NDArray) : await backend.read(o));
+      } catch (e) {
+        throw annotateRunError(e, step, inputs, host);
+      }
+      if (step.def.stateful) counters.set(step.node.name, (state.runCounters.get(step.node.name) ?? 0) + 1);
+      for (let i = 0; i < step.outputSlots.length; i++) {
+        const s = step.outputSlots[i];
+        if (s < 0) continue;
+        slots[s] = outs[i];
+        if (backend.hostResident) budget.hold(outs[i] as NDArray);
+      }
+      for (const s of step.recycle) backends[plan.slotDevice[s]].free(slots[s]!);
+      for (const s of step.release) {
+        if (onHost(s)) budget.release(slots[s] as NDArray);
+        slots[s] = undefined;
+      }
+      if (backend.hostResident) budget.afterStep(step, outs as NDArray[]);
+      if (options.trace) {
+        const end = performance.now();
+        stats.push({
+          nodeName: step.node.name,
+          opType: step.node.type,
+          startMicros: Math.round((start - t0) * 1000),
+          durationMicros: Math.round((end - start) * 1000),
+          outputShapes: outs.map((o) => [...o.shape]),
+          kernel: `${backend.name}:${step.kernel}`,
+          device: backend.device,
+        });
+      }
     }
-    if (step.def.stateful) counters.set(step.node.name, (state.runCounters.get(step.node.name) ?? 0) + 1);
-    step.outputSlots.forEach((s, i) => {
-      if (s < 0) return;
-      slots[s] = outs[i];
-      budget.hold(outs[i]);
-    });
-    for (const s of step.recycle) {
-      const d = slots[s]!.data;
-      const k = `${slots[s]!.dtype}:${d.length}`;
-      const list = pool.get(k);
-      if (list) list.push(d);
-      else pool.set(k, [d]);
+    const fetched: NDArray[] = [];
+    for (let i = 0; i < plan.fetchSlots.length; i++) {
+      const s = plan.fetchSlots[i];
+      const v = slots[s];
+      if (!v) throw new InternalError(`Executor: fetch ${plan.program.fetches[i].node.name}:${plan.program.fetches[i].index} produced no value`);
+      const b = backends[plan.slotDevice[s]];
+      fetched.push(b.hostResident ? (v as NDArray) : await b.read(v));
     }
-    for (const s of step.release) {
-      budget.release(slots[s]!);
-      slots[s] = undefined;
-    }
-    budget.afterStep(step, outs);
-    if (options.trace) {
-      const end = performance.now();
-      stats.push({
-        nodeName: step.node.name,
-        opType: step.node.type,
-        startMicros: Math.round((start - t0) * 1000),
-        durationMicros: Math.round((end - start) * 1000),
-        outputShapes: outs.map((o) => [...o.shape]),
-        kernel: kernelName(backend.name, step),
-      });
-    }
+    for (const [k, v] of pending) state.variables.set(k, v);
+    for (const [k, v] of counters) state.runCounters.set(k, v);
+    return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
+  } finally {
+    for (const b of backends) b.endRun();
   }
-  const fetched = plan.fetchSlots.map((s, i) => {
-    const v = slots[s];
-    if (!v) throw new InternalError(`Executor: fetch ${plan.program.fetches[i].node.name}:${plan.program.fetches[i].index} produced no value`);
-    return v;
-  });
-  for (const [k, v] of pending) state.variables.set(k, v);
-  for (const [k, v] of counters) state.runCounters.set(k, v);
-  return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
 }
 
-const EMPTY = NDArray.zeros('float32', [0]);
+const NULLS: (readonly null[])[] = [];
 
-/** How a trace names the kernel a step launched: fused kinds by their node type. */
-function kernelName(backend: string, step: PlanStep): string {
-  if (step.node.type === 'FusedElementwise') return `${backend}:fused_elementwise`;
-  if (step.def.cpu.kind === 'elementwise') return `${backend}:elementwise`;
-  return `${backend}:${step.node.type}`;
+/** A shared, frozen array of `n` nulls (read only). */
+function nullsOf(n: number): (NDArray | null)[] {
+  let a = NULLS[n];
+  if (!a) {
+    a = Object.freeze(new Array<null>(n).fill(null));
+    NULLS[n] = a;
+  }
+  return a as (NDArray | null)[];
+}
+
+/** A copy step: device to host is a read back, host to device an upload, device to device both. */
+async function copy(v: DeviceBuffer | undefined, from: Backend, to: Backend, step: PlanStep, src: number): Promise<DeviceBuffer> {
+  if (!v) throw new InternalError(`Executor: no value in slot ${src} to copy for '${step.node.name}'`);
+  const onHost = from.hostResident ? (v as NDArray) : await from.read(v);
+  return to.hostResident ? onHost : to.upload(onHost);
 }
 
 /** The buffer the plan lets this step write into: a dying input's (in place) or a pooled one. */
-function outBuffer(step: PlanStep, inputs: readonly NDArray[], resolved: readonly ResolvedOutput[], pool: Map<string, DataArray[]>): DataArray | undefined {
+function outBuffer(step: PlanStep, inputs: readonly (DeviceBuffer | null)[], resolved: readonly ResolvedOutput[], backend: Backend): DeviceBuffer | undefined {
+  if (step.inPlace < 0 && !step.pooledOutput) return undefined;
   if (resolved.length !== 1 || resolved[0].unknownRank || resolved[0].shape.some((d) => d < 0)) return undefined;
-  const size = sizeOf(resolved[0].shape);
   if (step.inPlace >= 0) {
     const x = inputs[step.inPlace];
-    return x.dtype === resolved[0].dtype && x.data.length === size ? x.data : undefined;
+    return x && x.dtype === resolved[0].dtype && sameSize(x.shape, resolved[0].shape) ? x : undefined;
   }
-  if (step.pooledOutput) return pool.get(`${resolved[0].dtype}:${size}`)?.pop();
-  return undefined;
+  return backend.alloc(resolved[0].dtype, resolved[0].shape);
 }
 
-/** Runs the op's inference on the actual inputs: kernels get fully known output types. */
-function resolveOutputs(step: PlanStep, inputs: readonly NDArray[]): ResolvedOutput[] {
-  const specs: InputSpec[] = step.inputs.map((inp, i) =>
-    inp.kind === 'ref'
-      ? { dtype: inp.value.dtype, shape: inp.value.shape, value: null }
-      : { dtype: inputs[i].dtype, shape: inputs[i].shape, value: inputs[i] },
-  );
-  const outs = step.def.infer(specs, step.node.attrs, { opName: step.node.name, opType: step.node.type });
-  return outs.map((o, i) => {
-    if (o.shape === null || o.shape.some((d) => d === null)) {
-      // data-dependent shapes: the kernel decides (-1 dims; rank -1 when even the rank is open)
-      const s = o.shape ?? step.node.outputs[i].shape;
-      return { dtype: o.dtype, shape: s === null ? [-1] : s.map((d) => d ?? -1), unknownRank: s === null };
-    }
-    return { dtype: o.dtype, shape: o.shape as number[] };
-  });
+function sameSize(a: readonly number[], b: readonly number[]): boolean {
+  let n = 1;
+  let m = 1;
+  for (const d of a) n *= d;
+  for (const d of b) m *= d;
+  return n === m;
 }
-
-function checkOutputs(step: PlanStep, outs: readonly NDArray[], resolved: readonly ResolvedOutput[]): void {
-  if (outs.length !== step.node.outputs.length) {
-    throw new InternalError(`Kernel for '${step.node.name}' (${step.node.type}) returned ${outs.length} outputs, expected ${step.node.outputs.length}`);
-  }
-  outs.forEach((o, i) => {
-    const r = resolved[i];
-    const shapeOk = r.unknownRank === true || (r.shape.length === o.shape.length && r.shape.every((d, k) => d === -1 || d === o.shape[k]));
-    if (o.dtype !== r.dtype || !shapeOk) {
-      throw new InternalError(`Kernel for '${step.node.name}' (${step.node.type}) returned ${o.dtype}${formatShape(o.shape)} for output ${i}, inference said ${r.dtype}${formatShape(r.shape)}`);
-    }
-  });
-}
-
-function checkFinite(step: PlanStep, outs: readonly NDArray[]): void {
-  for (const o of outs) {
-    if (o.dtype !== 'float32') continue;
-    const d = o.data;
-    for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i])) {
-        throw new InvalidArgumentError(`Tensor had ${Number.isNaN(d[i]) ? 'NaN' : 'Inf'} values (first at flat index ${i}) in output of '${step.node.name}'`);
-      }
-    }
-  }
-}
-
-/** Adds the op, its type and its input shapes to an error raised while running it. */
-function annotateRunError(e: unknown, step: PlanStep, inputs: readonly NDArray[]): unknown {
-  const shapes = step.inputs
-    .map((inp, i) => (inp.kind === 'ref' ? `ref(${inp.variable})` : formatShape(inputs[i].shape)))
-    .join(', ');
-  const where = ` [[node ${step.node.name} (${step.node.type}) with input shapes: ${shapes}]]`;
-  const ctx = { opName: step.node.name, opType: step.node.type, traceback: step.node.traceback };
-  if (e instanceof TensorGraphError) {
-    if (e.opName) return e;
-    const Ctor = e.constructor as new (m: string, c: typeof ctx) => TensorGraphError;
-    return new Ctor(e.message + where, ctx);
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  return new InternalError(`${msg}${where}`, ctx);
-}
-

@@ -8,6 +8,7 @@ import {
   sizeOf,
 } from '../graph/ir/index.js';
 import type { ResolvedOutput } from '../ops/op_def.js';
+import type { DeviceBuffer } from './backend.js';
 import type { PlanStep } from './plan.js';
 
 /** TF's names for dtypes in its OOM message ("type float"). */
@@ -46,7 +47,7 @@ export class MemoryBudget {
    * the session holds (a Const's value, a variable) are not counted here; `afterStep` counts them
    * for real. `reuses`: the step writes into a buffer it is given.
    */
-  beforeStep(step: PlanStep, inputs: readonly NDArray[], outputs: readonly ResolvedOutput[], reuses: boolean): void {
+  beforeStep(step: PlanStep, inputs: readonly (DeviceBuffer | null)[], outputs: readonly ResolvedOutput[], reuses: boolean): void {
     if (reuses || step.node.type === 'VariableV2' || step.node.type === 'Const') return;
     let need = 0;
     for (const o of outputs) {
@@ -54,7 +55,7 @@ export class MemoryBudget {
       const n = sizeOf(o.shape);
       const bytes = n * BYTES_PER_ELEMENT[o.dtype];
       if (n > MAX_ELEMENTS) throw this.oom(step, o, `${bytes} bytes requested, ${n} elements are more than one array can hold (${MAX_ELEMENTS})`);
-      if (inputs.some((x) => x.size === n && BYTES_PER_ELEMENT[x.dtype] === BYTES_PER_ELEMENT[o.dtype])) continue;
+      if (inputs.some((x) => x !== null && sizeOf(x.shape) === n && BYTES_PER_ELEMENT[x.dtype] === BYTES_PER_ELEMENT[o.dtype])) continue;
       need += bytes;
       if (this.live + need > this.limitBytes) throw this.oom(step, o, `${bytes} bytes requested, ${this.usage()}`);
     }

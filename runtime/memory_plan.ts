@@ -33,12 +33,12 @@ interface StepView {
  * a feed, a view made by Reshape) can share the buffer that gets overwritten.
  */
 export function ownsBuffers(node: ProgramNode): boolean {
-  return node.def.cpu.kind === 'elementwise' || node.type === 'FusedElementwise' || node.type === '_FusedMatMul';
+  return node.def.lowering.kind === 'elementwise' || node.type === 'FusedElementwise' || node.type === '_FusedMatMul';
 }
 
 /** Elementwise steps, whose output may be written into an input's buffer or a pooled one. */
 function acceptsOutBuffer(node: ProgramNode): boolean {
-  return node.def.cpu.kind === 'elementwise' || node.type === 'FusedElementwise';
+  return node.def.lowering.kind === 'elementwise' || node.type === 'FusedElementwise';
 }
 
 function bytesOf(v: ProgramValue): number | null {

@@ -1,10 +1,21 @@
-import { InvalidArgumentError, NDArray, Tensor } from '../graph/ir/index.js';
-import type { Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
-import type { OpDef } from '../ops/op_def.js';
+import { InvalidArgumentError, isFullyDefined, NDArray, Tensor } from '../graph/ir/index.js';
+import { constValue, Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
+import type { InputSpec, OpDef, ResolvedOutput } from '../ops/op_def.js';
+import { hostInputMask } from './host_inputs.js';
 import { MemoryPlan, planMemory } from './memory_plan.js';
+import { DeviceSet, PlacementEntry, placeNodes, PlacementOptions } from './placement.js';
 
 /** Where a step's input comes from: a value slot, or a variable named by a ref input. */
 export type InputRef = { kind: 'slot'; slot: number } | { kind: 'ref'; variable: string; value: ProgramValue };
+
+/** An explicit move of a value between devices (through the host), run before the step needing it. */
+export interface CopyStep {
+  readonly value: ProgramValue;
+  readonly from: number;
+  readonly to: number;
+  readonly src: number;
+  readonly dst: number;
+}
 
 export interface PlanStep {
   readonly node: ProgramNode;
@@ -12,25 +23,39 @@ export interface PlanStep {
   readonly inputs: readonly InputRef[];
   /** Slot for each output, or -1 when the output is unused. */
   readonly outputSlots: readonly number[];
-  /** Slots whose last reader is this step: freed after it runs. */
+  /** Slots whose last reader is this step (or a copy before it): freed after it runs. */
   readonly release: readonly number[];
   /** Input index whose buffer the (elementwise) output may overwrite, or -1. */
   readonly inPlace: number;
-  /** Released slots whose buffers nothing else holds: returned to the run's pool for reuse. */
+  /** Released slots whose buffers nothing else holds: returned to their backend for reuse. */
   readonly recycle: readonly number[];
   /** Whether this step's output may take a pooled buffer. */
   readonly pooledOutput: boolean;
+  /** Index into `Plan.devices`. */
+  readonly device: number;
+  /** The kernel its backend chose at plan time. */
+  readonly kernel: string;
+  /** Host-memory flag per input, or null when the op has none. */
+  readonly hostMask: readonly boolean[] | null;
+  /**
+   * Output types known once per plan (every dim static and every host-memory input a constant),
+   * or null: inference then runs on the step's input types and host-memory values.
+   */
+  readonly resolved: readonly ResolvedOutput[] | null;
+  /** Copies that bring this step's inputs to its device (or to the host) first. */
+  readonly copiesBefore: readonly CopyStep[];
 }
 
 /**
- * An executable form of a Program: ordered steps over numbered value slots, with the last use of
- * every slot known so values are dropped as soon as nothing needs them, and (with memory planning)
- * which buffers are reused or overwritten in place.
+ * An executable form of a Program: ordered steps over numbered value slots, each slot on one
+ * device, with the last use of every slot known so values are dropped as soon as nothing needs
+ * them, and (with memory planning) which buffers are reused or overwritten in place.
  */
 export interface Plan {
   readonly program: Program;
   readonly steps: readonly PlanStep[];
   readonly numSlots: number;
+  /** Feeds are host values: their slots are on the host device. */
   readonly feedSlots: ReadonlyMap<Tensor, number>;
   readonly fetchSlots: readonly number[];
   /** Variables read as values by the plan (must be initialized unless also assigned in it). */
@@ -39,30 +64,38 @@ export interface Plan {
   readonly variableWrites: ReadonlySet<string>;
   readonly placeholders: readonly ProgramNode[];
   readonly memory: MemoryPlan;
+  readonly devices: DeviceSet;
+  /** The device of each slot. */
+  readonly slotDevice: readonly number[];
+  /** Every step and copy with its device, in run order. */
+  readonly placement: readonly PlacementEntry[];
   /** Values the plan itself holds (Const values, folded or not). */
   readonly heldValues: readonly NDArray[];
   /** Their buffers: never handed out by a run. */
   readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends PlacementOptions {
+  readonly devices: DeviceSet;
   /** Buffer reuse and in-place execution (the 'memory' pass). */
   readonly planMemory?: boolean;
 }
 
-export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
+export function buildPlan(program: Program, options: PlanOptions): Plan {
+  const { devices } = options;
+  const placed = placeNodes(program, devices, options);
   const slotOf = new Map<ProgramValue, number>();
-  let numSlots = 0;
-  const slot = (v: ProgramValue): number => {
+  const slotDevice: number[] = [];
+  const slot = (v: ProgramValue, device: number): number => {
     let s = slotOf.get(v);
     if (s === undefined) {
-      s = numSlots++;
+      s = slotDevice.push(device) - 1;
       slotOf.set(v, s);
     }
     return s;
   };
   const feedSlots = new Map<Tensor, number>();
-  for (const f of program.feeds) feedSlots.set(f.tensor, slot(f.value));
+  for (const f of program.feeds) feedSlots.set(f.tensor, slot(f.value, devices.host));
 
   // Which values are read as values (not only as refs) by someone in the program.
   const valueRead = new Set<ProgramValue>(program.fetches);
@@ -71,11 +104,15 @@ export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
       if (!n.def.refInputs?.includes(i)) valueRead.add(v);
     });
   }
+  // a value's copy on another device, made once, before its first reader there
+  const copies = new Map<string, number>();
 
-  const steps: Omit<PlanStep, 'release' | 'inPlace' | 'recycle' | 'pooledOutput'>[] = [];
+  type Draft = Omit<PlanStep, 'release' | 'inPlace' | 'recycle' | 'pooledOutput'>;
+  const steps: Draft[] = [];
   const variableReads: ProgramNode[] = [];
   const variableWrites = new Set<string>();
   const placeholders: ProgramNode[] = [];
+  const entries: PlacementEntry[] = [];
   for (const n of program.nodes) {
     if (n.type === 'Placeholder') {
       placeholders.push(n);
@@ -83,6 +120,9 @@ export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
     }
     if (n.type === 'VariableV2' && !valueRead.has(n.outputs[0])) continue; // used only as a ref
     if (n.type === 'VariableV2') variableReads.push(n);
+    const p = placed.get(n)!;
+    const hostMask = n.def.hostInputs ? hostInputMask(n.def, n.inputs.length) : null;
+    const copiesBefore: CopyStep[] = [];
     const inputs: InputRef[] = n.inputs.map((v, i) => {
       if (n.def.refInputs?.includes(i)) {
         if (v.node.type !== 'VariableV2') {
@@ -95,17 +135,33 @@ export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
         variableWrites.add(v.node.name);
         return { kind: 'ref', variable: v.node.name, value: v };
       }
-      return { kind: 'slot', slot: slot(v) };
+      // an unfed Placeholder's value has no producer step: its slot is a host slot (validation rejects the run)
+      const src = slot(v, devices.host);
+      const want = hostMask?.[i] ? devices.host : p.device;
+      const from = slotDevice[src];
+      if (from === want) return { kind: 'slot', slot: src };
+      const key = `${src}>${want}`;
+      let dst = copies.get(key);
+      if (dst === undefined) {
+        dst = slotDevice.push(want) - 1;
+        copies.set(key, dst);
+        copiesBefore.push({ value: v, from, to: want, src, dst });
+        entries.push({ name: `${v.node.type === '_Feed' ? v.node.name : `${v.node.name}:${v.index}`}/_copy`, type: '_Copy', device: devices.backends[want].device, from: devices.backends[from].device });
+      }
+      return { kind: 'slot', slot: dst };
     });
-    const outputSlots = n.outputs.map((v) => (valueRead.has(v) ? slot(v) : -1));
-    steps.push({ node: n, def: n.def, inputs, outputSlots });
+    const outputSlots = n.outputs.map((v) => (valueRead.has(v) ? slot(v, p.device) : -1));
+    steps.push({ node: n, def: n.def, inputs, outputSlots, device: p.device, kernel: p.kernel, hostMask, resolved: staticOutputs(n, hostMask), copiesBefore });
+    entries.push({ name: n.name, type: n.type, device: devices.backends[p.device].device, kernel: p.kernel, ...(p.softPlaced ? { softPlaced: p.softPlaced } : {}) });
   }
-  const fetchSlots = program.fetches.map(slot);
+  const fetchSlots = program.fetches.map((v) => slot(v, devices.host));
+  const numSlots = slotDevice.length;
 
-  // last reader of each slot; fetched and fed slots are kept to the end
+  // last reader of each slot (a copy reads at the step it precedes); fetched and fed slots are kept to the end
   const keep = new Set<number>([...fetchSlots, ...feedSlots.values()]);
   const lastUse = new Map<number, number>();
   steps.forEach((s, i) => {
+    for (const c of s.copiesBefore) lastUse.set(c.src, i);
     for (const inp of s.inputs) if (inp.kind === 'slot') lastUse.set(inp.slot, i);
   });
   const release: number[][] = steps.map(() => []);
@@ -116,5 +172,29 @@ export function buildPlan(program: Program, options: PlanOptions = {}): Plan {
   const heldValues: NDArray[] = [];
   for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
   const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
-  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, heldValues, heldBuffers };
+  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries, heldValues, heldBuffers };
+}
+
+/**
+ * A node's output types when the plan can know them: inference run once here, on static input
+ * shapes and constant host-memory inputs, gives every dim. Otherwise (or when inference rejects
+ * the static types, an error the run must report with the op) it runs per step at run time.
+ */
+function staticOutputs(n: ProgramNode, hostMask: readonly boolean[] | null): ResolvedOutput[] | null {
+  if (n.def.stateful) return null;
+  const specs: InputSpec[] = [];
+  for (let i = 0; i < n.inputs.length; i++) {
+    const v = n.inputs[i];
+    if (!isFullyDefined(v.shape) && !n.def.refInputs?.includes(i)) return null;
+    const value = hostMask?.[i] ? constValue(v) : null;
+    if (hostMask?.[i] && value === null) return null;
+    specs.push({ dtype: v.dtype, shape: v.shape, value });
+  }
+  try {
+    const outs = n.def.infer(specs, n.attrs, { opName: n.name, opType: n.type });
+    if (outs.length !== n.outputs.length || !outs.every((o) => isFullyDefined(o.shape))) return null;
+    return outs.map((o) => ({ dtype: o.dtype, shape: o.shape as number[] }));
+  } catch {
+    return null;
+  }
 }

@@ -60,6 +60,11 @@ export type { SessionOptions, RunOptions } from './session.js';
 export type { Fetch, Fetches, FetchResult } from './fetches.js';
 export type { Feeds, FeedValue, FeedKey } from './feeds.js';
 export { RunMetadata } from './run_metadata.js';
+export { NullBackend } from '../runtime/null/null_backend.js';
+export type { NullBuffer, NullEvent, NullBackendOptions } from '../runtime/null/null_backend.js';
+export type { Backend, DeviceBuffer, Dispatch, KernelChoice } from '../runtime/backend.js';
+export type { PlacementEntry } from '../runtime/placement.js';
+export type { LoweringKind } from '../ops/lowering.js';
 export type { StepStat } from './run_metadata.js';
 export type { TensorLike } from '../ops/builder.js';
 

@@ -4,6 +4,8 @@ import { lowerProgram, Program } from '../graph/passes/program.js';
 import { prune } from '../graph/passes/prune.js';
 import { cpuEvaluatorWithin, DEFAULT_FOLD_SIZE_LIMIT } from '../runtime/cpu/const_evaluator.js';
 import { buildPlan } from '../runtime/plan.js';
+import { sessionDevices } from './session_devices.js';
+import { programToGraph } from './program_graph.js';
 import { feedTensor } from './feeds.js';
 
 export interface OptimizeOptions extends OptimizerOptions {
@@ -13,10 +15,10 @@ export interface OptimizeOptions extends OptimizerOptions {
 
 /**
  * Runs the compiler on what `fetches` need without running anything: returns the optimized
- * program and the report (print it: a table of passes, node counts, fused regions, memory).
+ * program, the same as a `tg.Graph` (fused nodes as ops: draw it, export it, diff it) and the report (print it: a table of passes, node counts, fused regions, memory).
  * The graph is not changed.
  */
-export function optimize(graph: Graph, fetches: readonly (Tensor | Operation | string)[] | Tensor | Operation, options: OptimizeOptions = {}): { program: Program; report: OptimizeReport } {
+export function optimize(graph: Graph, fetches: readonly (Tensor | Operation | string)[] | Tensor | Operation, options: OptimizeOptions = {}): { graph: Graph; program: Program; report: OptimizeReport } {
   const list = Array.isArray(fetches) ? fetches : [fetches as Tensor | Operation];
   const tensors: Tensor[] = [];
   const targets: Operation[] = [];
@@ -38,6 +40,6 @@ export function optimize(graph: Graph, fetches: readonly (Tensor | Operation | s
   const pruned = prune(tensors, targets, feeds);
   const opts: OptimizerOptions = { evaluate: cpuEvaluatorWithin(options.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT), ...options };
   const { program, report } = optimizeProgram(lowerProgram(pruned.ops, tensors, targets, feeds, shapes), opts);
-  report.memory = buildPlan(program, { planMemory: passEnabled('memory', opts) }).memory;
-  return { program, report };
+  report.memory = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: sessionDevices('cpu') }).memory;
+  return { graph: programToGraph(program), program, report };
 }

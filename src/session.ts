@@ -7,17 +7,18 @@ import {
   NDArray,
   Operation,
   Tensor,
-  UnimplementedError,
 } from '../graph/ir/index.js';
 import { prune } from '../graph/passes/prune.js';
 import { lowerProgram } from '../graph/passes/program.js';
 import { OptimizeReport, optimizeProgram, OptimizerOptions, passEnabled } from '../graph/passes/manager.js';
 import type { Backend } from '../runtime/backend.js';
-import { CpuBackend } from '../runtime/cpu/cpu_backend.js';
 import { cpuEvaluatorWithin, DEFAULT_FOLD_SIZE_LIMIT } from '../runtime/cpu/const_evaluator.js';
 import { defaultMemoryLimitBytes } from '../runtime/default_memory_limit.js';
-import { execute, SessionState } from '../runtime/executor.js';
+import { fullDeviceName } from '../runtime/device_name.js';
+import { execute, SessionState, StepStat } from '../runtime/executor.js';
 import { buildPlan, Plan } from '../runtime/plan.js';
+import type { DeviceSet, PlacementEntry } from '../runtime/placement.js';
+import { sessionDevices } from './session_devices.js';
 import { convertFeed, feedEntries, Feeds, feedTensor } from './feeds.js';
 import { FetchLeaf, Fetches, FetchResult, flattenFetches, unflattenResults } from './fetches.js';
 import { RunMetadata } from './run_metadata.js';
@@ -25,7 +26,15 @@ import { writeDump } from './debug_dump.js';
 
 export interface SessionOptions {
   graph?: Graph;
-  backend?: 'cpu' | 'webgpu';
+  /**
+   * 'cpu' (default); 'null' records dispatches without computing (plan tests); a Backend instance
+   * runs on that device. Any backend but the CPU comes with the host CPU as a second device.
+   */
+  backend?: 'cpu' | 'webgpu' | 'null' | Backend;
+  /** TF's allow_soft_placement: an op its device cannot run goes to the CPU (shown in lastPlacement). */
+  allowSoftPlacement?: boolean;
+  /** TF's log_device_placement: one line per step and copy when a plan is made (a function receives them). */
+  logDevicePlacement?: boolean | ((line: string) => void);
   /**
    * The pass pipeline (on by default): `{ disable: ['fuse-elementwise'] }` skips passes,
    * `{ disable: ['all'] }` runs the plan as pruned, `only` picks passes, `passes` adds custom ones.
@@ -69,7 +78,7 @@ export interface RunOptions {
  */
 export class Session {
   readonly graph: Graph;
-  private readonly backend: Backend;
+  private readonly devices: DeviceSet;
   private readonly options: SessionOptions;
   private readonly state: SessionState;
   /** Compiled plans by run signature, in least-recently-used-first order (a Map keeps insertion order). */
@@ -77,6 +86,7 @@ export class Session {
   private readonly planCacheSize: number;
   private readonly memoryLimitBytes: number;
   private lastReport: OptimizeReport | null = null;
+  private lastPlan: Plan | null = null;
   private closed = false;
   private plansCompiled = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -84,10 +94,7 @@ export class Session {
   constructor(options: SessionOptions = {}) {
     this.options = options;
     this.graph = options.graph ?? getDefaultGraph();
-    const kind = options.backend ?? 'cpu';
-    if (kind === 'webgpu') throw new UnimplementedError('The WebGPU backend is not available yet; use backend: "cpu".');
-    if (kind !== 'cpu') throw new InvalidArgumentError(`Unknown backend '${String(kind)}': expected 'cpu' or 'webgpu'`);
-    this.backend = new CpuBackend();
+    this.devices = sessionDevices(options.backend ?? 'cpu');
     this.planCacheSize = checkCount('planCacheSize', options.planCacheSize ?? DEFAULT_PLAN_CACHE_SIZE);
     this.memoryLimitBytes = checkLimit(options.memoryLimitBytes ?? defaultMemoryLimitBytes());
     this.state = {
@@ -174,13 +181,13 @@ export class Session {
 
     const feedSlots = new Map<number, NDArray>();
     for (const [t, v] of feedMap) feedSlots.set(plan.feedSlots.get(t)!, v);
-    const { fetched, stats } = await execute(plan, this.backend, feedSlots, this.state, {
+    const { fetched, stats } = await execute(plan, feedSlots, this.state, {
       trace: options.trace || options.runMetadata !== undefined,
       checkNumerics,
       memoryLimitBytes: this.memoryLimitBytes,
       device: this.deviceName(),
     });
-    if (options.runMetadata) options.runMetadata.stepStats = [{ device: this.deviceName(), nodeStats: stats }];
+    if (options.runMetadata) options.runMetadata.stepStats = statsByDevice(stats);
     const byTensor = new Map<Tensor, NDArray>();
     fetchTensors.forEach((t, i) => byTensor.set(t, fetched[i]));
     if (options.debug?.dump !== undefined) writeDump(options.debug.dump, new Map([...feedMap, ...dumped.map((t) => [t, byTensor.get(t)!] as const)]));
@@ -188,13 +195,19 @@ export class Session {
     return unflattenResults(fetches, values);
   }
 
+  /** Where each step and copy of the last run's plan ran (empty before the first run). */
+  get lastPlacement(): readonly PlacementEntry[] {
+    return this.lastPlan?.placement ?? [];
+  }
+
   /** The optimizer's report for the plan the last run used (null before the first run). */
   get lastOptimizeReport(): OptimizeReport | null {
     return this.lastReport;
   }
 
+  /** The host device's full name (OOM messages name it: the memory limit counts host memory). */
   private deviceName(): string {
-    return `/job:localhost/replica:0/task:0/device:${this.backend.name.toUpperCase()}:0`;
+    return fullDeviceName(this.devices.backends[this.devices.host].device);
   }
 
   /**
@@ -221,15 +234,18 @@ export class Session {
       for (const t of feeds) shapes.set(t, values.get(t)!.shape);
       const lowered = lowerProgram(pruned.ops, fetches, targets, feeds, shapes);
       const foldLimit = this.options.optimizer?.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT;
+      const target = { backend: this.devices.backends[0].name, lowerings: this.devices.backends[0].lowerings };
       const opts: OptimizerOptions = {
         evaluate: cpuEvaluatorWithin(foldLimit),
+        target,
         ...this.options.optimizer,
         verify: this.options.debug?.verifyPasses || this.options.optimizer?.verify,
         ...(unoptimized ? { disable: ['all'] } : {}),
       };
       const { program, report } = optimizeProgram(lowered, opts);
-      const plan = buildPlan(program, { planMemory: passEnabled('memory', opts) });
+      const plan = buildPlan(program, { planMemory: passEnabled('memory', opts), devices: this.devices, allowSoftPlacement: this.options.allowSoftPlacement });
       report.memory = plan.memory;
+      this.logPlacement(plan);
       entry = { plan, report };
       this.plansCompiled++;
       if (this.planCacheSize > 0) {
@@ -238,7 +254,20 @@ export class Session {
       }
     }
     this.lastReport = entry.report;
+    this.lastPlan = entry.plan;
     return entry.plan;
+  }
+
+  /** TF's placement log lines ('name: (Type): /job:localhost/replica:0/task:0/device:CPU:0'). */
+  private logPlacement(plan: Plan): void {
+    const log = this.options.logDevicePlacement;
+    if (!log) return;
+    const print = typeof log === 'function' ? log : (line: string) => console.log(line);
+    for (const e of plan.placement) {
+      const from = e.from ? ` (from ${fullDeviceName(e.from)})` : '';
+      const soft = e.softPlaced ? ` (soft placement: ${e.softPlaced})` : '';
+      print(`${e.name}: (${e.type}): ${fullDeviceName(e.device)}${from}${soft}`);
+    }
   }
 
   /** Everything that can be known to fail is checked before any kernel runs. */
@@ -257,6 +286,17 @@ export class Session {
       }
     }
   }
+}
+
+/** RunMetadata's step stats, one entry per device as TF groups them. */
+function statsByDevice(stats: readonly StepStat[]): { device: string; nodeStats: StepStat[] }[] {
+  const by = new Map<string, StepStat[]>();
+  for (const st of stats) {
+    const list = by.get(st.device);
+    if (list) list.push(st);
+    else by.set(st.device, [st]);
+  }
+  return [...by].map(([d, nodeStats]) => ({ device: fullDeviceName(d), nodeStats }));
 }
 
 function checkCount(what: string, n: number): number {

@@ -108,6 +108,7 @@ export function gradients(
       const def = getOpDef(op.type);
       if (def.grad === 'none') continue;
       const gradFn = def.grad;
+      if (!gradFn) throw new InternalError(`Op type '${op.type}' has no gradient decision (the registry checks this at load)`);
       const inGrads = graph.nameScope(`${op.name}_grad`, () => gradFn(op, outGrads));
       if (inGrads.length !== op.inputs.length) {
         throw new InternalError(`Gradient function for '${op.name}' (${op.type}) returned ${inGrads.length} gradients, expected ${op.inputs.length}`);

@@ -25,7 +25,8 @@ export const csePass: Pass = {
       if (n.type === 'Const' && (n.attrs.value as NDArray).data.length > CONST_COMPARE_LIMIT) continue;
       const inputs = n.inputs.map(canon);
       const controls = n.controlInputs.map(canonNode).map((c) => c.id).sort((a, b) => a - b);
-      const key = `${n.type}|${attrKey(n.attrs)}|${inputs.map((v) => `${v.node.id}:${v.index}`).join(',')}|^${controls.join(',')}`;
+      // nodes pinned to different devices stay apart: each runs where its user put it
+      const key = `${n.type}@${n.device}|${attrKey(n.attrs)}|${inputs.map((v) => `${v.node.id}:${v.index}`).join(',')}|^${controls.join(',')}`;
       const bucket = seen.get(key) ?? [];
       const same = bucket.find((m) => m.def === n.def && (n.type !== 'Const' || sameValue(m.attrs.value as NDArray, n.attrs.value as NDArray)));
       if (!same) {

@@ -3,7 +3,7 @@ import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import type { ProgramNode } from './program.js';
 
 /**
- * Whether fusion may treat a node as elementwise: stateless, one output, a CPU facet that is a
+ * Whether fusion may treat a node as elementwise: stateless, one output, lowered to a
  * scalar expression reading every input, and an output shaped as the broadcast of its inputs.
  * Every fusion relies on that last fact: a fused region and a fused reduction iterate over the
  * broadcast of their leaves, and an epilogue runs over its product's shape. BroadcastTo fails it
@@ -12,9 +12,10 @@ import type { ProgramNode } from './program.js';
  * static shapes say otherwise.
  */
 export function isElementwise(n: ProgramNode): boolean {
-  if (n.def.cpu.kind !== 'elementwise' || n.def.stateful || n.outputs.length !== 1) return false;
+  const low = n.def.lowering;
+  if (low.kind !== 'elementwise' || n.def.stateful || n.outputs.length !== 1) return false;
   const used = new Set<number>();
-  collectArgs(n.def.cpu.expr(n.attrs), used);
+  collectArgs(low.expr(n.attrs), used);
   return n.inputs.every((_v, i) => used.has(i)) && outputIsInputBroadcast(n);
 }
 

@@ -65,7 +65,7 @@ function growRegion(root: ProgramNode, uses: Uses, taken: ReadonlySet<ProgramNod
     for (const m of [...members]) {
       for (const v of m.inputs) {
         const p = v.node;
-        if (members.has(p) || taken.has(p) || !isElementwise(p)) continue;
+        if (members.has(p) || taken.has(p) || !isElementwise(p) || p.device !== root.device) continue;
         if (uses.fetched.has(v) || uses.targeted.has(p) || uses.controlDependents.has(p)) continue;
         if (!(uses.readers.get(v) ?? []).every((r) => members.has(r))) continue;
         members.add(p);
@@ -88,8 +88,8 @@ function fuseRegion(root: ProgramNode, members: readonly ProgramNode[], ids: Par
     return arg(i);
   };
   for (const m of members) {
-    if (m.def.cpu.kind !== 'elementwise') continue;
-    const own = m.def.cpu.expr(m.attrs);
+    if (m.def.lowering.kind !== 'elementwise') continue;
+    const own = m.def.lowering.expr(m.attrs);
     exprOf.set(m, substitute(own, m.inputs.map((v) => (inside.has(v.node) ? exprOf.get(v.node)! : leafArg(v)))));
   }
   const out = root.outputs[0];

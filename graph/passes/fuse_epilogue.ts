@@ -1,7 +1,7 @@
 import { isFullyDefined } from '../ir/index.js';
 import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { fusedConv2DDef, fusedMatMulDef } from '../../ops/fused/fused_matmul.js';
-import type { FusedRegion, Pass } from './pass.js';
+import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { isElementwise } from './elementwise_node.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.js';
 
@@ -15,6 +15,7 @@ import { makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.
 export const fuseEpiloguePass: Pass = {
   name: 'fuse-epilogue',
   run(program, ctx) {
+    if (!targetRuns(ctx, 'epilogue')) return { program, notes: [`${ctx.target?.backend} runs no epilogue kernels`] };
     const uses = usesOf(program);
     const replace = new Map<ProgramValue, ProgramValue>();
     const replaceNode = new Map<ProgramNode, ProgramNode>();
@@ -26,13 +27,13 @@ export const fuseEpiloguePass: Pass = {
       const out = ew.outputs[0];
       const product = ew.inputs.find((v) => {
         const mm = v.node;
-        if ((mm.type !== 'MatMul' && mm.type !== 'Conv2D') || v.dtype !== 'float32' || drop.has(mm)) return false;
+        if ((mm.type !== 'MatMul' && mm.type !== 'Conv2D') || v.dtype !== 'float32' || drop.has(mm) || mm.device !== ew.device) return false;
         if (uses.fetched.has(v) || uses.targeted.has(mm) || uses.controlDependents.has(mm)) return false;
         if ((uses.readers.get(v) ?? []).some((r) => r !== ew)) return false;
         return isFullyDefined(v.shape) && isFullyDefined(out.shape) && out.dtype === 'float32' && v.shape.length === out.shape.length && v.shape.every((d, i) => d === out.shape![i]);
       });
       if (!product) continue;
-      if (ew.def.cpu.kind !== 'elementwise') continue;
+      if (ew.def.lowering.kind !== 'elementwise') continue;
       const mm = product.node;
       const extras: ProgramValue[] = [];
       const args: ScalarExpr[] = ew.inputs.map((v) => {
@@ -41,7 +42,7 @@ export const fuseEpiloguePass: Pass = {
         if (i < 0) i = extras.push(v) - 1;
         return arg(1 + i);
       });
-      const epilogue = substitute(ew.def.cpu.expr(ew.attrs), args);
+      const epilogue = substitute(ew.def.lowering.expr(ew.attrs), args);
       const controls = [...mm.controlInputs, ...ew.controlInputs.filter((c) => !mm.controlInputs.includes(c))];
       const isConv = mm.type === 'Conv2D';
       const node = makeNode(ctx.ids, {

@@ -1,5 +1,5 @@
 import { fusedReduceDef } from '../../ops/fused/fused_reduce.js';
-import type { FusedRegion, Pass } from './pass.js';
+import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { isElementwise } from './elementwise_node.js';
 import { constValue, makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.js';
 
@@ -16,6 +16,7 @@ const KINDS: Readonly<Record<string, 'sum' | 'mean' | 'max' | 'min'>> = { Sum: '
 export const fuseReductionPass: Pass = {
   name: 'fuse-reduction',
   run(program, ctx) {
+    if (!targetRuns(ctx, 'elementwise-reduce')) return { program, notes: [`${ctx.target?.backend} runs no fused reductions`] };
     const uses = usesOf(program);
     const replace = new Map<ProgramValue, ProgramValue>();
     const replaceNode = new Map<ProgramNode, ProgramNode>();
@@ -29,7 +30,7 @@ export const fuseReductionPass: Pass = {
       const ew = x.node;
       // the fused loop runs over the broadcast of the producer's inputs: only right when that is
       // the value reduced (a BroadcastTo's inputs are its source and a shape vector)
-      if (!isElementwise(ew) || ew.def.cpu.kind !== 'elementwise' || x.dtype !== 'float32' || drop.has(ew)) continue;
+      if (!isElementwise(ew) || ew.def.lowering.kind !== 'elementwise' || x.dtype !== 'float32' || drop.has(ew) || ew.device !== r.device) continue;
       if (uses.fetched.has(x) || uses.targeted.has(ew) || uses.controlDependents.has(ew)) continue;
       if ((uses.readers.get(x) ?? []).some((n) => n !== r)) continue;
       const rank = x.shape?.length;
@@ -40,7 +41,7 @@ export const fuseReductionPass: Pass = {
       const node = makeNode(ctx.ids, {
         name: `${r.name}/fused_reduce`,
         type: '_FusedReduce',
-        def: fusedReduceDef(ew.def.cpu.expr(ew.attrs), kind, 'float32', r.attrs.keep_dims === true),
+        def: fusedReduceDef(ew.def.lowering.expr(ew.attrs), kind, 'float32', r.attrs.keep_dims === true),
         attrs: {},
         inputs: ew.inputs,
         controlInputs: ew.controlInputs,

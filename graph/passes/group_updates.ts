@@ -1,5 +1,5 @@
 import { groupedApplyDef, GroupMember } from '../../ops/fused/grouped_apply.js';
-import type { FusedRegion, Pass } from './pass.js';
+import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild } from './program.js';
 
 /** The per-variable update ops optimizers emit (ops/optimizer). */
@@ -15,6 +15,7 @@ export const UPDATE_OPS: ReadonlySet<string> = new Set(['ApplyGradientDescent', 
 export const groupUpdatesPass: Pass = {
   name: 'group-updates',
   run(program, ctx) {
+    if (!targetRuns(ctx, 'grouped')) return { program, notes: [`${ctx.target?.backend} runs no grouped updates`] };
     const byType = new Map<string, number[]>();
     program.nodes.forEach((n, i) => {
       if (!UPDATE_OPS.has(n.type)) return;
@@ -33,6 +34,10 @@ export const groupUpdatesPass: Pass = {
     for (const v of program.fetches) valueRead.add(v.node);
     for (const [type, positions] of byType) {
       if (positions.length < 2) continue;
+      if (new Set(positions.map((i) => program.nodes[i].device)).size > 1) {
+        notes.push(`${type} left ungrouped: its updates are pinned to different devices`);
+        continue;
+      }
       const members = positions.map((i) => program.nodes[i]);
       const memberSet = new Set(members);
       const variables = new Set(members.flatMap((m) => (m.def.refInputs ?? []).map((r) => m.inputs[r].node)));

@@ -64,7 +64,7 @@ const sinkTranspose: Rewrite = {
   name: 'transpose sunk below an elementwise op',
   targetOps: ['Relu', 'Relu6', 'Elu', 'Selu', 'Sigmoid', 'Tanh', 'Neg', 'Abs', 'Exp', 'Square', 'Sqrt', 'Softplus', 'LeakyRelu', 'Mul', 'Add', 'AddV2', 'Sub', 'Maximum', 'Minimum'],
   apply(n, env) {
-    if (n.def.cpu.kind !== 'elementwise' || n.controlInputs.length > 0) return null;
+    if (n.def.lowering.kind !== 'elementwise' || n.controlInputs.length > 0) return null;
     const t = n.inputs.findIndex((v) => v.node.type === 'Transpose');
     if (t < 0) return null;
     const tr = n.inputs[t].node;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../ir/index.js';
-import type { FusedRegion, Pass, PassContext } from './pass.js';
+import { ANY_TARGET, CompileTarget, FusedRegion, Pass, PassContext } from './pass.js';
 import { PIPELINE, Stage } from './pipeline.js';
 import { IdSource, Program } from './program.js';
 import { verifyProgram } from './verify_program.js';
@@ -21,6 +21,8 @@ export interface OptimizerOptions {
   readonly verify?: boolean;
   /** Compile-time kernel evaluation for constant folding (the session passes the CPU one). */
   readonly evaluate?: PassContext['evaluate'];
+  /** The backend compiled for (the session passes its default device's); default: any. */
+  readonly target?: CompileTarget;
 }
 
 export interface PassReport {
@@ -111,7 +113,7 @@ export function optimizeProgram(program: Program, options: OptimizerOptions = {}
       for (const pass of passes) {
         const before = current;
         const t0 = performance.now();
-        const ctx: PassContext = { ids, deadline: t0 + (options.passBudgetMs ?? 250), foldSizeLimit: options.foldSizeLimit ?? 65536, evaluate: options.evaluate };
+        const ctx: PassContext = { ids, deadline: t0 + (options.passBudgetMs ?? 250), foldSizeLimit: options.foldSizeLimit ?? 65536, evaluate: options.evaluate, target: options.target ?? ANY_TARGET };
         const result = pass.run(before, ctx);
         const millis = performance.now() - t0;
         current = result.program;

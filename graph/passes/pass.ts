@@ -1,5 +1,6 @@
 import type { NDArray } from '../ir/index.js';
 import type { IdSource, Program, ProgramNode } from './program.js';
+import type { LoweringKind } from '../../ops/lowering.js';
 
 /** What a pass hands the manager besides its new program. */
 export interface PassResult {
@@ -27,7 +28,26 @@ export interface PassContext {
   readonly foldSizeLimit: number;
   /** Runs one node's kernel on constant inputs (from the runtime); absent, nothing is folded. */
   readonly evaluate?: (node: ProgramNode, inputs: readonly NDArray[]) => NDArray[] | null;
+  /** The backend the program is compiled for (absent: any): fusion only builds nodes whose lowering it runs. */
+  readonly target?: CompileTarget;
 }
+
+/** What a pass may assume about the backend: its name and the lowering kinds it dispatches. */
+export interface CompileTarget {
+  readonly backend: string;
+  readonly lowerings: ReadonlySet<LoweringKind>;
+}
+
+/** Whether the target runs a lowering kind (no target: every kind, as every backend today does). */
+export function targetRuns(ctx: PassContext, kind: LoweringKind): boolean {
+  return (ctx.target ?? ANY_TARGET).lowerings.has(kind);
+}
+
+/** Every backend today runs every lowering kind. */
+export const ANY_TARGET: CompileTarget = {
+  backend: 'any',
+  lowerings: new Set<LoweringKind>(['elementwise', 'routine', 'epilogue', 'elementwise-reduce', 'grouped', 'none']),
+};
 
 /** A compiler pass: Program → Program, never touching the user's Graph. */
 export interface Pass {

@@ -32,6 +32,11 @@ export interface ProgramNode {
   /** The user ops this node stands for (several for fused nodes, none for feeds). */
   readonly origin: readonly Operation[];
   readonly traceback: readonly string[];
+  /**
+   * The device the user pinned (`tg.device`, `Operation.device`; '' when none). Placement in the
+   * runtime decides the actual device; passes keep the pin and never fuse across different ones.
+   */
+  readonly device: string;
 }
 
 export interface ProgramFeed {
@@ -78,6 +83,8 @@ export interface NewNode {
   outputs: readonly { dtype: DType; shape: PartialShape }[];
   origin: readonly Operation[];
   traceback?: readonly string[];
+  /** Defaults to the first origin op's device. */
+  device?: string;
 }
 
 /** Builds a node and its output values. */
@@ -94,6 +101,7 @@ export function makeNode(ids: IdSource, spec: NewNode): ProgramNode {
     outputs,
     origin: spec.origin,
     traceback: spec.traceback ?? spec.origin[0]?.traceback ?? [],
+    device: spec.device ?? spec.origin[0]?.device ?? '',
   };
   spec.outputs.forEach((o, i) => outputs.push({ node, index: i, dtype: o.dtype, shape: o.shape }));
   return node;

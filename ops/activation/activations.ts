@@ -168,7 +168,6 @@ export function gelu(x: TensorLike, approximate = false, name?: string): Tensor 
   });
 }
 
-
 export const ELEMENTWISE_ACTIVATION_OPS: readonly OpDef[] = [
   Relu6, Relu6Grad, LeakyRelu, LeakyReluGrad, Elu, EluGrad, Selu, SeluGrad, Softplus, SoftplusGrad, Softsign, SoftsignGrad, Erf,
 ];

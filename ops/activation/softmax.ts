@@ -1,4 +1,4 @@
-import { allocData, InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
+import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
 import { defineOp, OpDef } from '../op_def.js';
@@ -6,28 +6,6 @@ import { mul, sub } from '../elementwise/math_binary.js';
 import { exp } from '../elementwise/math_unary.js';
 import { reduceSum } from '../reduce/reductions.js';
 import { transpose } from '../array/transpose.js';
-
-/** Softmax or log-softmax over the last axis, stable (the row max is subtracted first). */
-export function softmaxRows(x: NDArray, log: boolean): NDArray {
-  const n = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1];
-  const rows = n === 0 ? 0 : x.size / n;
-  const src = x.data;
-  const out = allocData('float32', x.size) as Float32Array;
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) if (src[o + j] > max) max = src[o + j];
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += Math.exp(src[o + j] - max);
-    if (log) {
-      const lse = Math.log(sum);
-      for (let j = 0; j < n; j++) out[o + j] = src[o + j] - max - lse;
-    } else {
-      for (let j = 0; j < n; j++) out[o + j] = Math.exp(src[o + j] - max) / sum;
-    }
-  }
-  return new NDArray('float32', x.shape, out);
-}
 
 const inferRows = (opType: string) =>
   (inputs: readonly { dtype: 'float32' | 'int32' | 'bool' | 'int64'; shape: (number | null)[] | null }[]) => {
@@ -40,7 +18,7 @@ const inferRows = (opType: string) =>
 export const Softmax: OpDef = defineOp({
   type: 'Softmax',
   infer: inferRows('Softmax'),
-  cpu: { kind: 'kernel', run: ([x]) => [softmaxRows(x, false)] },
+  lowering: { kind: 'routine', routine: 'Softmax' },
   // dx = (g - sum(g * y, -1, keepdims)) * y
   grad: (op, [g]) => {
     if (!g) return [null];
@@ -52,7 +30,7 @@ export const Softmax: OpDef = defineOp({
 export const LogSoftmax: OpDef = defineOp({
   type: 'LogSoftmax',
   infer: inferRows('LogSoftmax'),
-  cpu: { kind: 'kernel', run: ([x]) => [softmaxRows(x, true)] },
+  lowering: { kind: 'routine', routine: 'LogSoftmax' },
   // dx = g - sum(g, -1, keepdims) * softmax
   grad: (op, [g]) => (g ? [sub(g, mul(reduceSum(g, -1, true), exp(op.outputs[0])))] : [null]),
 });

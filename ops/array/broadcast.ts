@@ -1,10 +1,9 @@
-import { broadcastShapes, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { broadcastShapes, formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
 import { arg } from '../elementwise/scalar_expr.js';
-import { sumToShapeOf } from '../elementwise/broadcast_grad.js';
 
 /** The axes each side of a broadcast must sum its gradient over (TF's BroadcastGradientArgs). */
 export function broadcastReductionAxes(s0: readonly number[], s1: readonly number[]): [number[], number[]] {
@@ -29,6 +28,7 @@ export function broadcastReductionAxes(s0: readonly number[], s1: readonly numbe
 
 export const BroadcastGradientArgs = defineOp({
   type: 'BroadcastGradientArgs',
+  hostInputs: [0, 1],
   infer(inputs) {
     checkDType('s0', inputs[0].dtype, INTEGERS);
     return [
@@ -36,19 +36,14 @@ export const BroadcastGradientArgs = defineOp({
       { dtype: inputs[0].dtype, shape: [null] },
     ];
   },
-  cpu: {
-    kind: 'kernel',
-    run([s0, s1], _a, outs) {
-      const [r0, r1] = broadcastReductionAxes(intVector(s0, 's0'), intVector(s1, 's1'));
-      return [NDArray.from(Int32Array.from(r0), [r0.length], outs[0].dtype), NDArray.from(Int32Array.from(r1), [r1.length], outs[1].dtype)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'BroadcastGradientArgs' },
   grad: () => [null, null],
 });
 
 /** Broadcasts `input` to `shape` (TF's BroadcastTo); an elementwise copy on the CPU. */
 export const BroadcastTo = defineOp({
   type: 'BroadcastTo',
+  hostInputs: [1],
   infer(inputs, _a, ctx) {
     const [x, s] = inputs;
     checkDType('shape', s.dtype, INTEGERS);
@@ -61,8 +56,7 @@ export const BroadcastTo = defineOp({
     }
     return [{ dtype: x.dtype, shape: target && b ? b.map((d, i) => target![i] ?? d) : b }];
   },
-  cpu: { kind: 'elementwise', expr: () => arg(0) },
-  grad: (op, [g]) => [g && sumToShapeOf(g, op.inputs[0]), null],
+  lowering: { kind: 'elementwise', expr: () => arg(0) },
 });
 
 export function broadcastGradientArgs(s0: Tensor, s1: Tensor, name?: string): [Tensor, Tensor] {

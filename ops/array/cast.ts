@@ -14,7 +14,7 @@ export const Cast = defineOp<CastAttrs>({
     checkDType('DstT', attrs.DstT, ALL);
     return [{ dtype: attrs.DstT, shape: inputs[0].shape }];
   },
-  cpu: { kind: 'elementwise', expr: (attrs) => castExpr(attrs.DstT, x0) },
+  lowering: { kind: 'elementwise', expr: (attrs) => castExpr(attrs.DstT, x0) },
   grad: (op, [g]) => {
     const src = op.inputs[0].dtype;
     // only float-to-float casts carry a gradient

@@ -5,22 +5,16 @@ import {
   PartialShape,
   Tensor,
 } from '../../graph/ir/index.js';
-import { dtypeHint, graphOf, makeOp, staticValue, TensorLike, toTensor } from '../builder.js';
+import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn } from '../op_def.js';
-import { floorMod } from '../elementwise/math_binary.js';
+import { scalarOf } from '../kernel_util.js';
+import { defineOp } from '../op_def.js';
 import { identity } from '../control/control.js';
-import { concatChunks } from './block_copy.js';
-import { gather } from './gather.js';
-import { asInt32, checkedAxis, int32Const, intOperand, IntOperand, prodOf, shapeTensor, unknownDims } from './operands.js';
-import { stack } from './pack.js';
-import { rank, shape as shapeOp } from './reshape.js';
-import { splitV } from './split.js';
+import { checkedAxis, intOperand, IntOperand, unknownDims } from './operands.js';
 
-type ConcatAttrs = { N: number; Tidx: DType };
+export type ConcatAttrs = { N: number; Tidx: DType };
 
-const axisRangeError = (axis: number, rank: number): string =>
+export const axisRangeError = (axis: number, rank: number): string =>
   `ConcatOp : Expected concatenating dimensions in the range [${-rank}, ${rank}), but got ${axis}`;
 
 /** TF's ConcatV2 shape rule: dims off the axis must agree, the axis dims add up. */
@@ -56,33 +50,9 @@ export function concatShape(shapes: readonly PartialShape[], axis: number | null
   return out;
 }
 
-/** The sizes of `values` along the concat axis, as an int32 vector (a Const when all are static). */
-function sizesAlongAxis(values: readonly Tensor[], axisT: Tensor): Tensor {
-  const g = axisT.graph;
-  const av = staticValue(axisT);
-  const r = values.find((v) => v.rank !== null)?.rank ?? null;
-  if (av !== null && r !== null) {
-    const a = checkedAxis(av.data[0], r, axisRangeError(av.data[0], r));
-    const dims = values.map((v) => v.shape?.[a] ?? null);
-    if (dims.every((d) => d !== null)) return int32Const(dims as number[], g);
-    return stack(values.map((v, i) => (dims[i] !== null ? int32Const(dims[i]!, g) : gather(shapeTensor(v), a))));
-  }
-  const a = floorMod(asInt32(axisT), rank(values[0]));
-  return stack(values.map((v) => gather(shapeOp(v), a)));
-}
-
-/** d concat = the slices of the gradient that each input contributed (SplitV by their sizes). */
-const concatGrad: GradFn = (op, [g]) => {
-  const n = op.inputs.length - 1;
-  const values = op.inputs.slice(0, n);
-  const axisT = op.inputs[n];
-  if (!g) return op.inputs.map(() => null);
-  if (n === 1) return [g, null];
-  return [...splitV(g, sizesAlongAxis(values, axisT), axisT, n), null];
-};
-
 export const ConcatV2 = defineOp<ConcatAttrs>({
   type: 'ConcatV2',
+  hostInputs: [-1],
   attrDefaults: { Tidx: 'int32' },
   infer(inputs, attrs, ctx) {
     const values = inputs.slice(0, -1);
@@ -99,18 +69,7 @@ export const ConcatV2 = defineOp<ConcatAttrs>({
     const av = axis.value ? scalarOf(axis.value, 'concat axis') : null;
     return [{ dtype: dt, shape: concatShape(values.map((v) => v.shape), av) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run(inputs, _attrs, [out]) {
-      const values = inputs.slice(0, -1);
-      const a = checkedAxis(scalarOf(inputs[inputs.length - 1], 'axis'), out.shape.length, 'ConcatOp : bad axis');
-      const res = alloc(out);
-      const outer = prodOf(out.shape, 0, a);
-      if (outer > 0) concatChunks(values.map((v) => v.data), values.map((v) => prodOf(v.shape, a)), outer, res.data);
-      return [res];
-    },
-  },
-  grad: concatGrad,
+  lowering: { kind: 'routine', routine: 'ConcatV2' },
 });
 
 /** ConcatV2 over tensors with an axis tensor (for gradient code). */

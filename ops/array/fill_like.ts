@@ -1,13 +1,13 @@
-import { allocData, DType, Graph, NDArray, sizeOf, Tensor } from '../../graph/ir/index.js';
+import { DType, Graph, NDArray, Tensor } from '../../graph/ir/index.js';
 import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
-import { intVector, scalarOf } from '../kernel_util.js';
+import { intVector } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
-import { reduceSum } from '../reduce/reductions.js';
 import { InvalidArgumentError } from '../../graph/ir/index.js';
 
 export const Fill = defineOp({
   type: 'Fill',
+  hostInputs: [0],
   infer(inputs) {
     const [dims, value] = inputs;
     checkDType('dims', dims.dtype, INTEGERS);
@@ -20,34 +20,19 @@ export const Fill = defineOp({
     const n = dims.shape?.[0];
     return [{ dtype: value.dtype, shape: n === null || n === undefined ? null : new Array<null>(n).fill(null) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, value], _a, [out]) {
-      const data = allocData(out.dtype, sizeOf(out.shape));
-      data.fill(scalarOf(value, 'Fill: value'));
-      return [new NDArray(out.dtype, out.shape, data)];
-    },
-  },
-  grad: (_op, [g]) => [null, g && reduceSum(g)],
+  lowering: { kind: 'routine', routine: 'Fill' },
 });
 
-const likeOp = (type: string, v: number) =>
+const likeOp = (type: 'ZerosLike' | 'OnesLike') =>
   defineOp({
     type,
     infer: ([x]) => [{ dtype: x.dtype, shape: x.shape }],
-    cpu: {
-      kind: 'kernel',
-      run(_i, _a, [out]) {
-        const data = allocData(out.dtype, sizeOf(out.shape));
-        if (v !== 0) data.fill(v);
-        return [new NDArray(out.dtype, out.shape, data)];
-      },
-    },
+    lowering: { kind: 'routine', routine: type },
     grad: () => [null],
   });
 
-export const ZerosLike = likeOp('ZerosLike', 0);
-export const OnesLike = likeOp('OnesLike', 1);
+export const ZerosLike = likeOp('ZerosLike');
+export const OnesLike = likeOp('OnesLike');
 
 function dimsTensor(shape: TensorLike | readonly number[], g: Graph, what: string): Tensor {
   if (Array.isArray(shape) && shape.every((d) => typeof d === 'number')) {

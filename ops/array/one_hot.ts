@@ -1,18 +1,18 @@
 import { DType, formatShape, InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
+import { scalarOf } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
-import { intOperand, IntOperand, prodOf } from './operands.js';
+import { intOperand, IntOperand } from './operands.js';
 
-type OneHotAttrs = { axis: number; T?: DType; TI?: DType };
+export type OneHotAttrs = { axis: number; T?: DType; TI?: DType };
 
 function checkScalar(spec: InputSpec, what: string): void {
   if (spec.shape !== null && spec.shape.length !== 0) throw new InvalidArgumentError(`${what} must be a scalar, but got: ${formatShape(spec.shape)}`);
 }
 
 /** Where the depth axis goes in the output (axis -1 appends it), with TF's error. */
-function depthAxis(axis: number, indicesRank: number): number {
+export function depthAxis(axis: number, indicesRank: number): number {
   const outRank = indicesRank + 1;
   if (axis !== -1 && (axis < 0 || axis >= outRank)) {
     throw new InvalidArgumentError(`Expected axis to be -1 or between [0, ${outRank}).  But received: ${axis}`);
@@ -23,6 +23,7 @@ function depthAxis(axis: number, indicesRank: number): number {
 /** out[..., i, ...] = onValue where indices[...] == i, offValue elsewhere (indices outside [0, depth) give all off). */
 export const OneHot = defineOp<OneHotAttrs>({
   type: 'OneHot',
+  hostInputs: [1],
   attrDefaults: { axis: -1 },
   infer(inputs, attrs, ctx) {
     const [indices, depth, on, off] = inputs;
@@ -39,28 +40,7 @@ export const OneHot = defineOp<OneHotAttrs>({
     out.splice(depthAxis(attrs.axis, indices.shape.length), 0, d);
     return [{ dtype: dt, shape: out }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([indices, depth, on, off], attrs, [out]) {
-      const a = depthAxis(attrs.axis, indices.rank);
-      const d = scalarOf(depth, 'depth');
-      const res = alloc(out);
-      const offV = scalarOf(off, 'off_value');
-      if (offV !== 0) res.data.fill(offV);
-      const onV = scalarOf(on, 'on_value');
-      const outer = prodOf(indices.shape, 0, a);
-      const inner = prodOf(indices.shape, a);
-      const idx = indices.data;
-      const dst = res.data;
-      for (let o = 0; o < outer; o++) {
-        for (let i = 0; i < inner; i++) {
-          const v = idx[o * inner + i];
-          if (v >= 0 && v < d) dst[(o * d + v) * inner + i] = onV;
-        }
-      }
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'OneHot' },
   grad: 'none',
 });
 

@@ -1,16 +1,14 @@
 import { formatShape, InvalidArgumentError, mergeShapes, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkSameDType } from '../dtype_sets.js';
-import { alloc } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
-import { concatChunks, splitChunks } from './block_copy.js';
 import { zerosLike } from './fill_like.js';
-import { checkedAxis, prodOf } from './operands.js';
+import { checkedAxis } from './operands.js';
 
-type PackAttrs = { N: number; axis: number };
-type UnpackAttrs = { num: number; axis: number };
+export type PackAttrs = { N: number; axis: number };
+export type UnpackAttrs = { num: number; axis: number };
 
-const axisError = (axis: number, r: number): string => `axis = ${axis} not in [${-r}, ${r})`;
+export const packAxisError = (axis: number, r: number): string => `axis = ${axis} not in [${-r}, ${r})`;
 
 /** Stacks N same-shaped tensors along a new axis (TF's Pack). */
 export const Pack = defineOp<PackAttrs>({
@@ -30,21 +28,12 @@ export const Pack = defineOp<PackAttrs>({
     }
     if (merged === null) return [{ dtype: dt, shape: null }];
     const r = merged.length + 1;
-    const a = checkedAxis(attrs.axis, r, axisError(attrs.axis, r));
+    const a = checkedAxis(attrs.axis, r, packAxisError(attrs.axis, r));
     const out = [...merged];
     out.splice(a, 0, inputs.length);
     return [{ dtype: dt, shape: out }];
   },
-  cpu: {
-    kind: 'kernel',
-    run(inputs, attrs, [out]) {
-      const a = checkedAxis(attrs.axis, out.shape.length, axisError(attrs.axis, out.shape.length));
-      const res = alloc(out);
-      const outer = prodOf(out.shape, 0, a);
-      if (outer > 0) concatChunks(inputs.map((v) => v.data), inputs.map((v) => prodOf(v.shape, a)), outer, res.data);
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Pack' },
   grad: (op, [g]) => (g ? unstack(g, op.attrs.axis as number, undefined, op.inputs.length) : op.inputs.map(() => null)),
 });
 
@@ -58,22 +47,13 @@ export const Unpack = defineOp<UnpackAttrs>({
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`Value for attr 'num' of ${n} must be at least minimum 0`);
     if (x.shape === null) return new Array(n).fill(0).map(() => ({ dtype: x.dtype, shape: null }));
     const r = x.shape.length;
-    const a = checkedAxis(attrs.axis, r, axisError(attrs.axis, r));
+    const a = checkedAxis(attrs.axis, r, packAxisError(attrs.axis, r));
     const d = x.shape[a];
     if (d !== null && d !== n) throw new InvalidArgumentError(`Input shape axis ${a} must equal ${n}, got shape ${formatShape(x.shape)}`);
     const shape = x.shape.filter((_d, i) => i !== a);
     return new Array(n).fill(0).map(() => ({ dtype: x.dtype, shape }));
   },
-  cpu: {
-    kind: 'kernel',
-    run([x], attrs, outs) {
-      const a = checkedAxis(attrs.axis, x.rank, axisError(attrs.axis, x.rank));
-      const res = outs.map(alloc);
-      const outer = prodOf(x.shape, 0, a);
-      if (outer > 0) splitChunks(x.data, outs.map(() => prodOf(x.shape, a + 1)), outer, res.map((r) => r.data));
-      return res;
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Unpack' },
   grad: (op, grads) => [stack(grads.map((g, i) => g ?? zerosLike(op.outputs[i])), op.attrs.axis as number)],
 });
 

@@ -1,12 +1,8 @@
 import { formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
-import { graphOf, makeOp, staticValue, TensorLike, toTensor } from '../builder.js';
+import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec } from '../op_def.js';
-import { scatterBox } from './block_copy.js';
-import { asInt32, int32Const, intOperand, IntOperand, shapeTensor, staticShape } from './operands.js';
-import { reshape } from './reshape.js';
-import { sliceTensors } from './slice.js';
+import { defineOp, InputSpec } from '../op_def.js';
+import { intOperand, IntOperand } from './operands.js';
 
 /** Pad's output shape: each dim grows by its before and after padding. */
 function padShape(x: InputSpec, paddings: InputSpec): PartialShape {
@@ -36,43 +32,16 @@ function padShape(x: InputSpec, paddings: InputSpec): PartialShape {
   return out;
 }
 
-function padKernel(x: NDArray, paddings: NDArray, value: number, out: { dtype: NDArray['dtype']; shape: readonly number[] }): NDArray {
-  const res = alloc(out);
-  if (value !== 0) res.data.fill(value);
-  const p = paddings.data;
-  const before = x.shape.map((_d, i) => p[2 * i]);
-  scatterBox(res.data, res.shape, before, x.shape.map(() => 1), x.shape, x.data);
-  return res;
-}
-
-/** d pad = the gradient with the padding sliced off. */
-const padGrad: GradFn = (op, [g]) => {
-  const rest = op.inputs.slice(1).map(() => null);
-  if (!g) return [null, ...rest];
-  const [x, paddings] = op.inputs;
-  const pv = staticValue(paddings);
-  const xs = staticShape(x);
-  let begin: Tensor;
-  if (pv && xs) {
-    const p = Array.from(pv.data);
-    begin = int32Const(xs.map((_d, i) => p[2 * i]), x.graph);
-  } else {
-    // the first column of paddings, as a vector
-    const p = asInt32(paddings);
-    begin = reshape(sliceTensors(p, int32Const([0, 0], x.graph), int32Const([-1, 1], x.graph)), [-1]);
-  }
-  return [sliceTensors(g, begin, shapeTensor(x)), ...rest];
-};
-
 export const Pad = defineOp({
   type: 'Pad',
+  hostInputs: [1],
   infer: ([x, paddings]) => [{ dtype: x.dtype, shape: padShape(x, paddings) }],
-  cpu: { kind: 'kernel', run: ([x, p], _a, [out]) => [padKernel(x, p, 0, out)] },
-  grad: padGrad,
+  lowering: { kind: 'routine', routine: 'Pad' },
 });
 
 export const PadV2 = defineOp({
   type: 'PadV2',
+  hostInputs: [1],
   infer([x, paddings, value], _a, ctx) {
     checkSameDType(['input', 'constant_values'], [x.dtype, value.dtype], ctx.opType);
     if (value.shape !== null && value.shape.length !== 0) {
@@ -80,8 +49,7 @@ export const PadV2 = defineOp({
     }
     return [{ dtype: x.dtype, shape: padShape(x, paddings) }];
   },
-  cpu: { kind: 'kernel', run: ([x, p, v], _a, [out]) => [padKernel(x, p, scalarOf(v, 'constant_values'), out)] },
-  grad: padGrad,
+  lowering: { kind: 'routine', routine: 'PadV2' },
 });
 
 /** Pad over tensors (for gradient code). */

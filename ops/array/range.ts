@@ -1,10 +1,10 @@
-import { DType, InvalidArgumentError, NDArray, allocData, Tensor } from '../../graph/ir/index.js';
+import { DType, InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { scalarOf } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
 
-function rangeSize(start: number, limit: number, delta: number, isInt: boolean): number {
+export function rangeSize(start: number, limit: number, delta: number, isInt: boolean): number {
   if (delta === 0) throw new InvalidArgumentError('Requires delta != 0: 0');
   if (delta > 0 && start > limit) throw new InvalidArgumentError(`Requires start <= limit when delta > 0: ${start}/${limit}`);
   if (delta < 0 && start < limit) throw new InvalidArgumentError(`Requires start >= limit when delta < 0: ${start}/${limit}`);
@@ -13,6 +13,7 @@ function rangeSize(start: number, limit: number, delta: number, isInt: boolean):
 
 export const Range = defineOp({
   type: 'Range',
+  hostInputs: [0, 1, 2],
   infer(inputs, _a, ctx) {
     const dt = checkSameDType(['start', 'limit', 'delta'], inputs.map((i) => i.dtype), ctx.opType);
     checkDType('start', dt, NUMERIC);
@@ -23,17 +24,7 @@ export const Range = defineOp({
     }
     return [{ dtype: dt, shape: [null] }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([s, l, d], _a, [out]) {
-      const start = scalarOf(s, 'start');
-      const delta = scalarOf(d, 'delta');
-      const n = rangeSize(start, scalarOf(l, 'limit'), delta, out.dtype !== 'float32');
-      const data = allocData(out.dtype, n);
-      for (let i = 0; i < n; i++) data[i] = start + i * delta;
-      return [new NDArray(out.dtype, [n], data)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Range' },
   grad: () => [null, null, null],
 });
 

@@ -10,10 +10,10 @@ import {
 } from '../../graph/ir/index.js';
 import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
-import { intVector, withShape } from '../kernel_util.js';
+import { intVector } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
 
-type IndexType = { out_type: DType };
+export type IndexType = { out_type: DType };
 
 /** The target shape of a reshape as far as it is known: -1 resolved when the size allows. */
 export function reshapeTarget(input: InputSpec, shapeIn: InputSpec): PartialShape {
@@ -53,11 +53,12 @@ export function reshapeTarget(input: InputSpec, shapeIn: InputSpec): PartialShap
 
 export const Reshape = defineOp({
   type: 'Reshape',
+  hostInputs: [1],
   infer(inputs) {
     checkDType('shape', inputs[1].dtype, INTEGERS);
     return [{ dtype: inputs[0].dtype, shape: reshapeTarget(inputs[0], inputs[1]) }];
   },
-  cpu: { kind: 'kernel', run: ([x], _a, [out]) => [withShape(x, out.shape)] },
+  lowering: { kind: 'routine', routine: 'Reshape' },
   grad: (op, [g]) => [g && reshape(g, shape(op.inputs[0])), null],
 });
 
@@ -69,7 +70,7 @@ export const Shape = defineOp<IndexType>({
     const s = inputs[0].shape;
     return [{ dtype: attrs.out_type, shape: [s === null ? null : s.length] }];
   },
-  cpu: { kind: 'kernel', run: ([x], _a, [out]) => [NDArray.from(Int32Array.from(x.shape), [x.rank], out.dtype)] },
+  lowering: { kind: 'routine', routine: 'Shape' },
   grad: () => [null],
 });
 
@@ -77,18 +78,18 @@ export const Size = defineOp<IndexType>({
   type: 'Size',
   attrDefaults: { out_type: 'int32' },
   infer: (_i, attrs) => [{ dtype: attrs.out_type, shape: [] }],
-  cpu: { kind: 'kernel', run: ([x], _a, [out]) => [NDArray.scalar(x.size, out.dtype)] },
+  lowering: { kind: 'routine', routine: 'Size' },
   grad: () => [null],
 });
 
 export const Rank = defineOp({
   type: 'Rank',
   infer: () => [{ dtype: 'int32', shape: [] }],
-  cpu: { kind: 'kernel', run: ([x]) => [NDArray.scalar(x.rank, 'int32')] },
+  lowering: { kind: 'routine', routine: 'Rank' },
   grad: () => [null],
 });
 
-type SqueezeAttrs = { squeeze_dims: readonly number[] };
+export type SqueezeAttrs = { squeeze_dims: readonly number[] };
 
 export const Squeeze = defineOp<SqueezeAttrs>({
   type: 'Squeeze',
@@ -109,22 +110,13 @@ export const Squeeze = defineOp<SqueezeAttrs>({
     });
     return [{ dtype: inputs[0].dtype, shape: unknown ? null : out }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x], attrs, [out]) {
-      const axes = attrs.squeeze_dims.map((a) => normalizeAxis(a, x.rank, 'Squeeze'));
-      for (const a of axes) {
-        if (x.shape[a] !== 1) throw new InvalidArgumentError(`Can not squeeze dim[${a}], expected a dimension of 1, got ${x.shape[a]}`);
-      }
-      const shape = x.shape.filter((d, i) => (axes.length > 0 ? !axes.includes(i) : d !== 1));
-      return [withShape(x, shape, out.dtype)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Squeeze' },
   grad: (op, [g]) => [g && reshape(g, shape(op.inputs[0]))],
 });
 
 export const ExpandDims = defineOp({
   type: 'ExpandDims',
+  hostInputs: [1],
   infer(inputs) {
     const [x, dim] = inputs;
     checkDType('dim', dim.dtype, INTEGERS);
@@ -138,7 +130,7 @@ export const ExpandDims = defineOp({
     out.splice(at, 0, 1);
     return [{ dtype: x.dtype, shape: out }];
   },
-  cpu: { kind: 'kernel', run: ([x], _a, [out]) => [withShape(x, out.shape)] },
+  lowering: { kind: 'routine', routine: 'ExpandDims' },
   grad: (op, [g]) => [g && reshape(g, shape(op.inputs[0])), null],
 });
 

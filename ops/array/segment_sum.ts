@@ -1,18 +1,11 @@
 import { DType, formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec } from '../op_def.js';
-import { maximum, sub } from '../elementwise/math_binary.js';
-import { greaterEqual, where } from '../elementwise/compare.js';
-import { concatTensors } from './concat.js';
-import { fill, zerosLike } from './fill_like.js';
-import { gatherTensors } from './gather.js';
-import { indexText } from './index_error.js';
-import { int32Const, intOperand, IntOperand, prodOf } from './operands.js';
-import { rank, reshape, shape as shapeOp } from './reshape.js';
+import { scalarOf } from '../kernel_util.js';
+import { defineOp, InputSpec } from '../op_def.js';
+import { intOperand, IntOperand } from './operands.js';
 
-type SegmentAttrs = { T?: DType; Tindices?: DType; Tnumsegments?: DType };
+export type SegmentAttrs = { T?: DType; Tindices?: DType; Tnumsegments?: DType };
 
 /** [num_segments] + data.shape[rank(segment_ids):], after checking data's shape starts with the ids'. */
 function segmentShape(data: InputSpec, ids: InputSpec, num: InputSpec): PartialShape {
@@ -27,30 +20,9 @@ function segmentShape(data: InputSpec, ids: InputSpec, num: InputSpec): PartialS
   return [n, ...ds.slice(is.length)];
 }
 
-/**
- * d data = the gradient row of each id's segment (TF's _GatherDropNegatives): negative ids were
- * dropped by the sum, so their rows get zeros.
- */
-const segmentSumGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null, null];
-  const ids = op.inputs[1];
-  const clipped = maximum(ids, 0);
-  const gathered = gatherTensors(g, clipped);
-  const keep = greaterEqual(ids, 0);
-  const is = ids.shape;
-  const gr = gathered.rank;
-  let maskShape: Tensor;
-  if (is !== null && is.every((d) => d !== null) && gr !== null) {
-    maskShape = int32Const([...(is as number[]), ...new Array<number>(gr - is.length).fill(1)], g.graph);
-  } else {
-    const trailing = fill(reshape(sub(rank(gathered), rank(ids)), [1]), int32Const(1, g.graph));
-    maskShape = concatTensors([shapeOp(ids), trailing], int32Const(0, g.graph));
-  }
-  return [where(reshape(keep, maskShape), gathered, zerosLike(gathered)), null, null];
-};
-
 export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
   type: 'UnsortedSegmentSum',
+  hostInputs: [2],
   infer(inputs) {
     const [data, ids, num] = inputs;
     checkDType('data', data.dtype, NUMERIC);
@@ -58,30 +30,7 @@ export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
     checkDType('num_segments', num.dtype, INTEGERS);
     return [{ dtype: data.dtype, shape: segmentShape(data, ids, num) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([data, ids], _a, [out]) {
-      const rows = out.shape[0];
-      const idv = ids.data;
-      for (let i = 0; i < idv.length; i++) {
-        if (idv[i] >= rows) throw new InvalidArgumentError(`segment_ids${indexText(ids.shape, i)} = ${idv[i]} is out of range [0, ${rows})`);
-      }
-      const res = alloc(out);
-      const inner = prodOf(out.shape, 1);
-      const src = data.data;
-      const dst = res.data;
-      for (let i = 0; i < idv.length; i++) {
-        const id = idv[i];
-        // negative ids are dropped, as TF does
-        if (id < 0) continue;
-        const s = i * inner;
-        const d = id * inner;
-        for (let k = 0; k < inner; k++) dst[d + k] += src[s + k];
-      }
-      return [res];
-    },
-  },
-  grad: segmentSumGrad,
+  lowering: { kind: 'routine', routine: 'UnsortedSegmentSum' },
 });
 
 /** tf.math.unsorted_segment_sum: out[s] = sum of data rows whose segment id is s (negative ids are dropped). */

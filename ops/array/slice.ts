@@ -1,14 +1,8 @@
-import { formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
-import { graphOf, makeOp, staticValue, TensorLike, toTensor } from '../builder.js';
+import { formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, intVector } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec } from '../op_def.js';
-import { sub } from '../elementwise/math_binary.js';
-import { gatherBox } from './block_copy.js';
-import { asInt32, intOperand, IntOperand, knownInts, staticShape } from './operands.js';
-import { stack } from './pack.js';
-import { padTensors } from './pad.js';
-import { shape as shapeOp } from './reshape.js';
+import { defineOp, InputSpec } from '../op_def.js';
+import { intOperand, IntOperand, knownInts } from './operands.js';
 
 /** TF's SharedSliceValidation: the output shape of Slice, with -1 sizes meaning "to the end". */
 function sliceShape(x: InputSpec, begin: InputSpec, size: InputSpec): PartialShape {
@@ -40,43 +34,16 @@ function sliceShape(x: InputSpec, begin: InputSpec, size: InputSpec): PartialSha
   return out;
 }
 
-/** d slice = the gradient padded back to the input's shape with zeros. */
-const sliceGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null, null];
-  const [x, begin] = op.inputs;
-  const xs = staticShape(x);
-  const ys = staticShape(op.outputs[0]);
-  const bv = staticValue(begin);
-  let paddings: Tensor;
-  if (xs && ys && bv) {
-    const b = intVector(bv, 'begin');
-    const flat = xs.flatMap((d, i) => [b[i], d - b[i] - ys[i]]);
-    paddings = toTensor(NDArray.from(Int32Array.from(flat), [xs.length, 2], 'int32'), 'int32', x.graph);
-  } else {
-    const before = asInt32(begin);
-    const after = sub(sub(shapeOp(x), before), shapeOp(op.outputs[0]));
-    paddings = stack([before, after], 1);
-  }
-  return [padTensors(g, paddings), null, null];
-};
-
 export const Slice = defineOp({
   type: 'Slice',
+  hostInputs: [1, 2],
   infer(inputs, _a, ctx) {
     const [x, begin, size] = inputs;
     checkDType('begin', begin.dtype, INTEGERS);
     checkSameDType(['begin', 'size'], [begin.dtype, size.dtype], ctx.opType);
     return [{ dtype: x.dtype, shape: sliceShape(x, begin, size) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, begin], _a, [out]) {
-      const res = alloc(out);
-      gatherBox(x.data, x.shape, intVector(begin, 'begin'), x.shape.map(() => 1), out.shape, res.data);
-      return [res];
-    },
-  },
-  grad: sliceGrad,
+  lowering: { kind: 'routine', routine: 'Slice' },
 });
 
 /** Slice over tensors (for gradient code). */

@@ -1,15 +1,12 @@
-import { DType, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { DType, formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec, ResolvedOutput } from '../op_def.js';
-import { splitChunks } from './block_copy.js';
-import { concatTensors } from './concat.js';
-import { zerosLike } from './fill_like.js';
-import { checkedAxis, intOperand, IntOperand, knownInts, prodOf, unknownDims } from './operands.js';
+import { scalarOf } from '../kernel_util.js';
+import { defineOp, InputSpec } from '../op_def.js';
+import { checkedAxis, intOperand, IntOperand, knownInts, unknownDims } from './operands.js';
 
-type SplitAttrs = { num_split: number; T?: DType };
-type SplitVAttrs = { num_split: number; T?: DType; Tlen: DType };
+export type SplitAttrs = { num_split: number; T?: DType };
+export type SplitVAttrs = { num_split: number; T?: DType; Tlen: DType };
 
 const splitDimError = (d: number, r: number): string => `-input rank(-${r}) <= split_dim < input rank (${r}), but got ${d}`;
 
@@ -77,41 +74,21 @@ function splitVShapes(value: InputSpec, sizes: InputSpec, dim: InputSpec, n: num
   return withAxisSizes(s, a, out);
 }
 
-function splitKernel(x: NDArray, axis: number, outs: readonly ResolvedOutput[]): NDArray[] {
-  const res = outs.map(alloc);
-  const outer = prodOf(x.shape, 0, axis);
-  if (outer > 0) splitChunks(x.data, outs.map((o) => prodOf(o.shape, axis)), outer, res.map((r) => r.data));
-  return res;
-}
-
-/** d split = the output gradients joined again (zeros for outputs that got none). */
-function joinGrads(op: { outputs: readonly Tensor[] }, grads: readonly (Tensor | null)[], axis: Tensor): Tensor {
-  const parts = grads.map((g, i) => g ?? zerosLike(op.outputs[i]));
-  return parts.length === 1 ? parts[0] : concatTensors(parts, axis);
-}
-
-const splitGrad: GradFn = (op, grads) => [null, joinGrads(op, grads, op.inputs[0])];
-const splitVGrad: GradFn = (op, grads) => [joinGrads(op, grads, op.inputs[2]), null, null];
-
 export const Split = defineOp<SplitAttrs>({
   type: 'Split',
+  hostInputs: [0],
   infer(inputs, attrs) {
     const [dim, value] = inputs;
     checkNumSplit(attrs.num_split);
     checkScalarDim(dim);
     return splitShapes(value, dim, attrs.num_split).map((shape) => ({ dtype: value.dtype, shape }));
   },
-  cpu: {
-    kind: 'kernel',
-    run([dim, x], _a, outs) {
-      return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'Split: bad split_dim'), outs);
-    },
-  },
-  grad: splitGrad,
+  lowering: { kind: 'routine', routine: 'Split' },
 });
 
 export const SplitV = defineOp<SplitVAttrs>({
   type: 'SplitV',
+  hostInputs: [1, 2],
   attrDefaults: { Tlen: 'int32' },
   infer(inputs, attrs) {
     const [value, sizes, dim] = inputs;
@@ -120,13 +97,7 @@ export const SplitV = defineOp<SplitVAttrs>({
     checkScalarDim(dim);
     return splitVShapes(value, sizes, dim, attrs.num_split).map((shape) => ({ dtype: value.dtype, shape }));
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, , dim], _a, outs) {
-      return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'SplitV: bad split_dim'), outs);
-    },
-  },
-  grad: splitVGrad,
+  lowering: { kind: 'routine', routine: 'SplitV' },
 });
 
 /** SplitV over tensors (for gradient code). */

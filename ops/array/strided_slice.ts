@@ -1,14 +1,12 @@
 import { DType, formatShape, InvalidArgumentError, isCompatible, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
-import { alloc, intVector } from '../kernel_util.js';
 import { defineOp, InputSpec, OpContext } from '../op_def.js';
-import { gatherBox, scatterBox } from './block_copy.js';
 import { onesLike } from './fill_like.js';
 import { int32Const, intOperand, IntOperand, knownInts, shapeTensor, unknownDims } from './operands.js';
 import { checkSliceOperandShapes, DenseSlice, NO_MASKS, resolveStridedSlice, StridedSliceMasks } from './strided_slice_spec.js';
 
-type StridedSliceAttrs = StridedSliceMasks & { Index?: DType };
+export type StridedSliceAttrs = StridedSliceMasks & { Index?: DType };
 
 const MASK_DEFAULTS: Partial<StridedSliceAttrs> = { ...NO_MASKS };
 
@@ -30,6 +28,7 @@ function resolveSpec(input: PartialShape, begin: InputSpec, end: InputSpec, stri
 
 export const StridedSlice = defineOp<StridedSliceAttrs>({
   type: 'StridedSlice',
+  hostInputs: [1, 2, 3],
   attrDefaults: MASK_DEFAULTS,
   infer(inputs, attrs, ctx) {
     const [x, begin, end, strides] = inputs;
@@ -37,15 +36,7 @@ export const StridedSlice = defineOp<StridedSliceAttrs>({
     const spec = resolveSpec(x.shape, begin, end, strides, attrs);
     return [{ dtype: x.dtype, shape: spec ? spec.final : null }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, begin, end, strides], attrs, [out]) {
-      const spec = resolveStridedSlice(x.shape, intVector(begin, 'begin'), intVector(end, 'end'), intVector(strides, 'strides'), attrs);
-      const res = alloc(out);
-      gatherBox(x.data, x.shape, spec.begin, spec.strides, spec.processing as number[], res.data);
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'StridedSlice' },
   grad: (op, [g]) => {
     if (!g) return [null, null, null, null];
     const [x, begin, end, strides] = op.inputs;
@@ -56,6 +47,7 @@ export const StridedSlice = defineOp<StridedSliceAttrs>({
 /** The gradient of StridedSlice: `dy` written into zeros of the input's shape at the sliced places. */
 export const StridedSliceGrad = defineOp<StridedSliceAttrs>({
   type: 'StridedSliceGrad',
+  hostInputs: [0, 1, 2, 3],
   attrDefaults: MASK_DEFAULTS,
   infer(inputs, attrs, ctx) {
     const [shape, begin, end, strides, dy] = inputs;
@@ -70,15 +62,7 @@ export const StridedSliceGrad = defineOp<StridedSliceAttrs>({
     }
     return [{ dtype: dy.dtype, shape: sv }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, begin, end, strides, dy], attrs, [out]) {
-      const spec = resolveStridedSlice(out.shape, intVector(begin, 'begin'), intVector(end, 'end'), intVector(strides, 'strides'), attrs);
-      const res = alloc(out);
-      scatterBox(res.data, res.shape, spec.begin, spec.strides, spec.processing as number[], dy.data);
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'StridedSliceGrad' },
   grad: (op, grads) => {
     const g = grads[0];
     const [, begin, end, strides] = op.inputs;

@@ -1,10 +1,10 @@
-import { allocData, formatShape, InvalidArgumentError, NDArray, PartialShape, Tensor } from '../../graph/ir/index.js';
+import { formatShape, InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, staticValue, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp, GradFn, InputSpec } from '../op_def.js';
 import { reduceSum } from '../reduce/reductions.js';
-import { asInt32, intOperand, IntOperand, knownInts, prodOf, staticShape } from './operands.js';
+import { asInt32, intOperand, IntOperand, knownInts, staticShape } from './operands.js';
 import { stack } from './pack.js';
 import { range } from './range.js';
 import { reshape, shape as shapeOp, size } from './reshape.js';
@@ -31,28 +31,6 @@ function tileShape(x: InputSpec, multiples: InputSpec): PartialShape {
   });
 }
 
-/** Repeats the whole array `multiples[a]` times along each axis, innermost axis first. */
-function tileKernel(x: NDArray, multiples: readonly number[], outShape: readonly number[]): NDArray {
-  let cur = x.data;
-  const shape = [...x.shape];
-  for (let a = shape.length - 1; a >= 0; a--) {
-    const m = multiples[a];
-    if (m === 1) continue;
-    const outer = prodOf(shape, 0, a);
-    const chunk = prodOf(shape, a);
-    const next = allocData(x.dtype, outer * chunk * m);
-    if (chunk > 0) {
-      for (let o = 0; o < outer; o++) {
-        const row = cur.subarray(o * chunk, o * chunk + chunk);
-        for (let k = 0; k < m; k++) next.set(row, (o * m + k) * chunk);
-      }
-    }
-    cur = next;
-    shape[a] *= m;
-  }
-  return new NDArray(x.dtype, outShape, cur);
-}
-
 /** d tile: view the gradient as [m0, d0, m1, d1, ...] and sum over the multiple axes. */
 const tileGrad: GradFn = (op, [g]) => {
   if (!g) return [null, null];
@@ -74,8 +52,9 @@ const tileGrad: GradFn = (op, [g]) => {
 
 export const Tile = defineOp({
   type: 'Tile',
+  hostInputs: [1],
   infer: ([x, multiples]) => [{ dtype: x.dtype, shape: tileShape(x, multiples) }],
-  cpu: { kind: 'kernel', run: ([x, m], _a, [out]) => [tileKernel(x, intVector(m, 'multiples'), out.shape)] },
+  lowering: { kind: 'routine', routine: 'Tile' },
   grad: tileGrad,
 });
 

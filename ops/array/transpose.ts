@@ -3,7 +3,6 @@ import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
 import { defineOp, OpDef } from '../op_def.js';
-import { transposeArray } from './transpose_kernel.js';
 
 export function checkPerm(perm: readonly number[], rank: number): number[] {
   if (perm.length !== rank) throw new InvalidArgumentError(`transpose expects a vector of size ${rank}. But input(1) is a vector of size ${perm.length}`);
@@ -26,6 +25,7 @@ export function invertPerm(perm: readonly number[]): number[] {
 
 export const Transpose: OpDef = defineOp({
   type: 'Transpose',
+  hostInputs: [1],
   infer(inputs) {
     const [x, perm] = inputs;
     checkDType('perm', perm.dtype, INTEGERS);
@@ -35,12 +35,7 @@ export const Transpose: OpDef = defineOp({
     const s = x.shape;
     return [{ dtype: x.dtype, shape: p.map((i) => s[i]) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, perm]) {
-      return [transposeArray(x, checkPerm(intVector(perm, 'perm'), x.rank))];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Transpose' },
   grad: (op, [g]): (Tensor | null)[] => {
     if (!g) return [null, null];
     const perm = op.inputs[1];
@@ -53,13 +48,7 @@ export const Transpose: OpDef = defineOp({
 export const InvertPermutation: OpDef = defineOp({
   type: 'InvertPermutation',
   infer: ([x]) => [{ dtype: x.dtype, shape: x.shape }],
-  cpu: {
-    kind: 'kernel',
-    run([x]) {
-      const p = checkPerm(intVector(x, 'x'), x.size);
-      return [NDArray.from(Int32Array.from(invertPerm(p)), [p.length], x.dtype)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'InvertPermutation' },
   grad: 'none',
 });
 

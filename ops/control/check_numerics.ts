@@ -1,9 +1,9 @@
-import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
+import { Tensor } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
 import { defineOp, OpDef } from '../op_def.js';
 
-type CheckAttrs = { message: string };
+export type CheckAttrs = { message: string };
 
 /** TF's CheckNumerics: passes its input through, or fails naming NaN or Inf with the message. */
 export const CheckNumerics: OpDef = defineOp<CheckAttrs>({
@@ -13,24 +13,7 @@ export const CheckNumerics: OpDef = defineOp<CheckAttrs>({
     checkDType('tensor', x.dtype, FLOATS);
     return [{ dtype: x.dtype, shape: x.shape }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x], attrs) {
-      const d = x.data;
-      let nan = false;
-      let inf = false;
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i];
-        if (v !== v) nan = true;
-        else if (v === Infinity || v === -Infinity) inf = true;
-      }
-      if (nan || inf) {
-        const what = nan && inf ? 'Inf and NaN' : nan ? 'NaN' : 'Inf';
-        throw new InvalidArgumentError(`${attrs.message} : Tensor had ${what} values`);
-      }
-      return [x];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'CheckNumerics' },
   // stateful in TF's registry: never folded, deduplicated or dropped by the compiler
   stateful: true,
   // the gradient is checked too, as TF does

@@ -1,4 +1,4 @@
-import { formatShape, InvalidArgumentError, NDArray, Operation, Tensor, mergeShapes, getDefaultGraph } from '../../graph/ir/index.js';
+import { formatShape, InvalidArgumentError, Operation, Tensor, mergeShapes, getDefaultGraph } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkSameDType, NUMERIC, checkDType } from '../dtype_sets.js';
 import { defineOp } from '../op_def.js';
@@ -6,7 +6,7 @@ import { defineOp } from '../op_def.js';
 export const Identity = defineOp({
   type: 'Identity',
   infer: ([x]) => [{ dtype: x.dtype, shape: x.shape }],
-  cpu: { kind: 'kernel', run: ([x]) => [x] },
+  lowering: { kind: 'routine', routine: 'Identity' },
   grad: (_op, [g]) => [g],
 });
 
@@ -14,14 +14,14 @@ export const Identity = defineOp({
 export const StopGradient = defineOp({
   type: 'StopGradient',
   infer: ([x]) => [{ dtype: x.dtype, shape: x.shape }],
-  cpu: { kind: 'kernel', run: ([x]) => [x] },
+  lowering: { kind: 'routine', routine: 'StopGradient' },
   grad: () => [null],
 });
 
 export const NoOp = defineOp({
   type: 'NoOp',
   infer: () => [],
-  cpu: { kind: 'kernel', run: () => [] },
+  lowering: { kind: 'routine', routine: 'NoOp' },
   grad: 'none',
 });
 
@@ -42,26 +42,7 @@ export const AddN = defineOp({
     }
     return [{ dtype: dt, shape }];
   },
-  cpu: {
-    kind: 'kernel',
-    run(inputs, _a, [out]) {
-      const n = inputs[0].size;
-      for (const x of inputs) {
-        if (x.size !== n || x.shape.join() !== inputs[0].shape.join()) {
-          throw new InvalidArgumentError(`AddN: all inputs must have the same shape, got ${inputs.map((i) => formatShape(i.shape)).join(', ')}`);
-        }
-      }
-      const acc = new Float64Array(n);
-      for (const x of inputs) {
-        const d = x.data;
-        for (let i = 0; i < n; i++) acc[i] += d[i];
-      }
-      const res = NDArray.zeros(out.dtype, out.shape);
-      if (out.dtype === 'float32') (res.data as Float32Array).set(acc);
-      else for (let i = 0; i < n; i++) res.data[i] = acc[i] | 0;
-      return [res];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'AddN' },
   grad: (op, [g]) => op.inputs.map(() => g),
 });
 

@@ -5,8 +5,6 @@ import { defineOp } from '../op_def.js';
 import { binaryOp, unaryOp } from './define.js';
 import { buildElementwise } from './build.js';
 import { bin, select, un, x0, x1, x2 } from './scalar_expr.js';
-import { sumToShapeOf } from './broadcast_grad.js';
-import { zerosLike } from '../array/fill_like.js';
 
 const cmp = (type: string, f: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne', allowed = NUMERIC) =>
   binaryOp({ type, allowed, outDType: 'bool', expr: () => bin(f, x0, x1), grad: 'none' });
@@ -21,7 +19,7 @@ export const LogicalAnd = binaryOp({ type: 'LogicalAnd', allowed: BOOLS, expr: (
 export const LogicalOr = binaryOp({ type: 'LogicalOr', allowed: BOOLS, expr: () => bin('or', x0, x1), grad: 'none' });
 export const LogicalNot = unaryOp({ type: 'LogicalNot', allowed: BOOLS, expr: () => un('not', x0), grad: 'none' });
 
-/** TF2's broadcasting select: where(condition, x, y). */
+/** TF2's broadcasting select: where(condition, x, y). Gradient: compare_grad.ts. */
 export const SelectV2 = defineOp({
   type: 'SelectV2',
   infer(inputs, _attrs, ctx) {
@@ -31,13 +29,7 @@ export const SelectV2 = defineOp({
     const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, ctx.opType), y.shape, ctx.opType);
     return [{ dtype: dt, shape }];
   },
-  cpu: { kind: 'elementwise', expr: () => select(x0, x1, x2) },
-  grad: (op, [g]) => {
-    if (!g) return [null, null, null];
-    const [c, x, y] = op.inputs;
-    const zeros = zerosLike(g);
-    return [null, sumToShapeOf(where(c, g, zeros), x), sumToShapeOf(where(c, zeros, g), y)];
-  },
+  lowering: { kind: 'elementwise', expr: () => select(x0, x1, x2) },
 });
 
 export const equal = (a: TensorLike, b: TensorLike, name?: string): Tensor => buildElementwise(Equal, [a, b], name);

@@ -11,7 +11,8 @@ interface ElementwiseSpec<A extends AttrMap> {
   /** Output dtype: the inputs' common dtype unless given (comparisons give bool). */
   outDType?: DType;
   expr: (attrs: A) => ScalarExpr;
-  grad: GradFn | 'none';
+  /** Omitted when the family's gradient table gives it. */
+  grad?: GradFn | 'none';
   attrDefaults?: Partial<A>;
 }
 
@@ -31,7 +32,7 @@ export function elementwiseOp<A extends AttrMap = AttrMap>(spec: ElementwiseSpec
       for (let i = 1; i < inputs.length; i++) shape = broadcastShapes(shape, inputs[i].shape, ctx.opType);
       return [{ dtype: spec.outDType ?? dt, shape }];
     },
-    cpu: { kind: 'elementwise', expr: spec.expr },
+    lowering: { kind: 'elementwise', expr: spec.expr },
     grad: spec.grad,
   });
 }

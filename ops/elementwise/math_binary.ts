@@ -4,80 +4,43 @@ import { FLOATS, NUMERIC } from '../dtype_sets.js';
 import { binaryOp } from './define.js';
 import { buildElementwise } from './build.js';
 import { bin, x0, x1 } from './scalar_expr.js';
-import { sumToShapeOf } from './broadcast_grad.js';
-import { log, neg, square } from './math_unary.js';
-import { greater, greaterEqual, lessEqual, where } from './compare.js';
-import { zerosLike } from '../array/fill_like.js';
 
-/** The gradient pair of a binary op, each summed back to its input's shape (null stays null). */
-function pair(op: { inputs: readonly Tensor[] }, gx: Tensor | null, gy: Tensor | null): (Tensor | null)[] {
-  return [gx && sumToShapeOf(gx, op.inputs[0]), gy && sumToShapeOf(gy, op.inputs[1])];
-}
+// Gradients: math_binary_grad.ts (they build with ops whose files import this one).
 
-export const Add = binaryOp({ type: 'Add', allowed: NUMERIC, expr: () => bin('add', x0, x1), grad: (op, [g]) => pair(op, g, g) });
+export const Add = binaryOp({ type: 'Add', allowed: NUMERIC, expr: () => bin('add', x0, x1) });
 // TF2 graphs use AddV2; same semantics.
-export const AddV2 = binaryOp({ type: 'AddV2', allowed: NUMERIC, expr: () => bin('add', x0, x1), grad: (op, [g]) => pair(op, g, g) });
-export const Sub = binaryOp({ type: 'Sub', allowed: NUMERIC, expr: () => bin('sub', x0, x1), grad: (op, [g]) => pair(op, g, g && neg(g)) });
+export const AddV2 = binaryOp({ type: 'AddV2', allowed: NUMERIC, expr: () => bin('add', x0, x1) });
+export const Sub = binaryOp({ type: 'Sub', allowed: NUMERIC, expr: () => bin('sub', x0, x1) });
 export const Mul = binaryOp({
   type: 'Mul',
   allowed: NUMERIC,
   expr: () => bin('mul', x0, x1),
-  grad: (op, [g]) => pair(op, g && mul(g, op.inputs[1]), g && mul(op.inputs[0], g)),
 });
 export const RealDiv = binaryOp({
   type: 'RealDiv',
   allowed: FLOATS,
   expr: () => bin('div', x0, x1),
-  grad: (op, [g]) => {
-    const [x, y] = op.inputs;
-    return pair(op, g && div(g, y), g && mul(g, div(neg(x), square(y))));
-  },
 });
-export const FloorDiv = binaryOp({ type: 'FloorDiv', allowed: NUMERIC, expr: () => bin('floorDiv', x0, x1), grad: () => [null, null] });
+export const FloorDiv = binaryOp({ type: 'FloorDiv', allowed: NUMERIC, expr: () => bin('floorDiv', x0, x1) });
 export const FloorMod = binaryOp({
   type: 'FloorMod',
   allowed: NUMERIC,
   expr: () => bin('floorMod', x0, x1),
-  grad: (op, [g]) => {
-    const [x, y] = op.inputs;
-    return pair(op, g, g && mul(g, neg(floorDiv(x, y))));
-  },
 });
 export const Pow = binaryOp({
   type: 'Pow',
   allowed: NUMERIC,
   expr: () => bin('pow', x0, x1),
-  grad: (op, [g]) => {
-    const [x, y] = op.inputs;
-    const z = op.outputs[0];
-    const gx = g && mul(g, mul(y, pow(x, sub(y, 1))));
-    // d/dy x^y = x^y log x, defined as 0 where x <= 0 (TF's choice)
-    const safeLog = x.dtype === 'float32' ? where(greater(x, 0), log(where(greater(x, 0), x, 1)), zerosLike(x)) : null;
-    const gy = g && safeLog && mul(g, mul(z, safeLog));
-    return pair(op, gx, gy);
-  },
 });
 export const Maximum = binaryOp({
   type: 'Maximum',
   allowed: NUMERIC,
   expr: () => bin('max', x0, x1),
-  grad: (op, [g]) => {
-    if (!g) return [null, null];
-    const mask = greaterEqual(op.inputs[0], op.inputs[1]);
-    const zeros = zerosLike(g);
-    return pair(op, where(mask, g, zeros), where(mask, zeros, g));
-  },
 });
 export const Minimum = binaryOp({
   type: 'Minimum',
   allowed: NUMERIC,
   expr: () => bin('min', x0, x1),
-  grad: (op, [g]) => {
-    if (!g) return [null, null];
-    const mask = lessEqual(op.inputs[0], op.inputs[1]);
-    const zeros = zerosLike(g);
-    return pair(op, where(mask, g, zeros), where(mask, zeros, g));
-  },
 });
 
 /** (x - y)^2, TF's SquaredDifference. */
@@ -87,12 +50,6 @@ export const SquaredDifference = binaryOp({
   expr: () => {
     const d = bin('sub', x0, x1);
     return bin('mul', d, d);
-  },
-  grad: (op, [g]) => {
-    if (!g) return [null, null];
-    const [x, y] = op.inputs;
-    const d = mul(g, mul(2, sub(x, y)));
-    return pair(op, d, neg(d));
   },
 });
 

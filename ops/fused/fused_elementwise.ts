@@ -17,7 +17,7 @@ export function fusedElementwiseDef(expr: ScalarExpr, dtype: DType): OpDef {
       for (let i = 1; i < inputs.length; i++) shape = broadcastShapes(shape, inputs[i].shape, ctx.opType);
       return [{ dtype, shape }];
     },
-    cpu: { kind: 'elementwise', expr: () => expr },
+    lowering: { kind: 'elementwise', expr: () => expr },
     grad: 'none',
   });
 }

@@ -8,19 +8,17 @@ import { defineOp, OpDef } from '../op_def.js';
  * activation, residual add, ...) applied to its output buffer. Inputs are the kernel's two, then
  * the epilogue's other operands; arg 0 of the epilogue is the kernel's output.
  */
-function fusedKernelDef(type: string, base: OpDef, epilogue: ScalarExpr): OpDef {
-  const cpu = base.cpu;
-  if (cpu.kind !== 'kernel') throw new Error(`${base.type} has no CPU kernel`);
+function fusedKernelDef(type: string, base: OpDef, routine: 'MatMul' | 'Conv2D', epilogue: ScalarExpr): OpDef {
   return defineOp({
     type,
     infer: (inputs, attrs, ctx) => base.infer(inputs.slice(0, 2), attrs, ctx),
-    cpu: { kind: 'epilogue', arity: 2, run: cpu.run, epilogue },
+    lowering: { kind: 'epilogue', routine, arity: 2, epilogue },
     grad: 'none',
   });
 }
 
 /** TF's `_FusedMatMul`, generalised to any elementwise epilogue. */
-export const fusedMatMulDef = (epilogue: ScalarExpr): OpDef => fusedKernelDef('_FusedMatMul', MatMul, epilogue);
+export const fusedMatMulDef = (epilogue: ScalarExpr): OpDef => fusedKernelDef('_FusedMatMul', MatMul, 'MatMul', epilogue);
 
 /** TF's `_FusedConv2D`: Conv2D with its bias and activation in the same call. */
-export const fusedConv2DDef = (epilogue: ScalarExpr): OpDef => fusedKernelDef('_FusedConv2D', Conv2D, epilogue);
+export const fusedConv2DDef = (epilogue: ScalarExpr): OpDef => fusedKernelDef('_FusedConv2D', Conv2D, 'Conv2D', epilogue);

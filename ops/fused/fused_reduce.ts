@@ -15,7 +15,7 @@ export function fusedReduceDef(expr: ScalarExpr, reduction: 'sum' | 'mean' | 'ma
       if (!keepDims) return [{ dtype, shape: [] }];
       return [{ dtype, shape: shape === null ? null : shape.map(() => 1) }];
     },
-    cpu: { kind: 'elementwise-reduce', expr, reduction },
+    lowering: { kind: 'elementwise-reduce', expr, reduction },
     grad: 'none',
   });
 }

@@ -1,16 +1,7 @@
-import { InternalError } from '../../graph/ir/index.js';
-import { defineOp, KernelContext, OpDef } from '../op_def.js';
+import { defineOp, OpDef } from '../op_def.js';
+import type { GroupMember } from '../lowering.js';
 
-/** One member of a group: its def, attrs, where its inputs and outputs start, and its name. */
-export interface GroupMember {
-  readonly def: OpDef;
-  readonly attrs: Readonly<Record<string, unknown>>;
-  readonly name: string;
-  readonly inputStart: number;
-  readonly inputCount: number;
-  readonly outputStart: number;
-  readonly outputCount: number;
-}
+export type { GroupMember } from '../lowering.js';
 
 /**
  * The optimizer updates of one step, grouped into one node: a single kernel launch that applies
@@ -25,17 +16,7 @@ export function groupedApplyDef(members: readonly GroupMember[]): OpDef {
     infer(inputs, _a, ctx) {
       return members.flatMap((m) => m.def.infer(inputs.slice(m.inputStart, m.inputStart + m.inputCount), m.attrs as never, { ...ctx, opName: m.name }));
     },
-    cpu: {
-      kind: 'kernel',
-      run(inputs, _a, outputs, ctx) {
-        return members.flatMap((m) => {
-          const cpu = m.def.cpu;
-          if (cpu.kind !== 'kernel') throw new InternalError(`Grouped member '${m.name}' has no kernel`);
-          const memberCtx: KernelContext = { ...ctx, opName: m.name, opType: m.def.type, refName: (i) => ctx.refName(m.inputStart + i) };
-          return cpu.run(inputs.slice(m.inputStart, m.inputStart + m.inputCount), m.attrs as never, outputs.slice(m.outputStart, m.outputStart + m.outputCount), memberCtx);
-        });
-      },
-    },
+    lowering: { kind: 'grouped', members },
     grad: 'none',
     stateful: true,
     refInputs,

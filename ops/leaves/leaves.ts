@@ -14,9 +14,8 @@ import {
 import { makeConst, makeOp, TensorLike, toTensor } from '../builder.js';
 import { ALL, checkDType } from '../dtype_sets.js';
 import { defineOp } from '../op_def.js';
-import { FailedPreconditionError } from '../../graph/ir/index.js';
 
-type PlaceholderAttrs = { dtype: DType; shape: PartialShape };
+export type PlaceholderAttrs = { dtype: DType; shape: PartialShape };
 
 /** Placeholders are never executed: the session requires a feed before running anything. */
 export const Placeholder = defineOp<PlaceholderAttrs>({
@@ -26,12 +25,7 @@ export const Placeholder = defineOp<PlaceholderAttrs>({
     checkDType('dtype', attrs.dtype, ALL);
     return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
   },
-  cpu: {
-    kind: 'kernel',
-    run(_i, attrs, _o, ctx) {
-      throw new FailedPreconditionError(`You must feed a value for placeholder tensor '${ctx.opName}' with dtype ${attrs.dtype} and shape ${formatShape(attrs.shape)}`);
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Placeholder' },
   grad: 'none',
 });
 
@@ -44,16 +38,16 @@ export const PlaceholderWithDefault = defineOp<PlaceholderAttrs>({
     // the declared shape, refined by the default's (fully known at run time)
     return [{ dtype: inputs[0].dtype, shape: mergeShapes(attrs.shape, inputs[0].shape, 'PlaceholderWithDefault') }];
   },
-  cpu: { kind: 'kernel', run: ([x]) => [x] },
+  lowering: { kind: 'routine', routine: 'PlaceholderWithDefault' },
   grad: (_op, [g]) => [g],
 });
 
-type ConstAttrs = { value: NDArray; dtype: DType };
+export type ConstAttrs = { value: NDArray; dtype: DType };
 
 export const Const = defineOp<ConstAttrs>({
   type: 'Const',
   infer: (_i, attrs) => [{ dtype: attrs.value.dtype, shape: attrs.value.shape }],
-  cpu: { kind: 'kernel', run: (_i, attrs) => [attrs.value] },
+  lowering: { kind: 'routine', routine: 'Const' },
   grad: 'none',
 });
 

@@ -1,4 +1,4 @@
-import { allocData, formatShape, InvalidArgumentError, NDArray, Tensor, isCompatible } from '../../graph/ir/index.js';
+import { formatShape, InvalidArgumentError, Tensor, isCompatible } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, FLOATS, INTEGERS, checkSameDType } from '../dtype_sets.js';
 import { defineOp, OpDef } from '../op_def.js';
@@ -27,29 +27,7 @@ export const SoftmaxCrossEntropyWithLogits: OpDef = defineOp({
       { dtype: dt, shape: f.shape ?? l.shape },
     ];
   },
-  cpu: {
-    kind: 'kernel',
-    run([f, l]) {
-      if (f.shape.join() !== l.shape.join()) {
-        throw new InvalidArgumentError(`logits and labels must be broadcastable: logits_size=${formatShape(f.shape)} labels_size=${formatShape(l.shape)}`);
-      }
-      const [rows, n] = f.shape;
-      const loss = new Float32Array(rows);
-      const back = new Float32Array(f.size);
-      const lsm = logSoftmaxInto(f, new NDArray('float32', f.shape, allocData('float32', f.size)));
-      for (let r = 0; r < rows; r++) {
-        let s = 0;
-        for (let j = 0; j < n; j++) {
-          const k = r * n + j;
-          const lab = l.data[k];
-          if (lab !== 0) s -= lab * lsm.data[k];
-          back[k] = Math.exp(lsm.data[k]) - lab;
-        }
-        loss[r] = s;
-      }
-      return [new NDArray('float32', [rows], loss), new NDArray('float32', f.shape, back)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'SoftmaxCrossEntropyWithLogits' },
   grad: (op, [gLoss]) => {
     if (!gLoss) return [null, null];
     const [logits] = op.inputs;
@@ -58,19 +36,6 @@ export const SoftmaxCrossEntropyWithLogits: OpDef = defineOp({
     return [mul(g, op.outputs[1]), mul(g, neg(logSoftmax(logits)))];
   },
 });
-
-function logSoftmaxInto(f: NDArray, out: NDArray): NDArray {
-  const [rows, n] = f.shape;
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) max = Math.max(max, f.data[r * n + j]);
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += Math.exp(f.data[r * n + j] - max);
-    const lse = max + Math.log(sum);
-    for (let j = 0; j < n; j++) out.data[r * n + j] = f.data[r * n + j] - lse;
-  }
-  return out;
-}
 
 /**
  * TF's SparseSoftmaxCrossEntropyWithLogits: integer class labels. A label outside [0, classes)
@@ -93,30 +58,7 @@ export const SparseSoftmaxCrossEntropyWithLogits: OpDef = defineOp({
       { dtype: f.dtype, shape: f.shape },
     ];
   },
-  cpu: {
-    kind: 'kernel',
-    run([f, l]) {
-      const [rows, n] = f.shape;
-      if (l.shape[0] !== rows) {
-        throw new InvalidArgumentError(`logits and labels must have the same first dimension, got logits shape ${formatShape(f.shape)} and labels shape ${formatShape(l.shape)}`);
-      }
-      for (let r = 0; r < rows; r++) {
-        const lab = l.data[r];
-        if (lab < 0 || lab >= n) {
-          throw new InvalidArgumentError(`Received a label value of ${lab} which is outside the valid range of [0, ${n}).  Label values: ${Array.from(l.data).join(' ')}`);
-        }
-      }
-      const lsm = logSoftmaxInto(f, new NDArray('float32', f.shape, new Float32Array(f.size)));
-      const loss = new Float32Array(rows);
-      const back = new Float32Array(f.size);
-      for (let r = 0; r < rows; r++) {
-        const lab = l.data[r];
-        loss[r] = -lsm.data[r * n + lab];
-        for (let j = 0; j < n; j++) back[r * n + j] = Math.exp(lsm.data[r * n + j]) - (j === lab ? 1 : 0);
-      }
-      return [new NDArray('float32', [rows], loss), new NDArray('float32', f.shape, back)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'SparseSoftmaxCrossEntropyWithLogits' },
   grad: (op, [gLoss]) => (gLoss ? [mul(expandDims(gLoss, -1), op.outputs[1]), null] : [null, null]),
 });
 
@@ -127,14 +69,7 @@ export const L2Loss: OpDef = defineOp({
     checkDType('t', x.dtype, FLOATS);
     return [{ dtype: x.dtype, shape: [] }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x]) {
-      let s = 0;
-      for (let i = 0; i < x.size; i++) s += x.data[i] * x.data[i];
-      return [NDArray.scalar(s / 2, 'float32')];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'L2Loss' },
   grad: (op, [g]) => [g && mul(op.inputs[0], g)],
 });
 
@@ -171,7 +106,6 @@ export function softmaxCrossEntropyWithLogits(args: CrossEntropyArgs): Tensor {
     return reshape(loss, prefix);
   });
 }
-
 
 /** tf.nn.sparse_softmax_cross_entropy_with_logits: labels are class indices. */
 export function sparseSoftmaxCrossEntropyWithLogits(args: CrossEntropyArgs): Tensor {

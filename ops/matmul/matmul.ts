@@ -2,21 +2,16 @@ import {
   broadcastShapes,
   formatShape,
   InvalidArgumentError,
-  NDArray,
   PartialShape,
-  sizeOf,
-  stridesOf,
   Tensor,
 } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
-import { alloc } from '../kernel_util.js';
 import { defineOp, InputSpec } from '../op_def.js';
 import { sumToShapeOf } from '../elementwise/broadcast_grad.js';
-import { gemm } from './matmul_kernel.js';
 
-type MatMulAttrs = { transpose_a: boolean; transpose_b: boolean };
-type BatchMatMulAttrs = { adj_x: boolean; adj_y: boolean };
+export type MatMulAttrs = { transpose_a: boolean; transpose_b: boolean };
+export type BatchMatMulAttrs = { adj_x: boolean; adj_y: boolean };
 
 function innerDims(a: PartialShape, b: PartialShape, ta: boolean, tb: boolean): [number | null, number | null] {
   const ra = a!.length;
@@ -47,58 +42,11 @@ function inferMatMul(inputs: readonly InputSpec[], ta: boolean, tb: boolean, bat
   return [{ dtype: dt, shape: batch === null ? null : [...batch, m, n] }];
 }
 
-/**
- * Batched product with broadcasting batch dims. Transposed operands are read in place through
- * swapped strides; a batch dim of 1 (or a missing one) repeats its matrix.
- */
-function batchMatMul(a: NDArray, b: NDArray, ta: boolean, tb: boolean, outShape: readonly number[], dtype: NDArray['dtype']): NDArray {
-  const ra = a.rank;
-  const rb = b.rank;
-  const [aRows, aCols] = [a.shape[ra - 2], a.shape[ra - 1]];
-  const [bRows, bCols] = [b.shape[rb - 2], b.shape[rb - 1]];
-  const m = ta ? aCols : aRows;
-  const k = ta ? aRows : aCols;
-  const n = tb ? bRows : bCols;
-  if ((tb ? bCols : bRows) !== k) {
-    throw new InvalidArgumentError(`Matrix size-incompatible: In[0]: ${formatShape(a.shape)}, In[1]: ${formatShape(b.shape)}`);
-  }
-  const out = alloc({ dtype, shape: outShape });
-  const c = out.data as Float32Array | Int32Array;
-  const batchShape = outShape.slice(0, -2);
-  const nBatch = sizeOf(batchShape);
-  const stridesFor = (s: readonly number[]) => {
-    const own = stridesOf(s);
-    const lead = batchShape.length - s.length;
-    return batchShape.map((_d, i) => (i < lead || s[i - lead] === 1 ? 0 : own[i - lead]));
-  };
-  const sa = stridesFor(a.shape.slice(0, -2));
-  const sb = stridesFor(b.shape.slice(0, -2));
-  const outStrides = stridesOf(batchShape);
-  for (let bi = 0; bi < nBatch; bi++) {
-    let ia = 0;
-    let ib = 0;
-    let rem = bi;
-    for (let d = 0; d < batchShape.length; d++) {
-      const idx = Math.floor(rem / outStrides[d]);
-      rem -= idx * outStrides[d];
-      ia += idx * sa[d];
-      ib += idx * sb[d];
-    }
-    const av = { data: a.data, off: ia * aRows * aCols, rs: ta ? 1 : aCols, cs: ta ? aCols : 1 };
-    const bv = { data: b.data, off: ib * bRows * bCols, rs: tb ? 1 : bCols, cs: tb ? bCols : 1 };
-    gemm(av, bv, c, bi * m * n, m, k, n);
-  }
-  return out;
-}
-
 export const MatMul = defineOp<MatMulAttrs>({
   type: 'MatMul',
   attrDefaults: { transpose_a: false, transpose_b: false },
   infer: (inputs, attrs, ctx) => inferMatMul(inputs, attrs.transpose_a, attrs.transpose_b, false, ctx.opType),
-  cpu: {
-    kind: 'kernel',
-    run: ([a, b], attrs, [out]) => [batchMatMul(a, b, attrs.transpose_a, attrs.transpose_b, out.shape, out.dtype)],
-  },
+  lowering: { kind: 'routine', routine: 'MatMul' },
   grad: (op, [g]) => {
     if (!g) return [null, null];
     const [a, b] = op.inputs;
@@ -116,10 +64,7 @@ export const BatchMatMulV2 = defineOp<BatchMatMulAttrs>({
   type: 'BatchMatMulV2',
   attrDefaults: { adj_x: false, adj_y: false },
   infer: (inputs, attrs, ctx) => inferMatMul(inputs, attrs.adj_x, attrs.adj_y, true, ctx.opType),
-  cpu: {
-    kind: 'kernel',
-    run: ([a, b], attrs, [out]) => [batchMatMul(a, b, attrs.adj_x, attrs.adj_y, out.shape, out.dtype)],
-  },
+  lowering: { kind: 'routine', routine: 'BatchMatMulV2' },
   grad: (op, [g]) => {
     if (!g) return [null, null];
     const [a, b] = op.inputs;

@@ -1,12 +1,10 @@
-import { InvalidArgumentError, NDArray, Operation, Tensor } from '../../graph/ir/index.js';
+import { InvalidArgumentError, Operation, Tensor } from '../../graph/ir/index.js';
 import { shape } from '../array/reshape.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { defineOp, GradFn, OpDef } from '../op_def.js';
 import { checkBackpropShapes, sizesOperand } from './backprop_shapes.js';
 import {
-  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, fromNHWC, geometry, nhwcShape, shapeIn, spatialOutput, toNHWC,
-} from './conv_params.js';
-import { conv2dBackpropFilterNHWC, conv2dBackpropInputNHWC, conv2dNHWC } from './conv2d_kernel.js';
+  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
 
 /**
@@ -15,7 +13,7 @@ import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './option
  * second-order gradients and conv2d_transpose (= Conv2DBackpropInput) come for free.
  */
 
-type Conv2DAttrs = ConvAttrs & { use_cudnn_on_gpu: boolean };
+export type Conv2DAttrs = ConvAttrs & { use_cudnn_on_gpu: boolean };
 const DEFAULTS: Partial<Conv2DAttrs> = { ...CONV_DEFAULTS, use_cudnn_on_gpu: true };
 
 /** TF's grouped-convolution depth rules. */
@@ -54,22 +52,13 @@ export const Conv2D: OpDef = defineOp<Conv2DAttrs>({
     const [n, oh, ow] = spatialOutput(x.shape, kh, kw, p);
     return [{ dtype, shape: shapeIn(p.format, n, oh, ow, fo) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, f], attrs, [out]) {
-      const p = convParams(attrs, 'Conv2D');
-      const xs = nhwcShape(x.shape, p.format);
-      const ys = nhwcShape(out.shape, p.format);
-      const [kh, kw, cg, oc] = f.shape;
-      const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-      return [fromNHWC(conv2dNHWC(toNHWC(x, p.format), f.data as Float32Array, g, cg, oc), ys, p.format)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Conv2D' },
   grad: conv2dGrad,
 });
 
 export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
   type: 'Conv2DBackpropInput',
+  hostInputs: [0],
   attrDefaults: DEFAULTS,
   infer([sizes, f, dy], attrs, ctx) {
     const dtype = checkFloatPair(['filter', 'out_backprop'], f, dy, ctx.opType);
@@ -80,17 +69,7 @@ export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
     checkBackpropShapes(ctx.opType, input, f.shape, dy.shape, p, false);
     return [{ dtype, shape: input }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, f, dy], attrs, [out]) {
-      const p = convParams(attrs, 'Conv2DBackpropInput');
-      const xs = nhwcShape(out.shape, p.format);
-      const ys = nhwcShape(dy.shape, p.format);
-      const [kh, kw, cg, oc] = f.shape;
-      const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-      return [fromNHWC(conv2dBackpropInputNHWC(toNHWC(dy, p.format), f.data as Float32Array, g, cg, oc), xs, p.format)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Conv2DBackpropInput' },
   // TF's _Conv2DBackpropInputGrad: linear in filter and out_backprop
   grad: (op, [g]) => {
     if (!g) return [null, null, null];
@@ -102,6 +81,7 @@ export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
 
 export const Conv2DBackpropFilter: OpDef = defineOp<Conv2DAttrs>({
   type: 'Conv2DBackpropFilter',
+  hostInputs: [1],
   attrDefaults: DEFAULTS,
   infer([x, sizes, dy], attrs, ctx) {
     const dtype = checkFloatPair(['input', 'out_backprop'], x, dy, ctx.opType);
@@ -112,18 +92,7 @@ export const Conv2DBackpropFilter: OpDef = defineOp<Conv2DAttrs>({
     checkBackpropShapes(ctx.opType, x.shape, filter, dy.shape, p, false);
     return [{ dtype, shape: filter }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, , dy], attrs, [out]) {
-      const p = convParams(attrs, 'Conv2DBackpropFilter');
-      const xs = nhwcShape(x.shape, p.format);
-      const ys = nhwcShape(dy.shape, p.format);
-      const [kh, kw, cg, oc] = out.shape;
-      const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-      const df = conv2dBackpropFilterNHWC(toNHWC(x, p.format), toNHWC(dy, p.format), g, cg, oc);
-      return [new NDArray('float32', out.shape, df)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Conv2DBackpropFilter' },
   // TF's _Conv2DBackpropFilterGrad
   grad: (op, [g]) => {
     if (!g) return [null, null, null];

@@ -1,13 +1,11 @@
-import { InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
+import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { shape } from '../array/reshape.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { defineOp, OpDef } from '../op_def.js';
 import { checkBackpropShapes, sizesOperand } from './backprop_shapes.js';
 import {
-  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, fromNHWC, geometry, nhwcShape, shapeIn, spatialOutput, toNHWC,
-} from './conv_params.js';
+  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
 import { Conv2D, conv2dAttrs } from './conv2d.js';
-import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC } from './depthwise_kernel.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
 
 /**
@@ -15,7 +13,7 @@ import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './option
  * backprops, differentiable in terms of each other as TF registers them.
  */
 
-const LABEL = 'DepthwiseConv2D';
+export const LABEL = 'DepthwiseConv2D';
 
 const depthwise = (x: Tensor, f: Tensor, a: ConvAttrs): Tensor => makeOp(DepthwiseConv2dNative, [x, f], a).outputs[0];
 const backpropInput = (sizes: Tensor, f: Tensor, dy: Tensor, a: ConvAttrs): Tensor =>
@@ -38,17 +36,7 @@ export const DepthwiseConv2dNative: OpDef = defineOp<ConvAttrs>({
     const [n, oh, ow] = spatialOutput(x.shape, kh, kw, p);
     return [{ dtype, shape: shapeIn(p.format, n, oh, ow, c === null || mult === null ? null : c * mult) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, f], attrs, [out]) {
-      const p = convParams(attrs, LABEL);
-      const xs = nhwcShape(x.shape, p.format);
-      const ys = nhwcShape(out.shape, p.format);
-      const [kh, kw, , mult] = f.shape;
-      const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-      return [fromNHWC(depthwiseNHWC(toNHWC(x, p.format), f.data as Float32Array, g, mult), ys, p.format)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'DepthwiseConv2dNative' },
   grad: (op, [g]) => {
     if (!g) return [null, null];
     const [x, f] = op.inputs;
@@ -59,6 +47,7 @@ export const DepthwiseConv2dNative: OpDef = defineOp<ConvAttrs>({
 
 export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
   type: 'DepthwiseConv2dNativeBackpropInput',
+  hostInputs: [0],
   attrDefaults: CONV_DEFAULTS,
   infer([sizes, f, dy], attrs, ctx) {
     const dtype = checkFloatPair(['filter', 'out_backprop'], f, dy, ctx.opType);
@@ -69,17 +58,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
     checkBackpropShapes(ctx.opType, input, f.shape, dy.shape, p, true);
     return [{ dtype, shape: input }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, f, dy], attrs, [out]) {
-      const p = convParams(attrs, LABEL);
-      const xs = nhwcShape(out.shape, p.format);
-      const ys = nhwcShape(dy.shape, p.format);
-      const [kh, kw, , mult] = f.shape;
-      const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-      return [fromNHWC(depthwiseBackpropInputNHWC(toNHWC(dy, p.format), f.data as Float32Array, g, mult), xs, p.format)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'DepthwiseConv2dNativeBackpropInput' },
   grad: (op, [g]) => {
     if (!g) return [null, null, null];
     const [, f, dy] = op.inputs;
@@ -90,6 +69,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
 
 export const DepthwiseConv2dNativeBackpropFilter: OpDef = defineOp<ConvAttrs>({
   type: 'DepthwiseConv2dNativeBackpropFilter',
+  hostInputs: [1],
   attrDefaults: CONV_DEFAULTS,
   infer([x, sizes, dy], attrs, ctx) {
     const dtype = checkFloatPair(['input', 'out_backprop'], x, dy, ctx.opType);
@@ -100,18 +80,7 @@ export const DepthwiseConv2dNativeBackpropFilter: OpDef = defineOp<ConvAttrs>({
     checkBackpropShapes(ctx.opType, x.shape, filter, dy.shape, p, true);
     return [{ dtype, shape: filter }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, , dy], attrs, [out]) {
-      const p = convParams(attrs, LABEL);
-      const xs = nhwcShape(x.shape, p.format);
-      const ys = nhwcShape(dy.shape, p.format);
-      const [kh, kw, , mult] = out.shape;
-      const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-      const df = depthwiseBackpropFilterNHWC(toNHWC(x, p.format), toNHWC(dy, p.format), g, mult);
-      return [new NDArray('float32', out.shape, df)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'DepthwiseConv2dNativeBackpropFilter' },
   grad: (op, [g]) => {
     if (!g) return [null, null, null];
     const [x, , dy] = op.inputs;

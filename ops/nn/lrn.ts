@@ -4,7 +4,6 @@ import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, FLOATS } from '../dtype_sets.js';
 import { add, mul, pow, sub } from '../elementwise/math_binary.js';
 import { square } from '../elementwise/math_unary.js';
-import { alloc } from '../kernel_util.js';
 import { matMul } from '../matmul/matmul.js';
 import { defineOp, OpDef } from '../op_def.js';
 import { checkRank4 } from './conv_params.js';
@@ -16,28 +15,8 @@ import { checkRank4 } from './conv_params.js';
  * window sum over depth as a product with a banded 0/1 matrix.
  */
 
-type LRNAttrs = { depth_radius: number; bias: number; alpha: number; beta: number };
+export type LRNAttrs = { depth_radius: number; bias: number; alpha: number; beta: number };
 const DEFAULTS: LRNAttrs = { depth_radius: 5, bias: 1, alpha: 1, beta: 0.5 };
-
-/** Sums of `v` over each depth window, for `rows` rows of `c` values (a prefix sum per row). */
-function windowSums(v: Float64Array, rows: number, c: number, r: number): Float64Array {
-  const out = new Float64Array(v.length);
-  const prefix = new Float64Array(c + 1);
-  for (let row = 0; row < rows; row++) {
-    const o = row * c;
-    for (let d = 0; d < c; d++) prefix[d + 1] = prefix[d] + v[o + d];
-    for (let d = 0; d < c; d++) out[o + d] = prefix[Math.min(c, d + r + 1)] - prefix[Math.max(0, d - r)];
-  }
-  return out;
-}
-
-function norms(x: NDArray, a: LRNAttrs): Float64Array {
-  const c = x.shape[3];
-  const sq = Float64Array.from(x.data, (v) => v * v);
-  const n = windowSums(sq, c === 0 ? 0 : x.size / c, c, a.depth_radius);
-  for (let i = 0; i < n.length; i++) n[i] = a.bias + a.alpha * n[i];
-  return n;
-}
 
 export const LRN: OpDef = defineOp<LRNAttrs>({
   type: 'LRN',
@@ -47,15 +26,7 @@ export const LRN: OpDef = defineOp<LRNAttrs>({
     checkRank4(x.shape);
     return [{ dtype: x.dtype, shape: x.shape }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x], attrs, [out]) {
-      const n = norms(x, attrs);
-      const y = alloc(out);
-      for (let i = 0; i < n.length; i++) y.data[i] = x.data[i] * Math.pow(n[i], -attrs.beta);
-      return [y];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'LRN' },
   grad: (op, [g]) => [g && makeOp(LRNGrad, [g, op.inputs[0], op.outputs[0]], lrnAttrsOf(op)).outputs[0]],
 });
 
@@ -68,23 +39,7 @@ export const LRNGrad: OpDef = defineOp<LRNAttrs>({
     for (const s of [dy, x, y]) checkRank4(s.shape);
     return [{ dtype, shape: mergeShapes(mergeShapes(dy.shape, x.shape, ctx.opType), y.shape, ctx.opType) }];
   },
-  cpu: {
-    kind: 'kernel',
-    // dx_j = dy_j N_j^-beta - 2 alpha beta x_j sum_{d in window(j)} dy_d y_d / N_d
-    run([dy, x, y], attrs, [out]) {
-      const { alpha, beta } = attrs;
-      const n = norms(x, attrs);
-      const c = x.shape[3];
-      const u = new Float64Array(n.length);
-      for (let i = 0; i < n.length; i++) u[i] = (dy.data[i] * y.data[i]) / n[i];
-      const bu = windowSums(u, c === 0 ? 0 : x.size / c, c, attrs.depth_radius);
-      const dx = alloc(out);
-      for (let i = 0; i < n.length; i++) {
-        dx.data[i] = dy.data[i] * Math.pow(n[i], -beta) - 2 * alpha * beta * x.data[i] * bu[i];
-      }
-      return [dx];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'LRNGrad' },
   grad: (op, [g]) => (g ? lrnGradGrad(op.inputs[0], op.inputs[1], op.inputs[2], g, lrnAttrsOf(op)) : [null, null, null]),
 });
 

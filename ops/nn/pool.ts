@@ -7,9 +7,8 @@ import { defineOp, OpDef } from '../op_def.js';
 import { checkRank4, DataFormat } from './conv_params.js';
 import { sizesOperand } from './backprop_shapes.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
-import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import {
-  AVG_POOL_DEFAULTS, AvgPoolAttrs, avgPoolAttrsOf, expectShape, inNHWC, POOL_DEFAULTS, PoolAttrs, poolAttrsOf, poolGeometry, pooledShape, poolParams,
+  AVG_POOL_DEFAULTS, AvgPoolAttrs, avgPoolAttrsOf, expectShape, POOL_DEFAULTS, PoolAttrs, poolAttrsOf, pooledShape, poolParams,
 } from './pool_params.js';
 
 /**
@@ -24,14 +23,7 @@ export const MaxPool: OpDef = defineOp<PoolAttrs>({
   type: 'MaxPool',
   attrDefaults: POOL_DEFAULTS,
   infer: ([x], attrs, ctx) => [{ dtype: x.dtype, shape: pooledShape(x, poolParams(attrs, ctx.opType, true)) }],
-  cpu: {
-    kind: 'kernel',
-    run([x], attrs, [out]) {
-      const p = poolParams(attrs, 'MaxPool', true);
-      const g = poolGeometry(x.shape, out.shape, p);
-      return [inNHWC(p, out.shape, (xd) => maxPoolArgmax(xd, g).y, x)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'MaxPool' },
   grad: (op, [g]) => [g && maxPoolGrad(op.inputs[0], op.outputs[0], g, poolAttrsOf(op))],
 });
 
@@ -47,14 +39,7 @@ export const MaxPoolGrad: OpDef = defineOp<PoolAttrs>({
     expectShape('grad', pooled, g.shape);
     return [{ dtype: x.dtype, shape: x.shape }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, , dy], attrs, [out]) {
-      const p = poolParams(attrs, 'MaxPoolGrad', true);
-      const g = poolGeometry(x.shape, dy.shape, p);
-      return [inNHWC(p, out.shape, (xd, dyd) => maxPoolGradNHWC(xd, dyd, g), x, dy)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'MaxPoolGrad' },
   // TF's _MaxPoolGradGrad: the argmax is locally constant in the pooled values
   grad: (op, [g]) => {
     if (!g) return [null, null, null];
@@ -75,14 +60,7 @@ export const MaxPoolGradGrad: OpDef = defineOp<PoolAttrs>({
     expectShape('grad', x.shape, g.shape);
     return [{ dtype: x.dtype, shape: pooled }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([x, , gg], attrs, [out]) {
-      const p = poolParams(attrs, 'MaxPoolGradGrad', true);
-      const g = poolGeometry(x.shape, out.shape, p);
-      return [inNHWC(p, out.shape, (xd, ggd) => maxPoolGradGradNHWC(xd, ggd, g), x, gg)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'MaxPoolGradGrad' },
   grad: (op, [g]) => {
     if (!g) return [null, null, null];
     const [x, y] = op.inputs;
@@ -94,19 +72,13 @@ export const AvgPool: OpDef = defineOp<AvgPoolAttrs>({
   type: 'AvgPool',
   attrDefaults: AVG_POOL_DEFAULTS,
   infer: ([x], attrs, ctx) => [{ dtype: x.dtype, shape: pooledShape(x, poolParams(attrs, ctx.opType, false)) }],
-  cpu: {
-    kind: 'kernel',
-    run([x], attrs, [out]) {
-      const p = poolParams(attrs, 'AvgPool', false);
-      const g = poolGeometry(x.shape, out.shape, p);
-      return [inNHWC(p, out.shape, (xd) => avgPoolNHWC(xd, g), x)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'AvgPool' },
   grad: (op, [g]) => [g && makeOp(AvgPoolGrad, [shape(op.inputs[0]), g], avgPoolAttrsOf(op)).outputs[0]],
 });
 
 export const AvgPoolGrad: OpDef = defineOp<AvgPoolAttrs>({
   type: 'AvgPoolGrad',
+  hostInputs: [0],
   attrDefaults: AVG_POOL_DEFAULTS,
   infer([sizes, g], attrs, ctx) {
     checkDType('grad', g.dtype, FLOATS);
@@ -116,14 +88,7 @@ export const AvgPoolGrad: OpDef = defineOp<AvgPoolAttrs>({
     expectShape('grad', pooledShape({ dtype: g.dtype, shape: input, value: null }, p), g.shape);
     return [{ dtype: g.dtype, shape: input }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, dy], attrs, [out]) {
-      const p = poolParams(attrs, 'AvgPoolGrad', false);
-      const g = poolGeometry(out.shape, dy.shape, p);
-      return [inNHWC(p, out.shape, (dyd) => avgPoolGradNHWC(dyd, g), dy)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'AvgPoolGrad' },
   // TF's _AvgPoolGradGrad: linear in grad
   grad: (op, [g]) => [null, g && makeOp(AvgPool, [g], avgPoolAttrsOf(op)).outputs[0]],
 });

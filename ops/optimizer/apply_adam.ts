@@ -1,11 +1,11 @@
 import type { Tensor } from '../../graph/ir/index.js';
 import { makeOp } from '../builder.js';
 import { defineOp } from '../op_def.js';
-import { ApplySignature, copyOf, inferApply, readApplyInputs } from './apply_checks.js';
+import { ApplySignature, inferApply } from './apply_checks.js';
 
-type Attrs = { use_locking: boolean; use_nesterov: boolean };
+export type ApplyAdamAttrs = { use_locking: boolean; use_nesterov: boolean };
 
-const SIG: ApplySignature = {
+export const ADAM_SIG: ApplySignature = {
   names: ['var', 'm', 'v', 'beta1_power', 'beta2_power', 'lr', 'beta1', 'beta2', 'epsilon', 'grad'],
   refs: [0, 1, 2],
   scalars: [3, 4, 5, 6, 7, 8],
@@ -18,38 +18,14 @@ const SIG: ApplySignature = {
  * var -= lr_t * (beta1 * m + (1 - beta1) * grad) / (sqrt(v) + epsilon).
  * Epsilon is added outside the root and to the uncorrected v ("epsilon hat" in Kingma & Ba).
  */
-export const ApplyAdam = defineOp<Attrs>({
+export const ApplyAdam = defineOp<ApplyAdamAttrs>({
   type: 'ApplyAdam',
   attrDefaults: { use_locking: false, use_nesterov: false },
-  infer: (inputs, _a, ctx) => inferApply(SIG, inputs, ctx),
-  cpu: {
-    kind: 'kernel',
-    run(inputs, attrs, _o, ctx) {
-      const [vr, m, v, b1pIn, b2pIn, lrIn, b1In, b2In, epsIn, grad] = readApplyInputs(SIG, inputs, ctx);
-      const [b1p, b2p, lr, b1, b2, eps] = [b1pIn, b2pIn, lrIn, b1In, b2In, epsIn].map((x) => x.data[0]);
-      const alpha = (lr * Math.sqrt(1 - b2p)) / (1 - b1p);
-      const nvar = copyOf(vr);
-      const nm = copyOf(m);
-      const nv = copyOf(v);
-      const w = nvar.data;
-      const a = nm.data;
-      const b = nv.data;
-      const g = grad.data;
-      for (let i = 0; i < w.length; i++) {
-        a[i] += (g[i] - a[i]) * (1 - b1);
-        b[i] += (g[i] * g[i] - b[i]) * (1 - b2);
-        const step = attrs.use_nesterov ? g[i] * (1 - b1) + b1 * a[i] : a[i];
-        w[i] -= (step * alpha) / (Math.sqrt(b[i]) + eps);
-      }
-      ctx.variables.write(ctx.refName(1), nm);
-      ctx.variables.write(ctx.refName(2), nv);
-      ctx.variables.write(ctx.refName(0), nvar);
-      return [nvar];
-    },
-  },
+  infer: (inputs, _a, ctx) => inferApply(ADAM_SIG, inputs, ctx),
+  lowering: { kind: 'routine', routine: 'ApplyAdam' },
   grad: 'none',
   stateful: true,
-  refInputs: SIG.refs,
+  refInputs: ADAM_SIG.refs,
 });
 
 export function applyAdam(

@@ -1,13 +1,11 @@
-import { allocData, DType, InvalidArgumentError, NDArray, sizeOf } from '../../graph/ir/index.js';
+import { DType, InvalidArgumentError } from '../../graph/ir/index.js';
 import { checkDType, FLOATS, INTEGERS } from '../dtype_sets.js';
 import { intVector, scalarOf } from '../kernel_util.js';
-import { defineOp, InputSpec, KernelContext, OutputSpec, ResolvedOutput } from '../op_def.js';
-import { fillNormal, fillTruncatedNormal, fillUniform, fillUniformInt } from './sampling.js';
-import { streamKey } from './seeds.js';
+import { defineOp, InputSpec, OutputSpec } from '../op_def.js';
 
 /** TF's attrs of the stateful random ops: the output dtype, the two seeds, the shape's dtype. */
-type RandomAttrs = { dtype: DType; seed: number; seed2: number; T: DType };
-type RandomIntAttrs = { Tout: DType; seed: number; seed2: number; T: DType };
+export type RandomAttrs = { dtype: DType; seed: number; seed2: number; T: DType };
+export type RandomIntAttrs = { Tout: DType; seed: number; seed2: number; T: DType };
 
 /** The output shape named by a 1-D shape tensor: its value when known, else only its length. */
 function shapeFromTensor(shape: InputSpec, opType: string): OutputSpec['shape'] {
@@ -24,40 +22,33 @@ function shapeFromTensor(shape: InputSpec, opType: string): OutputSpec['shape'] 
   return n === null || n === undefined ? null : new Array<null>(n).fill(null);
 }
 
-type Fill = (out: Float32Array, key: ReturnType<typeof streamKey>) => void;
-
 /** A float op drawing one value per element: RandomUniform, RandomStandardNormal, TruncatedNormal. */
-function floatRandomOp(type: string, fill: Fill) {
+function floatRandomOp(type: 'RandomUniform' | 'RandomStandardNormal' | 'TruncatedNormal') {
   return defineOp<RandomAttrs>({
     type,
     attrDefaults: { dtype: 'float32', seed: 0, seed2: 0, T: 'int32' },
+    hostInputs: [0],
     infer([shape], attrs, ctx) {
       checkDType('dtype', attrs.dtype, FLOATS);
       return [{ dtype: attrs.dtype, shape: shapeFromTensor(shape, ctx.opType) }];
     },
-    cpu: {
-      kind: 'kernel',
-      run(_inputs, attrs, [out]: readonly ResolvedOutput[], ctx: KernelContext) {
-        const data = allocData(out.dtype, sizeOf(out.shape)) as Float32Array;
-        fill(data, streamKey(attrs, ctx));
-        return [new NDArray(out.dtype, out.shape, data)];
-      },
-    },
+    lowering: { kind: 'routine', routine: type },
     grad: 'none',
     stateful: true,
   });
 }
 
 /** Uniform floats in [0, 1). */
-export const RandomUniform = floatRandomOp('RandomUniform', fillUniform);
+export const RandomUniform = floatRandomOp('RandomUniform');
 /** Standard normals (Box–Muller). */
-export const RandomStandardNormal = floatRandomOp('RandomStandardNormal', fillNormal);
+export const RandomStandardNormal = floatRandomOp('RandomStandardNormal');
 /** Standard normals redrawn until within 2 standard deviations. */
-export const TruncatedNormal = floatRandomOp('TruncatedNormal', fillTruncatedNormal);
+export const TruncatedNormal = floatRandomOp('TruncatedNormal');
 
 /** Uniform integers in [minval, maxval). */
 export const RandomUniformInt = defineOp<RandomIntAttrs>({
   type: 'RandomUniformInt',
+  hostInputs: [0, 1, 2],
   attrDefaults: { seed: 0, seed2: 0, T: 'int32' },
   infer([shape, lo, hi], attrs, ctx) {
     checkDType('Tout', attrs.Tout, INTEGERS);
@@ -70,14 +61,7 @@ export const RandomUniformInt = defineOp<RandomIntAttrs>({
     }
     return [{ dtype: attrs.Tout, shape: shapeFromTensor(shape, ctx.opType) }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, lo, hi], attrs, [out], ctx) {
-      const data = allocData(out.dtype, sizeOf(out.shape)) as Int32Array;
-      fillUniformInt(data, streamKey(attrs, ctx), scalarOf(lo, 'minval'), scalarOf(hi, 'maxval'));
-      return [new NDArray(out.dtype, out.shape, data)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'RandomUniformInt' },
   grad: 'none',
   stateful: true,
 });

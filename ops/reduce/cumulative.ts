@@ -1,57 +1,24 @@
-import { allocData, InvalidArgumentError, NDArray, sizeOf, Tensor } from '../../graph/ir/index.js';
+import { InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
-import { scalarOf } from '../kernel_util.js';
-import { defineOp, GradFn, OpDef } from '../op_def.js';
-import { div, mul } from '../elementwise/math_binary.js';
-import { equal, where } from '../elementwise/compare.js';
-import { onesLike, zerosLike } from '../array/fill_like.js';
+import { defineOp, OpDef } from '../op_def.js';
 
-type ScanAttrs = { exclusive: boolean; reverse: boolean };
-type ScanKind = 'sum' | 'prod';
+export type ScanAttrs = { exclusive: boolean; reverse: boolean };
+export type ScanKind = 'sum' | 'prod';
 
 /** The scan axis, normalised, with TF's ScanOp message for one out of range. */
-function scanAxis(axis: number, rank: number): number {
+export function scanAxis(axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new InvalidArgumentError(`ScanOp: Expected scan axis in the range [${-rank}, ${rank}), but got ${axis}`);
   }
   return axis < 0 ? axis + rank : axis;
 }
 
-/**
- * Running sum or product along `axis`, as [outer, len, inner] with the inner run as the unit-stride
- * loop. Floats accumulate in float64; ints wrap at 32 bits like TF.
- */
-export function scanArray(x: NDArray, axis: number, kind: ScanKind, exclusive: boolean, reverse: boolean): NDArray {
-  const outer = sizeOf(x.shape.slice(0, axis));
-  const len = x.shape[axis];
-  const inner = sizeOf(x.shape.slice(axis + 1));
-  const src = x.data;
-  const dst = allocData(x.dtype, x.size);
-  const isInt = x.dtype !== 'float32';
-  const init = kind === 'sum' ? 0 : 1;
-  const acc = isInt ? new Int32Array(inner) : new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
-    acc.fill(init);
-    for (let s = 0; s < len; s++) {
-      const r = reverse ? len - 1 - s : s;
-      const row = (o * len + r) * inner;
-      for (let i = 0; i < inner; i++) {
-        const v = src[row + i];
-        const a = acc[i];
-        const next = kind === 'sum' ? (isInt ? (a + v) | 0 : a + v) : isInt ? Math.imul(a, v) : a * v;
-        dst[row + i] = exclusive ? a : next;
-        acc[i] = next;
-      }
-    }
-  }
-  return new NDArray(x.dtype, x.shape, dst);
-}
-
-function scanOp(type: string, kind: ScanKind, grad: GradFn): OpDef {
+function scanOp(type: 'Cumsum' | 'Cumprod'): OpDef {
   return defineOp<ScanAttrs>({
     type,
     attrDefaults: { exclusive: false, reverse: false },
+    hostInputs: [1],
     infer(inputs) {
       const [x, axis] = inputs;
       checkDType('x', x.dtype, NUMERIC);
@@ -62,41 +29,13 @@ function scanOp(type: string, kind: ScanKind, grad: GradFn): OpDef {
       if (x.shape !== null && axis.value !== null) scanAxis(axis.value.data[0], x.shape.length);
       return [{ dtype: x.dtype, shape: x.shape }];
     },
-    cpu: {
-      kind: 'kernel',
-      run([x, axis], attrs) {
-        const a = scanAxis(scalarOf(axis, 'ScanOp: axis'), x.rank);
-        return [scanArray(x, a, kind, attrs.exclusive, attrs.reverse)];
-      },
-    },
-    grad,
+    lowering: { kind: 'routine', routine: type },
   });
 }
 
-/** TF's _CumsumGrad: the running sum taken the other way. */
-const cumsumGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const reverse = op.attrs.reverse === true;
-  return [cumsum(g, op.inputs[1], { exclusive: op.attrs.exclusive === true, reverse: !reverse }), null];
-};
-
-/**
- * TF's _CumprodGrad: reverse cumsum of (cumprod · grad), divided by x with 0 where x is 0
- * (div_no_nan). Like TF's, this is not the true gradient at zeros of x.
- */
-const cumprodGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const [x, axis] = op.inputs;
-  const exclusive = op.attrs.exclusive === true;
-  const reverse = op.attrs.reverse === true;
-  const prod = cumprod(x, axis, { exclusive, reverse });
-  const out = cumsum(mul(prod, g), axis, { exclusive, reverse: !reverse });
-  const isZero = equal(x, 0);
-  return [where(isZero, zerosLike(out), div(out, where(isZero, onesLike(x), x))), null];
-};
-
-export const Cumsum = scanOp('Cumsum', 'sum', cumsumGrad);
-export const Cumprod = scanOp('Cumprod', 'prod', cumprodGrad);
+// Gradients: cumulative_grad.ts.
+export const Cumsum = scanOp('Cumsum');
+export const Cumprod = scanOp('Cumprod');
 
 export interface ScanOptions {
   /** Leave each element out of its own running total (the first output is 0 or 1). */

@@ -9,7 +9,8 @@ import { invertPerm, InvertPermutation, transpose } from '../array/transpose.js'
 import { add, floorMod, minimum, mul, sub } from '../elementwise/math_binary.js';
 import { equal, where } from '../elementwise/compare.js';
 import { cumprod, cumsum } from './cumulative.js';
-import { keepDimsShape, reduceProd, reduceSum, reductionAxes } from './reductions.js';
+import { reduceProd, reduceSum, reductionAxes } from './reductions.js';
+import { keepDimsShape } from './keep_dims_shape.js';
 
 /**
  * Where the reduced axes go: `perm` moves them to the front, `inverse` undoes it, `reduced` marks

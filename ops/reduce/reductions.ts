@@ -6,19 +6,12 @@ import {
   PartialShape,
   Tensor,
 } from '../../graph/ir/index.js';
-import { graphOf, makeOp, staticValue, TensorLike, toTensor } from '../builder.js';
+import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
-import { defineOp, GradFn, InputSpec, OpDef } from '../op_def.js';
-import { argReduce, reduceArray, ReduceKind } from './reduce_kernel.js';
-import { reshape, shape as shapeOf, size } from '../array/reshape.js';
-import { broadcastTo } from '../array/broadcast.js';
-import { cast } from '../array/cast.js';
+import { defineOp, InputSpec, OpDef } from '../op_def.js';
+import { shape as shapeOf, size } from '../array/reshape.js';
 import { range } from '../array/range.js';
-import { div, floorMod, maximum, mul } from '../elementwise/math_binary.js';
-import { equal, where } from '../elementwise/compare.js';
-import { expandDims } from '../array/reshape.js';
-import { prodGrad } from './prod_grad.js';
 
 type ReduceAttrs = { keep_dims: boolean };
 
@@ -46,94 +39,35 @@ function reducedShape(x: InputSpec, axes: InputSpec, keepDims: boolean): Partial
   return x.shape.filter((_d, i) => !ax.includes(i));
 }
 
-function reductionOp(type: string, kind: ReduceKind, allowed: readonly DType[], grad: GradFn): OpDef {
+/** A reduction over the axes operand. Gradients: reduction_grad.ts. */
+function reductionOp(type: 'Sum' | 'Mean' | 'Max' | 'Min' | 'Prod', allowed: readonly DType[]): OpDef {
   return defineOp<ReduceAttrs>({
     type,
     attrDefaults: { keep_dims: false },
+    hostInputs: [1],
     infer(inputs, attrs) {
       const [x, axes] = inputs;
       checkDType('input', x.dtype, allowed);
       checkDType('reduction_indices', axes.dtype, INTEGERS);
       return [{ dtype: x.dtype, shape: reducedShape(x, axes, attrs.keep_dims) }];
     },
-    cpu: {
-      kind: 'kernel',
-      run([x, axes], _attrs, [out]) {
-        return [reduceArray(x, reductionAxes(axes, x.rank), kind, out.dtype, out.shape)];
-      },
-    },
-    grad,
+    lowering: { kind: 'routine', routine: type },
   });
 }
 
-/**
- * The shape of x with the reduced axes set to 1 (TF's reduced_shape), as a tensor: a constant when
- * everything is static, else built from Shape(x) at run time.
- */
-export function keepDimsShape(x: Tensor, axes: Tensor): Tensor {
-  const xs = x.shape;
-  const av = staticValue(axes);
-  if (xs !== null && av !== null) {
-    const ax = reductionAxes(av, xs.length);
-    if (xs.every((d) => d !== null)) return toTensor(NDArray.from(Int32Array.from(xs.map((d, i) => (ax.includes(i) ? 1 : (d as number)))), [xs.length], 'int32'), 'int32', x.graph);
-    const mask = NDArray.from(xs.map((_d, i) => ax.includes(i)), [xs.length], 'bool');
-    return where(mask, 1, shapeOf(x));
-  }
-  // fully dynamic: mask[i] = any(axes mod rank == i); a sum, not a max, so no axes gives all false
-  const rankT = size(shapeOf(x));
-  const positions = expandDims(range(0, rankT, 1), 1);
-  const hits = cast(equal(positions, reshape(floorMod(axes, rankT), [1, -1])), 'int32');
-  const mask = cast(reduceSum(hits, 1), 'bool');
-  return where(mask, 1, shapeOf(x));
-}
-
-const sumGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const [x, axes] = op.inputs;
-  const kept = op.attrs.keep_dims ? g : reshape(g, keepDimsShape(x, axes));
-  return [broadcastTo(kept, shapeOf(x)), null];
-};
-
-const meanGrad: GradFn = (op, grads) => {
-  const [sum] = sumGrad(op, grads);
-  if (!sum) return [null, null];
-  const x = op.inputs[0];
-  const y = op.outputs[0];
-  const xs = x.shape;
-  const ys = y.shape;
-  let count: Tensor;
-  if (xs && ys && xs.every((d) => d !== null) && ys.every((d) => d !== null)) {
-    const n = (xs as number[]).reduce((a, b) => a * b, 1) / Math.max((ys as number[]).reduce((a, b) => a * b, 1), 1);
-    count = toTensor(NDArray.scalar(n, x.dtype), x.dtype, x.graph);
-  } else {
-    count = cast(div(size(x), maximum(size(y), 1)), x.dtype);
-  }
-  return [div(sum, count), null];
-};
-
-const extremumGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const [x, axes] = op.inputs;
-  const keep = keepDimsShape(x, axes);
-  const yKeep = reshape(op.outputs[0], keep);
-  const gKeep = reshape(g, keep);
-  const indicators = cast(equal(x, yKeep), x.dtype);
-  const count = reshape(reduceSum(indicators, axes), keep);
-  return [mul(div(indicators, count), gKeep), null];
-};
-
-export const Sum = reductionOp('Sum', 'sum', NUMERIC, sumGrad);
-export const Mean = reductionOp('Mean', 'mean', NUMERIC, meanGrad);
-export const Max = reductionOp('Max', 'max', NUMERIC, extremumGrad);
-export const Min = reductionOp('Min', 'min', NUMERIC, extremumGrad);
-export const Prod = reductionOp('Prod', 'prod', NUMERIC, prodGrad);
+export const Sum = reductionOp('Sum', NUMERIC);
+export const Mean = reductionOp('Mean', NUMERIC);
+export const Max = reductionOp('Max', NUMERIC);
+export const Min = reductionOp('Min', NUMERIC);
+export const Prod = reductionOp('Prod', NUMERIC);
 
 type ArgAttrs = { output_type: DType };
 
-function argOp(type: string, wantMax: boolean): OpDef {
+function argOp(type: 'ArgMax' | 'ArgMin'): OpDef {
   return defineOp<ArgAttrs>({
     type,
     attrDefaults: { output_type: 'int64' },
+    hostInputs: [1],
     infer(inputs, attrs) {
       const [x, dim] = inputs;
       checkDType('input', x.dtype, NUMERIC);
@@ -143,20 +77,13 @@ function argOp(type: string, wantMax: boolean): OpDef {
       const axis = normalizeAxis(dim.value.data[0], x.shape.length, type);
       return [{ dtype: attrs.output_type, shape: x.shape.filter((_d, i) => i !== axis) }];
     },
-    cpu: {
-      kind: 'kernel',
-      run([x, dim], _attrs, [out]) {
-        const axis = normalizeAxis(dim.data[0], x.rank, type);
-        if (x.shape[axis] === 0) throw new InvalidArgumentError(`Reduction axis ${axis} is empty in shape [${x.shape.join(',')}]`);
-        return [argReduce(x, axis, wantMax, out.dtype, out.shape)];
-      },
-    },
+    lowering: { kind: 'routine', routine: type },
     grad: 'none',
   });
 }
 
-export const ArgMax = argOp('ArgMax', true);
-export const ArgMin = argOp('ArgMin', false);
+export const ArgMax = argOp('ArgMax');
+export const ArgMin = argOp('ArgMin');
 
 export type AxisArg = number | readonly number[] | TensorLike | null | undefined;
 

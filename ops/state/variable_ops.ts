@@ -6,12 +6,11 @@ import {
   isCompatible,
   NDArray,
   PartialShape,
-  sizeOf,
-} from '../../graph/ir/index.js';
+  } from '../../graph/ir/index.js';
 import { ALL, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, KernelContext, OpDef } from '../op_def.js';
 
-type VariableAttrs = { shape: PartialShape; dtype: DType; container: string; shared_name: string };
+export type VariableAttrs = { shape: PartialShape; dtype: DType; container: string; shared_name: string };
 
 /** Reads the variable's current value in this run, or fails like TF does when uninitialized. */
 export function readVariable(ctx: KernelContext, name: string): NDArray {
@@ -31,12 +30,12 @@ export const VariableV2 = defineOp<VariableAttrs>({
     checkDType('dtype', attrs.dtype, ALL);
     return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
   },
-  cpu: { kind: 'kernel', run: (_i, _a, _o, ctx) => [readVariable(ctx, ctx.opName)] },
+  lowering: { kind: 'routine', routine: 'VariableV2' },
   grad: 'none',
   stateful: true,
 });
 
-type AssignAttrs = { validate_shape: boolean; use_locking: boolean };
+export type AssignAttrs = { validate_shape: boolean; use_locking: boolean };
 
 export const Assign = defineOp<AssignAttrs>({
   type: 'Assign',
@@ -49,22 +48,13 @@ export const Assign = defineOp<AssignAttrs>({
     }
     return [{ dtype: ref.dtype, shape: attrs.validate_shape ? ref.shape : value.shape }];
   },
-  cpu: {
-    kind: 'kernel',
-    run([, value], attrs, [out], ctx) {
-      if (attrs.validate_shape && value.shape.join() !== out.shape.join()) {
-        throw new InvalidArgumentError(`Assign requires shapes of both tensors to match. lhs shape= ${formatShape(out.shape)} rhs shape= ${formatShape(value.shape)}`);
-      }
-      ctx.variables.write(ctx.refName(0), value);
-      return [value];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'Assign' },
   grad: 'none',
   stateful: true,
   refInputs: [0],
 });
 
-function updateOp(type: string, sign: 1 | -1): OpDef {
+function updateOp(type: 'AssignAdd' | 'AssignSub'): OpDef {
   return defineOp<{ use_locking: boolean }>({
     type,
     attrDefaults: { use_locking: false },
@@ -77,32 +67,14 @@ function updateOp(type: string, sign: 1 | -1): OpDef {
       }
       return [{ dtype: dt, shape: ref.shape }];
     },
-    cpu: {
-      kind: 'kernel',
-      run([, value], _a, _o, ctx) {
-        const name = ctx.refName(0);
-        const cur = readVariable(ctx, name);
-        if (cur.shape.join() !== value.shape.join()) {
-          throw new InvalidArgumentError(`${type}: lhs shape= ${formatShape(cur.shape)} rhs shape= ${formatShape(value.shape)} must match`);
-        }
-        const next = NDArray.zeros(cur.dtype, cur.shape);
-        const a = cur.data;
-        const b = value.data;
-        const o = next.data;
-        const n = sizeOf(cur.shape);
-        if (cur.dtype === 'float32') for (let i = 0; i < n; i++) o[i] = a[i] + sign * b[i];
-        else for (let i = 0; i < n; i++) o[i] = (a[i] + sign * b[i]) | 0;
-        ctx.variables.write(name, next);
-        return [next];
-      },
-    },
+    lowering: { kind: 'routine', routine: type },
     grad: 'none',
     stateful: true,
     refInputs: [0],
   });
 }
 
-export const AssignAdd = updateOp('AssignAdd', 1);
-export const AssignSub = updateOp('AssignSub', -1);
+export const AssignAdd = updateOp('AssignAdd');
+export const AssignSub = updateOp('AssignSub');
 
 export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub];

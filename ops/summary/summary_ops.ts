@@ -1,5 +1,4 @@
-import { InvalidArgumentError, NDArray, Tensor, formatShape, getDefaultGraph, GraphKeys } from '../../graph/ir/index.js';
-import { bytesToArray, decodeSummary, encodeSummary, histogramOf, summaryFromArray } from '../../serialization/summary.js';
+import { InvalidArgumentError, Tensor, formatShape, getDefaultGraph, GraphKeys } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, OpDef } from '../op_def.js';
@@ -15,14 +14,10 @@ import { defineOp, OpDef } from '../op_def.js';
  * Not differentiable; no ONNX counterpart.
  */
 
-type ScalarAttrs = { tags: string; T: string };
-type HistogramAttrs = { tag: string; T: string };
+export type ScalarAttrs = { tags: string; T: string };
+export type HistogramAttrs = { tag: string; T: string };
 
 const SUMMARY_OUT = [{ dtype: 'int32' as const, shape: [null] }];
-
-function asNumbers(x: NDArray): number[] {
-  return Array.from(x.data as ArrayLike<number | bigint>, Number);
-}
 
 export const ScalarSummary: OpDef = defineOp<ScalarAttrs>({
   type: 'ScalarSummary',
@@ -33,14 +28,7 @@ export const ScalarSummary: OpDef = defineOp<ScalarAttrs>({
     }
     return SUMMARY_OUT;
   },
-  cpu: {
-    kind: 'kernel',
-    run([v], attrs) {
-      if (v.shape.length !== 0) throw new InvalidArgumentError(`tags and values not the same shape: [] != [${v.shape.join(',')}]`);
-      const bytes = encodeSummary({ value: [{ tag: attrs.tags, simple_value: asNumbers(v)[0] }] });
-      return [bytesToArray(bytes)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'ScalarSummary' },
   grad: 'none',
 });
 
@@ -50,17 +38,7 @@ export const HistogramSummary: OpDef = defineOp<HistogramAttrs>({
     checkDType('values', v.dtype, NUMERIC);
     return SUMMARY_OUT;
   },
-  cpu: {
-    kind: 'kernel',
-    run([v], attrs) {
-      const xs = asNumbers(v);
-      for (const x of xs) {
-        if (Number.isNaN(x)) throw new InvalidArgumentError(`Nan in summary histogram for: ${attrs.tag}`);
-        if (!Number.isFinite(x)) throw new InvalidArgumentError(`Infinity in summary histogram for: ${attrs.tag}`);
-      }
-      return [bytesToArray(encodeSummary({ value: [{ tag: attrs.tag, histo: histogramOf(xs) }] }))];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'HistogramSummary' },
   grad: 'none',
 });
 
@@ -76,28 +54,7 @@ export const MergeSummary: OpDef = defineOp({
     });
     return SUMMARY_OUT;
   },
-  cpu: {
-    kind: 'kernel',
-    run(inputs) {
-      const tags = new Set<string>();
-      const parts: Uint8Array[] = [];
-      inputs.forEach((x, i) => {
-        const bytes = summaryFromArray(x, `MergeSummary inputs[${i}]`);
-        for (const v of decodeSummary(bytes, `MergeSummary inputs[${i}]`).value) {
-          if (tags.has(v.tag)) throw new InvalidArgumentError(`Duplicate tag ${v.tag} found in summary inputs`);
-          tags.add(v.tag);
-        }
-        parts.push(bytes);
-      });
-      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return [bytesToArray(out)];
-    },
-  },
+  lowering: { kind: 'routine', routine: 'MergeSummary' },
   grad: 'none',
 });
 

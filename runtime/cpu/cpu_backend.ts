@@ -1,39 +1,119 @@
-import type { AttrMap, DataArray, NDArray } from '../../graph/ir/index.js';
+import type { AttrMap, DataArray, DType, NDArray } from '../../graph/ir/index.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
-import type { Backend } from '../backend.js';
+import type { Backend, Dispatch, KernelChoice } from '../backend.js';
+import { ANY_TARGET } from '../../graph/passes/pass.js';
 import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
-import { allocData, broadcastShapes, NDArray as Arr, sizeOf } from '../../graph/ir/index.js';
+import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
+import type { RoutineName } from '../../ops/lowering.js';
+import { CPU_KERNELS } from './kernels/index.js';
+import type { CpuKernel } from './kernels/kernel.js';
 
-/** Runs ops on the host with TypedArray kernels; elementwise ops run as generated loops. */
-export class CpuBackend implements Backend {
+const EMPTY = Arr.zeros('float32', [0]);
+
+/**
+ * Runs ops on the host with TypedArray kernels; elementwise ops run as generated loops. Its
+ * buffers are NDArrays, so uploads and read-backs are free and the host path makes no copies.
+ */
+export class CpuBackend implements Backend<NDArray> {
   readonly name = 'cpu';
+  readonly device = '/device:CPU:0';
+  readonly deviceType = 'CPU';
+  readonly hostResident = true;
+  readonly lowerings = ANY_TARGET.lowerings;
+  // buffers freed during the current run, by dtype and length, for the steps that reuse them
+  private readonly pool = new Map<string, DataArray[]>();
 
-  supports(def: OpDef): boolean {
-    return def.cpu !== undefined;
+  kernelFor(def: OpDef, nodeType: string): KernelChoice {
+    const low = def.lowering;
+    switch (low.kind) {
+      case 'elementwise':
+        return { kernel: nodeType === 'FusedElementwise' ? 'fused_elementwise' : 'elementwise' };
+      case 'routine': {
+        const k = CPU_KERNELS[low.routine];
+        return 'unsupported' in k ? k : { kernel: low.routine };
+      }
+      case 'epilogue':
+      case 'elementwise-reduce':
+      case 'grouped':
+        // compiler-built nodes: named by their type (_FusedMatMul, _FusedReduce, _GroupedApply)
+        return { kernel: nodeType };
+      case 'none':
+        return { unsupported: low.reason };
+    }
+  }
+
+  alloc(dtype: DType, shape: readonly number[]): NDArray {
+    const size = sizeOf(shape);
+    const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? allocData(dtype, size);
+    return new Arr(dtype, shape, data);
+  }
+
+  upload(x: NDArray): NDArray {
+    return x;
+  }
+
+  read(b: NDArray): Promise<NDArray> {
+    return Promise.resolve(b);
+  }
+
+  free(b: NDArray): void {
+    const k = `${b.dtype}:${b.data.length}`;
+    const list = this.pool.get(k);
+    if (list) list.push(b.data);
+    else this.pool.set(k, [b.data]);
+  }
+
+  endRun(): void {
+    this.pool.clear();
+  }
+
+  dispatch(d: Dispatch<NDArray>): NDArray[] {
+    let inputs = d.inputs as readonly NDArray[];
+    // ref inputs arrive as null (a kernel reads the variable through ctx); kernels expect arrays
+    if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
+    return this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data);
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {
-    const cpu = def.cpu;
-    if (cpu.kind === 'elementwise') {
-      const o = outputs[0];
-      return [runElementwise(cpu.expr(attrs), inputs, o.dtype, o.shape, out)];
+    const low = def.lowering;
+    switch (low.kind) {
+      case 'elementwise': {
+        const o = outputs[0];
+        return [runElementwise(low.expr(attrs), inputs, o.dtype, o.shape, out)];
+      }
+      case 'routine':
+        return routine(low.routine, ctx)(inputs, attrs, outputs, ctx);
+      case 'epilogue': {
+        const [main] = routine(low.routine, ctx)(inputs.slice(0, low.arity), attrs, outputs, ctx);
+        return [runElementwise(low.epilogue, [main, ...inputs.slice(low.arity)], main.dtype, main.shape, main.data)];
+      }
+      case 'elementwise-reduce': {
+        // the elementwise values' shape: the inputs broadcast together
+        let shape: number[] = [];
+        for (const x of inputs) shape = broadcastShapes(shape, [...x.shape], 'FusedReduce') as number[];
+        const o = outputs[0];
+        const mode = low.reduction === 'mean' ? 'sum' : low.reduction;
+        let v = reduceElementwise(low.expr, inputs, o.dtype, shape, mode);
+        if (low.reduction === 'mean') v /= sizeOf(shape);
+        const data = allocData(o.dtype, 1);
+        data[0] = v;
+        return [new Arr(o.dtype, o.shape, data)];
+      }
+      case 'grouped':
+        // each member's update in order, on its slice of the inputs and outputs
+        return low.members.flatMap((m) => {
+          const memberCtx: KernelContext = { ...ctx, opName: m.name, opType: m.def.type, refName: (i) => ctx.refName(m.inputStart + i) };
+          return this.runOp(m.def, inputs.slice(m.inputStart, m.inputStart + m.inputCount), m.attrs as AttrMap, outputs.slice(m.outputStart, m.outputStart + m.outputCount), memberCtx);
+        });
+      case 'none':
+        throw new InternalError(`'${ctx.opName}' (${ctx.opType}) cannot run: ${low.reason}`);
     }
-    if (cpu.kind === 'epilogue') {
-      const [main] = cpu.run(inputs.slice(0, cpu.arity), attrs, outputs, ctx);
-      return [runElementwise(cpu.epilogue, [main, ...inputs.slice(cpu.arity)], main.dtype, main.shape, main.data)];
-    }
-    if (cpu.kind === 'elementwise-reduce') {
-      // the elementwise values' shape: the inputs broadcast together
-      let shape: number[] = [];
-      for (const x of inputs) shape = broadcastShapes(shape, [...x.shape], 'FusedReduce') as number[];
-      const o = outputs[0];
-      const mode = cpu.reduction === 'mean' ? 'sum' : cpu.reduction;
-      let v = reduceElementwise(cpu.expr, inputs, o.dtype, shape, mode);
-      if (cpu.reduction === 'mean') v /= sizeOf(shape);
-      const data = allocData(o.dtype, 1);
-      data[0] = v;
-      return [new Arr(o.dtype, o.shape, data)];
-    }
-    return cpu.run(inputs, attrs, outputs, ctx);
   }
+}
+
+/** The table's kernel for a routine; placement refuses unsupported ones before a run starts. */
+function routine(name: RoutineName, ctx: KernelContext): CpuKernel {
+  const k = CPU_KERNELS[name];
+  if ('unsupported' in k) throw new UnimplementedError(`No CPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
+  return k;
 }

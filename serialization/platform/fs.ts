@@ -3,7 +3,7 @@ import { nodeBuiltin, noFileSystem, hasNodeBuiltins } from './node_builtin.js';
 
 /*
  * The synchronous file operations tensorgraph uses, with Node's names and signatures, so that a
- * file module swaps `from 'node:fs'` for `from '../platform/fs.js'` and nothing else. Each call
+ * file module swaps `from 'node:fs'` for `from './fs.js'` and nothing else. Each call
  * reaches `node:fs` lazily (see node_builtin.ts); where there is none it throws UnimplementedError.
  * Public path-taking functions call `requireFileSystem('tg.x.y')` first so that the error names
  * them rather than the low-level operation.

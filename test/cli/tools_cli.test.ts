@@ -135,6 +135,19 @@ describe('CLI: tensorgraph time, draw, optimize (MNIST frozen graph and training
     expect(gpu.stderr).to.contain('WebGPU');
   });
 
+  it('time, draw and optimize read an ONNX model (the PyTorch-exported CNN with batch norm)', () => {
+    const model = fileURLToPath(new URL('../../../test/fixtures/onnx/torch_cnn_bn.onnx', import.meta.url));
+    const timed = ok(['time', model, '--iterations', '2']);
+    expect(timed).to.contain('fetching y:0').and.contain('feeds: x[2,3,9,9]').and.match(/total per run: [\d.]+ ms/);
+    expect(timed).to.match(/cpu:_FusedConv2D/);
+    const dot = join(dir, 'onnx.dot');
+    ok(['draw', model, '-o', dot]);
+    const g = tg.onnx.importModelBytes(readFileSync(model)).graph;
+    expect(parseDot(readFileSync(dot, 'utf8')).nodes.size).to.equal(g.getOperations().length);
+    const opt = ok(['optimize', model, '--compare']);
+    expect(opt).to.contain('pipeline on').and.match(/outputs agree: max relative difference/);
+  });
+
   it('draw -o .dot parses back with one node per op and one edge per data or control input', () => {
     for (const model of [files.mnistFrozen, files.vggFrozen, files.mnistMeta]) {
       const out = join(dir, 'net.dot');

@@ -1,4 +1,4 @@
-import type { Geometry } from './conv_params.js';
+import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
  * Depthwise convolution on NHWC data: output channel c*mult + m sees only input channel c. Each

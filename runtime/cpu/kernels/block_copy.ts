@@ -1,4 +1,4 @@
-import { DataArray, stridesOf } from '../../graph/ir/index.js';
+import { DataArray, stridesOf } from '../../../graph/ir/index.js';
 
 /**
  * The copy loops shared by the array kernels. Arrays are row-major; every op here reduces to

@@ -1,4 +1,4 @@
-import type { DataArray } from '../../graph/ir/index.js';
+import type { DataArray } from '../../../graph/ir/index.js';
 
 /**
  * One operand of a product, read in place: element (row, col) is at off + row·rs + col·cs, so a

@@ -1,4 +1,4 @@
-import type { Geometry } from './conv_params.js';
+import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
  * Max and average pooling on NHWC data. Windows clipped by padding use only their in-bounds

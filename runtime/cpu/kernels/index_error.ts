@@ -1,4 +1,4 @@
-import { stridesOf } from '../../graph/ir/index.js';
+import { stridesOf } from '../../../graph/ir/index.js';
 
 /** TF's SliceDebugString: where flat element `flat` of a tensor of `shape` sits, as "[i,j]" ("" for scalars). */
 export function indexText(shape: readonly number[], flat: number): string {

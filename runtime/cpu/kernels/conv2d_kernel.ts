@@ -1,5 +1,5 @@
-import { gemm } from '../matmul/matmul_kernel.js';
-import type { Geometry } from './conv_params.js';
+import { gemm } from './gemm.js';
+import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
  * Conv2D and its two backprops on NHWC data, as matrix products over the patch ("im2col") matrix:

@@ -1,0 +1,5 @@
+import type { GradTable } from '../op_def.js';
+import { sumToShapeOf } from '../elementwise/broadcast_grad.js';
+
+/** BroadcastTo's gradient sums back over the broadcast axes. */
+export const BROADCAST_TO_GRADS: GradTable = { BroadcastTo: (op, [g]) => [g && sumToShapeOf(g, op.inputs[0]), null] };

@@ -1,0 +1,99 @@
+import { ADAGRAD_SIG, type ApplyAdagradAttrs } from '../../../ops/optimizer/apply_adagrad.js';
+import { ADAM_SIG, type ApplyAdamAttrs } from '../../../ops/optimizer/apply_adam.js';
+import { type ApplyMomentumAttrs, MOMENTUM_SIG } from '../../../ops/optimizer/apply_momentum.js';
+import { type ApplyRMSPropAttrs, RMS_PROP_SIG } from '../../../ops/optimizer/apply_rms_prop.js';
+import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
+import { copyOf, readApplyInputs } from '../../../ops/optimizer/apply_checks.js';
+import { kernel } from './kernel.js';
+
+/** The optimizer family's CPU kernels. */
+export const OPTIMIZER_KERNELS = {
+  ApplyAdagrad: kernel<ApplyAdagradAttrs>((inputs, attrs, _o, ctx) => {
+    const [v, accum, lrIn, grad] = readApplyInputs(ADAGRAD_SIG, inputs, ctx);
+    const lr = lrIn.data[0];
+    const nv = copyOf(v);
+    const na = copyOf(accum);
+    const w = nv.data;
+    const a = na.data;
+    const g = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      if (attrs.update_slots) a[i] += g[i] * g[i];
+      w[i] -= (g[i] * lr) / Math.sqrt(a[i]);
+    }
+    if (attrs.update_slots) ctx.variables.write(ctx.refName(1), na);
+    ctx.variables.write(ctx.refName(0), nv);
+    return [nv];
+  }),
+  ApplyAdam: kernel<ApplyAdamAttrs>((inputs, attrs, _o, ctx) => {
+    const [vr, m, v, b1pIn, b2pIn, lrIn, b1In, b2In, epsIn, grad] = readApplyInputs(ADAM_SIG, inputs, ctx);
+    const [b1p, b2p, lr, b1, b2, eps] = [b1pIn, b2pIn, lrIn, b1In, b2In, epsIn].map((x) => x.data[0]);
+    const alpha = (lr * Math.sqrt(1 - b2p)) / (1 - b1p);
+    const nvar = copyOf(vr);
+    const nm = copyOf(m);
+    const nv = copyOf(v);
+    const w = nvar.data;
+    const a = nm.data;
+    const b = nv.data;
+    const g = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      a[i] += (g[i] - a[i]) * (1 - b1);
+      b[i] += (g[i] * g[i] - b[i]) * (1 - b2);
+      const step = attrs.use_nesterov ? g[i] * (1 - b1) + b1 * a[i] : a[i];
+      w[i] -= (step * alpha) / (Math.sqrt(b[i]) + eps);
+    }
+    ctx.variables.write(ctx.refName(1), nm);
+    ctx.variables.write(ctx.refName(2), nv);
+    ctx.variables.write(ctx.refName(0), nvar);
+    return [nvar];
+  }),
+  ApplyGradientDescent: kernel((inputs, _a, _o, ctx) => {
+    const [v, alpha, delta] = readApplyInputs(GRADIENT_DESCENT_SIG, inputs, ctx);
+    const lr = alpha.data[0];
+    const next = copyOf(v);
+    const w = next.data;
+    const d = delta.data;
+    for (let i = 0; i < w.length; i++) w[i] -= lr * d[i];
+    ctx.variables.write(ctx.refName(0), next);
+    return [next];
+  }),
+  ApplyMomentum: kernel<ApplyMomentumAttrs>((inputs, attrs, _o, ctx) => {
+    const [v, accum, lrIn, grad, momIn] = readApplyInputs(MOMENTUM_SIG, inputs, ctx);
+    const lr = lrIn.data[0];
+    const mu = momIn.data[0];
+    const nv = copyOf(v);
+    const na = copyOf(accum);
+    const w = nv.data;
+    const a = na.data;
+    const g = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      a[i] = a[i] * mu + g[i];
+      w[i] -= attrs.use_nesterov ? g[i] * lr + a[i] * mu * lr : a[i] * lr;
+    }
+    ctx.variables.write(ctx.refName(1), na);
+    ctx.variables.write(ctx.refName(0), nv);
+    return [nv];
+  }),
+  ApplyRMSProp: kernel<ApplyRMSPropAttrs>((inputs, _a, _o, ctx) => {
+    const [v, ms, mom, lrIn, rhoIn, momentumIn, epsIn, grad] = readApplyInputs(RMS_PROP_SIG, inputs, ctx);
+    const lr = lrIn.data[0];
+    const rho = rhoIn.data[0];
+    const mu = momentumIn.data[0];
+    const eps = epsIn.data[0];
+    const nv = copyOf(v);
+    const nms = copyOf(ms);
+    const nmom = copyOf(mom);
+    const w = nv.data;
+    const s = nms.data;
+    const m = nmom.data;
+    const g = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      s[i] += (g[i] * g[i] - s[i]) * (1 - rho);
+      m[i] = m[i] * mu + (g[i] * lr) / Math.sqrt(s[i] + eps);
+      w[i] -= m[i];
+    }
+    ctx.variables.write(ctx.refName(1), nms);
+    ctx.variables.write(ctx.refName(2), nmom);
+    ctx.variables.write(ctx.refName(0), nv);
+    return [nv];
+  }),
+};
