@@ -14,7 +14,12 @@ import {
 } from '../graph/ir/index.js';
 
 /** A value for a feed: an NDArray, a TypedArray (with `{data, shape}` to give it a shape), nested arrays or a scalar. */
-export type FeedValue = NDArray | NestedArray | DataArray | { data: DataArray | readonly number[]; shape: readonly number[] };
+export type FeedValue =
+  | NDArray
+  | NestedArray
+  | DataArray
+  | Float64Array
+  | { data: DataArray | Float64Array | readonly number[]; shape: readonly number[] };
 
 export type FeedKey = Tensor | string | { toTensor(): Tensor };
 
@@ -27,6 +32,8 @@ export function feedTensor(graph: Graph, key: FeedKey): Tensor {
     return key;
   }
   if (typeof key === 'string') {
+    const hint = tensorKeyHint(key);
+    if (hint) throw new InvalidArgumentError(`Cannot interpret feed key as Tensor: ${hint}`);
     try {
       if (key.includes(':')) return graph.getTensorByName(key);
       const op = graph.getOperationByName(key);
@@ -38,6 +45,14 @@ export function feedTensor(graph: Graph, key: FeedKey): Tensor {
     }
   }
   return feedTensor(graph, key.toTensor());
+}
+
+/** `{ [x]: v }` turns the Tensor x into its printed form; say so, since the name alone looks fine. */
+function tensorKeyHint(key: string): string {
+  const m = /^Tensor\("([^"]+)", /.exec(key);
+  if (!m) return '';
+  const op = m[1].replace(/:\d+$/, '');
+  return `a Tensor used as a key of a plain object becomes its string '${key}'; key the feeds by name ({ '${m[1]}': value }) or use a Map (new Map([[${op.split('/').pop()}, value]]))`;
 }
 
 export function feedEntries(feeds: Feeds | undefined): [FeedKey, FeedValue][] {
@@ -74,19 +89,38 @@ function toArray(t: Tensor, value: FeedValue): NDArray {
     if (storage(value.dtype) !== storage(want)) throw dtypeError(t, value.dtype);
     return value.dtype === want ? value : new NDArray(want, value.shape, value.data);
   }
+  if (value instanceof Float64Array) return fromFloat64(t, value, feedShape(t, value.length));
   if (ArrayBuffer.isView(value)) {
-    const shape = isFullyDefined(t.shape) && t.shape.reduce((a, b) => a * b, 1) === value.length ? t.shape : [value.length];
+    const shape = feedShape(t, value.length);
     const got = value instanceof Float32Array ? 'float32' : value instanceof Int32Array ? 'int32' : value instanceof Uint8Array ? 'bool' : (value as ArrayBufferView).constructor.name;
     if (got !== storage(want) && !(value instanceof BigInt64Array && storage(want) === 'int32')) throw dtypeError(t, got);
     return NDArray.from(value, shape, want);
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'shape' in value) {
     const data = value.data;
+    if (data instanceof Float64Array) return fromFloat64(t, data, value.shape);
     if (ArrayBuffer.isView(data)) return toArray(t, NDArray.from(data, value.shape, data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? (want === 'int64' ? 'int64' : 'int32') : 'bool'));
     return fromNumbers(t, data as readonly number[], value.shape);
   }
   checkLiteral(t, value as NestedArray);
   return NDArray.from(value as NestedArray, undefined, want);
+}
+
+/** A flat array of `length` values takes the tensor's shape when that is fully known and fits. */
+function feedShape(t: Tensor, length: number): readonly number[] {
+  return isFullyDefined(t.shape) && t.shape.reduce((a, b) => a * b, 1) === length ? t.shape : [length];
+}
+
+/**
+ * JS numbers are float64, and TF1 converts a float64 array fed to a float32 tensor; integer and
+ * bool tensors get no silent rounding: the message says which typed array to use.
+ */
+function fromFloat64(t: Tensor, values: Float64Array, shape: readonly number[]): NDArray {
+  if (t.dtype !== 'float32') {
+    const use = t.dtype === 'bool' ? 'a Uint8Array' : 'an Int32Array';
+    throw new InvalidArgumentError(`Cannot feed a Float64Array (float64) for tensor '${t.name}', which has dtype ${t.dtype}: use ${use}`);
+  }
+  return NDArray.from(Float32Array.from(values), shape, 'float32');
 }
 
 function fromNumbers(t: Tensor, values: readonly number[], shape: readonly number[]): NDArray {

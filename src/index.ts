@@ -2,6 +2,7 @@
  * tensorgraph: the one import users need (`import * as tg from 'tensorgraph'`).
  */
 import { installTensorMethods } from './tensor_methods.js';
+export type { TensorMethods } from './tensor_methods.js';
 import { installGraphMethods } from './graph_util.js';
 import {
   getDefaultGraph,
@@ -136,6 +137,8 @@ export {
 export type { Initializer, VarianceScalingOptions } from './initializers.js';
 export { l1Regularizer, l2Regularizer } from './regularizers.js';
 export * as layers from './layers/index.js';
+export { argScope, addArgScope } from './layers/arg_scope.js';
+export * as slim from './slim/index.js';
 
 // tools
 export * as tools from './tools/index.js';
@@ -147,6 +150,9 @@ export * as summary from './summary.js';
 // gradients and training
 export { gradients } from '../graph/autodiff/gradients.js';
 export * as train from './train/index.js';
+export * as metrics from './metrics.js';
+export * as image from './image/index.js';
+export { localVariables, localVariablesInitializer } from './local_variables.js';
 
 // files
 export * as graphUtil from './graph_util.js';

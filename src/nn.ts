@@ -15,3 +15,5 @@ export type { FusedBatchNormOptions } from '../ops/normalization/fused_batch_nor
 export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export * from './nn_conv.js';
+export { embeddingLookup, conv1d } from './nn_composed.js';
+export type { Conv1DOptions } from './nn_composed.js';

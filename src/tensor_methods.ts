@@ -10,36 +10,44 @@ import { reduceMax, reduceMean, reduceMin, reduceSum, AxisArg } from '../ops/red
 import { matMul, MatMulOptions } from '../ops/matmul/matmul.js';
 import { transpose } from '../ops/array/transpose.js';
 
+/**
+ * The math methods every Tensor has once the public entry has loaded. The public entry re-exports
+ * this type, which keeps this module (and so the augmentation below) in the published index.d.ts:
+ * without that reference a consumer's compiler never sees `x.add(y)`.
+ */
+export interface TensorMethods {
+  add(y: TensorLike, name?: string): Tensor;
+  sub(y: TensorLike, name?: string): Tensor;
+  mul(y: TensorLike, name?: string): Tensor;
+  div(y: TensorLike, name?: string): Tensor;
+  pow(y: TensorLike, name?: string): Tensor;
+  maximum(y: TensorLike, name?: string): Tensor;
+  minimum(y: TensorLike, name?: string): Tensor;
+  neg(name?: string): Tensor;
+  abs(name?: string): Tensor;
+  exp(name?: string): Tensor;
+  log(name?: string): Tensor;
+  sqrt(name?: string): Tensor;
+  square(name?: string): Tensor;
+  relu(name?: string): Tensor;
+  sigmoid(name?: string): Tensor;
+  tanh(name?: string): Tensor;
+  equal(y: TensorLike, name?: string): Tensor;
+  less(y: TensorLike, name?: string): Tensor;
+  greater(y: TensorLike, name?: string): Tensor;
+  matMul(b: TensorLike, options?: MatMulOptions, name?: string): Tensor;
+  reshape(shape: readonly number[] | TensorLike, name?: string): Tensor;
+  transpose(perm?: readonly number[], name?: string): Tensor;
+  cast(dtype: DType, name?: string): Tensor;
+  sum(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
+  mean(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
+  max(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
+  min(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
+}
+
 declare module '../graph/ir/tensor.js' {
-  interface Tensor {
-    add(y: TensorLike, name?: string): Tensor;
-    sub(y: TensorLike, name?: string): Tensor;
-    mul(y: TensorLike, name?: string): Tensor;
-    div(y: TensorLike, name?: string): Tensor;
-    pow(y: TensorLike, name?: string): Tensor;
-    maximum(y: TensorLike, name?: string): Tensor;
-    minimum(y: TensorLike, name?: string): Tensor;
-    neg(name?: string): Tensor;
-    abs(name?: string): Tensor;
-    exp(name?: string): Tensor;
-    log(name?: string): Tensor;
-    sqrt(name?: string): Tensor;
-    square(name?: string): Tensor;
-    relu(name?: string): Tensor;
-    sigmoid(name?: string): Tensor;
-    tanh(name?: string): Tensor;
-    equal(y: TensorLike, name?: string): Tensor;
-    less(y: TensorLike, name?: string): Tensor;
-    greater(y: TensorLike, name?: string): Tensor;
-    matMul(b: TensorLike, options?: MatMulOptions, name?: string): Tensor;
-    reshape(shape: readonly number[] | TensorLike, name?: string): Tensor;
-    transpose(perm?: readonly number[], name?: string): Tensor;
-    cast(dtype: DType, name?: string): Tensor;
-    sum(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
-    mean(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
-    max(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
-    min(axis?: AxisArg, keepDims?: boolean, name?: string): Tensor;
-  }
+  // a declaration merge: the methods are installed on the prototype by installTensorMethods
+  interface Tensor extends TensorMethods {}
 }
 
 /**

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TensorGraphError } from '../../graph/ir/index.js';
 import { BundleReader } from '../../serialization/checkpoint/bundle.js';
 import { resolveCheckpoint } from '../../serialization/checkpoint/restore.js';
 import { encodeGraphDef } from '../../serialization/graph_def.js';
 import { convertVariablesToConstants } from '../../serialization/graph_util.js';
-import { tfDTypeName } from '../../serialization/dtypes.js';
+import { fromTfDTypeOrNull, tfDTypeName } from '../../serialization/dtypes.js';
 import { exportModel } from '../../serialization/onnx/export.js';
+import type { NodeDef } from '../../serialization/types.js';
 import { graphDefFrom, readInput, writeOutput } from './files.js';
 import { timeCommand } from './time.js';
 import { drawCommand } from './draw.js';
@@ -25,7 +27,7 @@ Commands:
   draw      the graph as SVG (Graphviz), DOT or a self-contained HTML viewer
   optimize  the compiler's report for a model, the optimised graph, pipeline on/off comparison
 
-Run 'tensorgraph <command> --help' for a command's options.`,
+Run 'tensorgraph <command> --help' for a command's options, 'tensorgraph --version' for the version.`,
   freeze: `Usage: tensorgraph freeze --checkpoint <prefix|dir> --outputs <a,b> --out <frozen.pb> [--meta <file.meta>]
 
 Turns the variables of a checkpoint into constants of the graph in its .meta file (default:
@@ -51,8 +53,7 @@ stay the ONNX value names, and unknown dims become symbolic ('batch', 'unk_N').`
 function inspect(args: string[]): void {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean' } } });
   if (values.help || positionals.length !== 1) {
-    console.log(HELP.inspect);
-    if (!values.help) process.exitCode = 2;
+    usage('inspect', values.help, positionals.length === 0 ? ['the file to inspect'] : [`one file, not ${positionals.length}`]);
     return;
   }
   const path = positionals[0];
@@ -77,7 +78,7 @@ function inspect(args: string[]): void {
   }
   console.log(`${def.node.length} nodes`);
   for (const [op, c] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${op}: ${c}`);
-  console.log(`inputs: ${def.node.filter((n) => n.op === 'Placeholder' || n.op === 'PlaceholderWithDefault').map((n) => n.name).join(', ')}`);
+  console.log(`inputs: ${def.node.filter((n) => n.op === 'Placeholder' || n.op === 'PlaceholderWithDefault').map(describeInput).join(', ')}`);
   console.log(`outputs: ${def.node.filter((n) => !consumed.has(n.name) && n.op !== 'NoOp' && n.op !== 'Assign').map((n) => n.name).join(', ')}`);
   console.log(`variables: ${def.node.filter((n) => n.op === 'VariableV2' || n.op === 'Variable').map((n) => n.name).join(', ')}`);
 }
@@ -88,8 +89,7 @@ function freeze(args: string[]): void {
     options: { help: { type: 'boolean' }, checkpoint: { type: 'string' }, meta: { type: 'string' }, outputs: { type: 'string' }, out: { type: 'string' } },
   });
   if (values.help || !values.checkpoint || !values.outputs || !values.out) {
-    console.log(HELP.freeze);
-    if (!values.help) process.exitCode = 2;
+    usage('freeze', values.help, missing(values, { checkpoint: '--checkpoint <prefix|dir>', outputs: '--outputs <a,b>', out: '--out <frozen.pb>' }));
     return;
   }
   const prefix = resolveCheckpoint(values.checkpoint);
@@ -109,14 +109,41 @@ function exportOnnx(args: string[]): void {
     options: { help: { type: 'boolean' }, inputs: { type: 'string' }, outputs: { type: 'string' }, out: { type: 'string' } },
   });
   if (values.help || positionals.length !== 1 || !values.inputs || !values.outputs || !values.out) {
-    console.log(HELP['export-onnx']);
-    if (!values.help) process.exitCode = 2;
+    const what = missing(values, { inputs: '--inputs <x:0,...>', outputs: '--outputs <probs:0,...>', out: '--out <model.onnx>' });
+    usage('export-onnx', values.help, positionals.length === 1 ? what : ['the frozen graph file', ...what]);
     return;
   }
   const names = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (/:\d+$/.test(s) ? s : `${s}:0`));
   const model = exportModel(graphDefFrom(positionals[0]), { inputs: names(values.inputs), outputs: names(values.outputs) });
   writeOutput(values.out, model);
   console.log(`wrote ${values.out}: ${model.length} bytes`);
+}
+
+/** `--help` prints the usage; a call missing something also says what, on stderr, with exit code 2. */
+function usage(cmd: string, help: boolean | undefined, lacking: readonly string[]): void {
+  console.log(HELP[cmd]);
+  if (help) return;
+  if (lacking.length > 0) console.error(`tensorgraph ${cmd}: missing ${lacking.join(', ')}`);
+  process.exitCode = 2;
+}
+
+function missing(values: Readonly<Record<string, unknown>>, required: Readonly<Record<string, string>>): string[] {
+  return Object.entries(required).filter(([k]) => values[k] === undefined || values[k] === '').map(([, flag]) => flag);
+}
+
+/** `x (float32, [?,784])`: a placeholder as a caller must feed it. */
+function describeInput(n: NodeDef): string {
+  const dtype = n.attr?.dtype?.type;
+  const shape = n.attr?.shape?.shape;
+  const dims = shape === undefined || shape.unknown_rank ? '<unknown>' : `[${(shape.dim ?? []).map((d) => (d.size === undefined || d.size < 0 ? '?' : String(d.size))).join(',')}]`;
+  const name = dtype === undefined ? '?' : fromTfDTypeOrNull(dtype) ?? tfDTypeName(dtype);
+  return `${n.name} (${name}, ${dims})`;
+}
+
+/** The version of the installed package, read from its package.json (two folders above dist/src/cli). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(pkg.version);
 }
 
 function importOnnx(args: string[]): void {
@@ -126,8 +153,7 @@ function importOnnx(args: string[]): void {
     options: { help: { type: 'boolean' }, out: { type: 'string', short: 'o' }, prefix: { type: 'string' } },
   });
   if (values.help || positionals.length !== 1 || !values.out) {
-    console.log(HELP['import-onnx']);
-    if (!values.help) process.exitCode = 2;
+    usage('import-onnx', values.help, [...(positionals.length === 1 ? [] : ['the .onnx file']), ...missing(values, { out: '--out <model.pb>' })]);
     return;
   }
   const path = positionals[0];
@@ -139,7 +165,8 @@ function importOnnx(args: string[]): void {
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === 'time') await timeCommand(rest);
+    if (cmd === '--version' || cmd === '-v') console.log(`tensorgraph ${version()}`);
+    else if (cmd === 'time') await timeCommand(rest);
     else if (cmd === 'draw') drawCommand(rest);
     else if (cmd === 'optimize') await optimizeCommand(rest);
     else if (cmd === 'freeze') freeze(rest);

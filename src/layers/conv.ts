@@ -10,6 +10,7 @@ import { shape as shapeOf } from '../../ops/array/reshape.js';
 import { Initializer, zerosInitializer } from '../initializers.js';
 import { getVariable, variableScope } from '../variable_scope.js';
 import { uniqueLayerName } from './layer_names.js';
+import { addArgScope, withArgScope } from './arg_scope.js';
 import type { DenseOptions } from './core.js';
 
 type Pair = number | readonly [number, number];
@@ -44,6 +45,7 @@ function finish(y: Tensor, filters: number, o: Conv2DLayerOptions): Tensor {
 
 /** tf.layers.conv2d (channels_last): `name/kernel` [kh, kw, in, filters], `name/bias`. */
 export function conv2d(inputs: TensorLike, filters: number, kernelSize: Pair, options: Conv2DLayerOptions = {}): Tensor {
+  options = withArgScope(conv2d, options);
   const x = toTensor(inputs);
   const inC = channelsOf(x, 'conv2d');
   const [kh, kw] = pair(kernelSize);
@@ -56,6 +58,7 @@ export function conv2d(inputs: TensorLike, filters: number, kernelSize: Pair, op
 
 /** tf.layers.separable_conv2d: depthwise then pointwise kernels, one bias. */
 export function separableConv2d(inputs: TensorLike, filters: number, kernelSize: Pair, options: Conv2DLayerOptions & { depthMultiplier?: number; pointwiseInitializer?: Initializer } = {}): Tensor {
+  options = withArgScope(separableConv2d, options);
   const x = toTensor(inputs);
   const inC = channelsOf(x, 'separable_conv2d');
   const [kh, kw] = pair(kernelSize);
@@ -70,6 +73,7 @@ export function separableConv2d(inputs: TensorLike, filters: number, kernelSize:
 
 /** tf.layers.conv2d_transpose: kernel [kh, kw, filters, in]; output size in*stride (same) or (in-1)*stride+k (valid). */
 export function conv2dTranspose(inputs: TensorLike, filters: number, kernelSize: Pair, options: Conv2DLayerOptions = {}): Tensor {
+  options = withArgScope(conv2dTranspose, options);
   const x = toTensor(inputs);
   const inC = channelsOf(x, 'conv2d_transpose');
   const [kh, kw] = pair(kernelSize);
@@ -97,6 +101,7 @@ export interface Pool2DOptions {
 
 /** tf.layers.max_pooling2d(inputs, poolSize, strides). */
 export function maxPooling2d(inputs: TensorLike, poolSize: Pair, strides: Pair, options: Pool2DOptions = {}): Tensor {
+  options = withArgScope(maxPooling2d, options);
   const x = toTensor(inputs);
   return x.graph.nameScope(options.name ?? uniqueLayerName(x.graph, 'max_pooling2d'), () =>
     maxPool(x, { ksize: pair(poolSize), strides: pair(strides), padding: upper(options.padding ?? 'valid') }),
@@ -105,8 +110,12 @@ export function maxPooling2d(inputs: TensorLike, poolSize: Pair, strides: Pair, 
 
 /** tf.layers.average_pooling2d(inputs, poolSize, strides). */
 export function averagePooling2d(inputs: TensorLike, poolSize: Pair, strides: Pair, options: Pool2DOptions = {}): Tensor {
+  options = withArgScope(averagePooling2d, options);
   const x = toTensor(inputs);
   return x.graph.nameScope(options.name ?? uniqueLayerName(x.graph, 'average_pooling2d'), () =>
     avgPool(x, { ksize: pair(poolSize), strides: pair(strides), padding: upper(options.padding ?? 'valid') }),
   );
 }
+
+// every layer takes defaults from tg.argScope
+for (const f of [conv2d, separableConv2d, conv2dTranspose, maxPooling2d, averagePooling2d]) addArgScope(f);

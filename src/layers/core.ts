@@ -8,6 +8,7 @@ import { cast } from '../../ops/array/cast.js';
 import { Initializer, onesInitializer, zerosInitializer } from '../initializers.js';
 import { getVariable, Regularizer, Reuse, variableScope } from '../variable_scope.js';
 import { uniqueLayerName } from './layer_names.js';
+import { addArgScope, withArgScope } from './arg_scope.js';
 import { dropout as nnDropout } from '../dropout.js';
 import { moments, batchNormalization as bnCompose } from '../../ops/normalization/moments.js';
 import { fusedBatchNorm } from '../../ops/normalization/fused_batch_norm.js';
@@ -29,6 +30,7 @@ export interface DenseOptions {
 
 /** tf.layers.dense: `name/kernel` [in, units] and `name/bias`; rank > 2 inputs act on the last axis. */
 export function dense(inputs: TensorLike, units: number, options: DenseOptions = {}): Tensor {
+  options = withArgScope(dense, options);
   const x = toTensor(inputs);
   const inDim = x.shape?.[x.shape.length - 1];
   if (inDim === null || inDim === undefined) throw new InvalidArgumentError('The last dimension of the inputs to `Dense` should be defined. Found `None`.');
@@ -47,6 +49,7 @@ export function dense(inputs: TensorLike, units: number, options: DenseOptions =
 
 /** tf.layers.flatten: [batch, ...] to [batch, prod(...)]. */
 export function flatten(inputs: TensorLike, options: { name?: string } = {}): Tensor {
+  options = withArgScope(flatten, options);
   const x = toTensor(inputs);
   const s = x.shape;
   if (s === null) throw new InvalidArgumentError('flatten needs inputs of known rank');
@@ -60,6 +63,7 @@ export type TrainingFlag = boolean | Tensor;
 
 /** tf.layers.dropout: identity unless training. */
 export function dropout(inputs: TensorLike, options: { rate?: number; noiseShape?: readonly number[]; seed?: number; training?: TrainingFlag; name?: string } = {}): Tensor {
+  options = withArgScope(dropout, options);
   const x = toTensor(inputs);
   const rate = options.rate ?? 0.5;
   const training = options.training ?? false;
@@ -90,6 +94,7 @@ export interface BatchNormLayerOptions {
  * train op, as in TF1); at inference the moving statistics are used.
  */
 export function batchNormalization(inputs: TensorLike, options: BatchNormLayerOptions = {}): Tensor {
+  options = withArgScope(batchNormalization, options);
   const x = toTensor(inputs);
   const rank = x.rank;
   if (rank === null) throw new InvalidArgumentError('batchNormalization needs inputs of known rank');
@@ -128,3 +133,6 @@ export function batchNormalization(inputs: TensorLike, options: BatchNormLayerOp
     return training === true ? normed : where(training, normed, inference);
   });
 }
+
+// every layer takes defaults from tg.argScope
+for (const f of [dense, flatten, dropout, batchNormalization]) addArgScope(f);

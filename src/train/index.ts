@@ -13,3 +13,16 @@ export { exponentialDecay, piecewiseConstant, polynomialDecay } from './learning
 export { getGlobalStep, getOrCreateGlobalStep } from './training_util.js';
 export { Saver, importMetaGraph, latestCheckpoint, listVariables, loadVariable } from './saver.js';
 export type { SaverOptions, SaveOptions } from './saver.js';
+export { MonitoredTrainingSession, MonitoredSession } from './monitored/monitored_session.js';
+export type { MonitoredTrainingSessionOptions } from './monitored/monitored_session.js';
+export { SessionRunContext } from './monitored/hook.js';
+export type { SessionRunHook, HookFetches, HookResults } from './monitored/hook.js';
+export { StopAtStepHook } from './monitored/stop_at_step_hook.js';
+export { CheckpointSaverHook } from './monitored/checkpoint_saver_hook.js';
+export type { CheckpointSaverHookOptions } from './monitored/checkpoint_saver_hook.js';
+export { SummarySaverHook } from './monitored/summary_saver_hook.js';
+export type { SummarySaverHookOptions } from './monitored/summary_saver_hook.js';
+export { LoggingTensorHook } from './monitored/logging_tensor_hook.js';
+export type { LoggingTensorHookOptions } from './monitored/logging_tensor_hook.js';
+export { NanTensorHook } from './monitored/nan_tensor_hook.js';
+export { ExponentialMovingAverage } from './moving_average.js';

@@ -4,7 +4,6 @@ import {
   InvalidArgumentError,
   Operation,
   Tensor,
-  formatShape,
 } from '../../graph/ir/index.js';
 import { gradients } from '../../graph/autodiff/gradients.js';
 import { toTensor, TensorLike } from '../../ops/builder.js';
@@ -54,10 +53,11 @@ export abstract class Optimizer {
     return out;
   }
 
+  /**
+   * A non-scalar loss is differentiated as its sum, as in TF1 (`tf.gradients` seeds every element
+   * with 1), so `minimize(perExampleLoss)` trains on the summed loss.
+   */
   computeGradients(loss: Tensor, options: { varList?: readonly Variable[] } = {}): GradAndVar[] {
-    if (loss.shape !== null && loss.shape.length !== 0) {
-      throw new InvalidArgumentError(`minimize/computeGradients needs a scalar loss, but '${loss.name}' has shape ${formatShape(loss.shape)}; reduce it first (e.g. tg.reduceMean).`);
-    }
     if (loss.dtype !== 'float32') throw new InvalidArgumentError(`Loss '${loss.name}' must be float32, not ${loss.dtype}`);
     const vars = options.varList ?? trainableVariables(loss.graph);
     if (vars.length === 0) throw new InvalidArgumentError('No variables to optimize.');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tg from '../../src/index.js';
@@ -27,6 +27,25 @@ describe('serialization: tensorgraph CLI', () => {
     expect(cli('inspect', '--help')).to.contain('checkpoint prefix');
   });
 
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string };
+    expect(cli('--version')).to.equal(`tensorgraph ${version}\n`);
+    expect(cli('-v')).to.equal(`tensorgraph ${version}\n`);
+  });
+
+  it('a command missing a required option says which one (exit code 2, usage on stdout)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'freeze', '--checkpoint', 'ckpt', '--outputs', 'y'], { encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal('tensorgraph freeze: missing --out <frozen.pb>\n');
+    expect(r.stdout).to.contain('Usage: tensorgraph freeze');
+    const e = spawnSync(process.execPath, [CLI, 'export-onnx', 'f.pb', '--outputs', 'y'], { encoding: 'utf8' });
+    expect(e.status).to.equal(2);
+    expect(e.stderr).to.equal('tensorgraph export-onnx: missing --inputs <x:0,...>, --out <model.onnx>\n');
+    const i = spawnSync(process.execPath, [CLI, 'inspect'], { encoding: 'utf8' });
+    expect(i.status).to.equal(2);
+    expect(i.stderr).to.equal('tensorgraph inspect: missing the file to inspect\n');
+  });
+
   it('freeze turns a checkpoint + .meta into a frozen .pb that inspect describes and that runs', async () => {
     const dir = tempDir('cli');
     const g = new tg.Graph();
@@ -44,9 +63,8 @@ describe('serialization: tensorgraph CLI', () => {
     cli('freeze', '--checkpoint', dir, '--outputs', 'out', '--out', out);
     expect(existsSync(out)).to.equal(true);
     const info = cli('inspect', out);
-    expect(info).to.contain('inputs: x').and.contain('outputs: out').and.contain('variables: \n');
+    expect(info).to.contain('inputs: x (float32, [?,2])').and.contain('outputs: out').and.contain('variables: \n');
     const g2 = new tg.Graph();
-    const { readFileSync } = await import('node:fs');
     tg.importGraphDef(readFileSync(out), { graph: g2 });
     expect((await new tg.Session({ graph: g2 }).run('out:0', { 'x:0': [[1, 1]] }))!.toArray()).to.deep.equal([[5]]);
   });

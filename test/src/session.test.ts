@@ -115,6 +115,25 @@ describe('Session: errors (typed, TF text, session stays usable)', () => {
     await rejects(sess.run(t.i, { i: [1.5, 2] }), tg.InvalidArgumentError, "Cannot feed value 1.5 to tensor 'i:0' of dtype int32: not an integer");
     expect(((await sess.run(t.y, { x: [[1, 2, 3, 4]] })) as tg.NDArray).item()).to.equal(10);
   });
+  it('a Float64Array feeds a float32 tensor as TF1 converts float64 arrays; elsewhere the message names the array type', async () => {
+    const { sess, t } = setup(() => {
+      const x = tg.placeholder('float32', [2], 'x');
+      const i = tg.placeholder('int32', [2], 'i');
+      return { y: tg.reduceSum(x), j: tg.reduceSum(i) };
+    });
+    expect(((await sess.run(t.y, { x: new Float64Array([1.5, 2]) })) as tg.NDArray).item()).to.equal(3.5);
+    expect(((await sess.run(t.y, { x: { data: new Float64Array([1, 2]), shape: [2] } })) as tg.NDArray).item()).to.equal(3);
+    await rejects(sess.run(t.j, { i: new Float64Array([1, 2]) }), tg.InvalidArgumentError, "Cannot feed a Float64Array (float64) for tensor 'i:0', which has dtype int32: use an Int32Array");
+    await rejects(sess.run(t.j, { i: { data: new Float64Array([1, 2]), shape: [2] } }), tg.InvalidArgumentError, "Cannot feed a Float64Array (float64) for tensor 'i:0', which has dtype int32: use an Int32Array");
+  });
+  it('a Tensor used as the key of a plain object: the message says to use a Map or the name', async () => {
+    const { sess, t } = setup(() => {
+      const x = tg.placeholder('float32', [null, 2], 'x');
+      return { x, y: tg.reduceSum(x) };
+    });
+    await rejects(sess.run(t.y, { [String(t.x)]: [[1, 2]] }), tg.InvalidArgumentError,
+      "a Tensor used as a key of a plain object becomes its string 'Tensor(\"x:0\", shape=[?,2], dtype=float32)'; key the feeds by name ({ 'x:0': value }) or use a Map (new Map([[x, value]]))");
+  });
   it('feeding a name that does not exist', async () => {
     const { sess, t } = setup(() => tg.constant(1));
     await rejects(sess.run(t, { 'nope:0': 1 }), tg.NotFoundError, "Cannot interpret feed key as Tensor: The name 'nope:0' refers to a Tensor which does not exist.");

@@ -117,10 +117,30 @@ describe('train: GradientDescentOptimizer', () => {
     expect(Array.from(((await sess.run(t.w)) as tg.NDArray).data)).to.deep.equal([0.5, -0.5]);
     expect(((await sess.run(t.step)) as tg.NDArray).item()).to.equal(1);
   });
-  it('refuses a non-scalar loss', () => {
+  it('minimizes a non-scalar loss as TF1 does: the gradient of its sum', async () => {
+    const g = new tg.Graph();
+    const t = g.asDefault(() => {
+      const w = new tg.Variable(tg.constant([1, 2]), { name: 'w' });
+      const b = new tg.Variable(tg.constant(3), { name: 'b' });
+      // a per-example loss vector, as the notes' AdamOptimizer().minimize(cross_entropy)
+      const perExample = tg.add(tg.square(w), b);
+      const opt = new tg.train.GradientDescentOptimizer(0.5);
+      const gv = opt.computeGradients(perExample);
+      return { w, b, gv, train: opt.minimize(perExample), init: tg.globalVariablesInitializer() };
+    });
+    const sess = new tg.Session({ graph: g });
+    await sess.run(t.init);
+    const grads = (await sess.run(t.gv.map(([gr]) => gr as tg.Tensor))) as tg.NDArray[];
+    expect(Array.from(grads[0].data)).to.deep.equal([2, 4]);   // d sum(w^2 + b) / dw = 2w
+    expect(grads[1].item()).to.equal(2);                       // d sum / db = number of elements
+    await sess.run(t.train);
+    expect(Array.from(((await sess.run(t.w)) as tg.NDArray).data)).to.deep.equal([0, 0]);
+    expect(((await sess.run(t.b)) as tg.NDArray).item()).to.equal(2);
+  });
+  it('still refuses a loss that is not float32', () => {
     new tg.Graph().asDefault(() => {
       const w = new tg.Variable(tg.constant([1, 2]), { name: 'w' });
-      expect(() => new tg.train.GradientDescentOptimizer(0.1).minimize(tg.square(w))).to.throw(tg.InvalidArgumentError, /needs a scalar loss/);
+      expect(() => new tg.train.GradientDescentOptimizer(0.1).minimize(tg.cast(w, 'int32'))).to.throw(tg.InvalidArgumentError, /must be float32/);
     });
   });
 });

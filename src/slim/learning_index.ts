@@ -1,0 +1,2 @@
+export { train, createTrainOp } from './learning.js';
+export type { TrainOptions } from './learning.js';
