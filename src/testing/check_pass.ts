@@ -5,6 +5,7 @@ import { Session } from '../session.js';
 import { compareOutcomes, Outcome, runGraph } from './differential.js';
 import { loadModelCase, ModelInput } from './model_case.js';
 import { randomGraph, RandomGraph } from './random_graph.js';
+import type { OpFamily } from './random_graph_steps.js';
 import { Reproducer, shrink } from './shrink.js';
 import { compareSingle, runSingle, SingleRunCase } from './single_run.js';
 
@@ -27,6 +28,8 @@ export interface CheckPassOptions {
   readonly gradients?: boolean;
   /** Largest number of ops drawn per random graph (default 12). */
   readonly maxOps?: number;
+  /** Draw only ops of these families (default all): aim the graphs at what the pass rewrites. */
+  readonly ops?: readonly OpFamily[];
   /** Stop after this many disagreements (default 5): each is shrunk, which takes a while. */
   readonly maxDisagreements?: number;
   /** Relative tolerance of the comparison (default 1e-5 of each tensor's scale). */
@@ -100,7 +103,7 @@ export async function checkPass(pass: Pass, options: CheckPassOptions = {}): Pro
   };
 
   for (let k = 0; k < count && disagreements.length < maxDisagreements; k++) {
-    const g = randomGraph(first + k, { stateful: true, gradients: options.gradients, maxOps: options.maxOps });
+    const g = randomGraph(first + k, { stateful: true, gradients: options.gradients, maxOps: options.maxOps, ops: options.ops });
     for (const pair of pairs) {
       const a: Outcome = await runGraph(g, { name: `without (${pair.name})`, optimizer: pair.without, backend: pair.backend });
       const b: Outcome = await runGraph(g, { name: `with (${pair.name})`, optimizer: pair.with, backend: pair.backend });

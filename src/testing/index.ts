@@ -7,6 +7,8 @@ export type { CheckPassOptions, CheckPassReport, Disagreement } from './check_pa
 export type { Reproducer } from './shrink.js';
 export type { ModelInput } from './model_case.js';
 export { randomGraph, rng } from './random_graph.js';
+export { OP_FAMILIES } from './random_graph_steps.js';
+export type { OpFamily } from './random_graph_steps.js';
 export type { RandomGraph, RandomGraphOptions } from './random_graph.js';
 export { runGraph, compareOutcomes, reproducer, REFERENCE, DEFAULT } from './differential.js';
 export type { Outcome, PipelineConfig, Tolerance } from './differential.js';

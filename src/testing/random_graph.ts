@@ -1,5 +1,5 @@
 import * as tg from './tg.js';
-import { Draw, fmt, Item, shapeSteps, size, statefulSteps, Step } from './random_graph_steps.js';
+import { Draw, fmt, Item, OP_FAMILIES, type OpFamily, SHAPE_STEP_FAMILIES, shapeSteps, size, STATEFUL_STEP_FAMILIES, statefulSteps, Step } from './random_graph_steps.js';
 
 /**
  * Seeded random graphs for differential compiler tests: everything a pass may get wrong about
@@ -41,6 +41,11 @@ export interface RandomGraphOptions {
   readonly stateful?: boolean;
   /** Fetch the gradients of the loss (default true). */
   readonly gradients?: boolean;
+  /**
+   * Draw only ops of these families (default: all). Leaves, the loss and its gradients are always
+   * built; 'state', 'control' and 'random' also need `stateful`.
+   */
+  readonly ops?: readonly OpFamily[];
 }
 
 export interface RandomGraph {
@@ -145,7 +150,7 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
   };
 
   const draw: Draw = { r, int, pick, chance, values, add, leaf, pool, operand, operandOfRank, broadcastPartner, broadcast, compatible, randomShape, maxDim, graph, listing };
-  const steps: readonly Step[] = options.stateful ? [...shapeSteps(draw), ...statefulSteps(draw)] : shapeSteps(draw);
+  const steps = chooseSteps(draw, options);
   const totalWeight = steps.reduce((s, [w]) => s + w, 0);
 
   const built = graph.asDefault(() => {
@@ -194,4 +199,22 @@ export function randomGraph(seed: number, options: RandomGraphOptions = {}): Ran
     return { fetches, fetchNames, train, init };
   });
   return { seed, options, graph, feeds, variables, listing, ...built };
+}
+
+/** The weighted steps the options allow; the full tables (and so the same graphs per seed) by default. */
+function chooseSteps(draw: Draw, options: RandomGraphOptions): readonly Step[] {
+  const shape = shapeSteps(draw);
+  const stateful = options.stateful ? statefulSteps(draw) : [];
+  const families = [...SHAPE_STEP_FAMILIES, ...(options.stateful ? STATEFUL_STEP_FAMILIES : [])];
+  const all = [...shape, ...stateful];
+  if (families.length !== all.length) throw new tg.InternalError(`randomGraph: ${all.length} steps but ${families.length} family tags`);
+  if (options.ops === undefined) return all;
+  for (const f of options.ops) {
+    if (!OP_FAMILIES.includes(f)) throw new tg.InvalidArgumentError(`randomGraph: unknown op family '${String(f)}'; known: ${OP_FAMILIES.join(', ')}`);
+  }
+  const chosen = all.filter((_s, i) => options.ops!.includes(families[i]));
+  if (chosen.length === 0) {
+    throw new tg.InvalidArgumentError(`randomGraph: no op to draw from families [${options.ops.join(', ')}]${options.stateful ? '' : " ('state', 'control' and 'random' need stateful: true)"}`);
+  }
+  return chosen;
 }

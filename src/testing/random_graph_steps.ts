@@ -16,6 +16,22 @@ export interface Item {
 /** A weight and the step it draws. */
 export type Step = readonly [number, () => void];
 
+/**
+ * The families of ops the generator draws, so a pass author can aim it (`ops` option): each step
+ * of the tables below belongs to one, in table order (STEP_FAMILIES).
+ */
+export type OpFamily =
+  | 'elementwise' | 'broadcast' | 'reduce' | 'matmul' | 'reshape' | 'transpose' | 'concat' | 'slice' | 'conv'
+  | 'state' | 'control' | 'random';
+
+export const OP_FAMILIES: readonly OpFamily[] = ['elementwise', 'broadcast', 'reduce', 'matmul', 'reshape', 'transpose', 'concat', 'slice', 'conv', 'state', 'control', 'random'];
+
+/** The family of each step of shapeSteps, then statefulSteps, in order. */
+export const SHAPE_STEP_FAMILIES: readonly OpFamily[] = [
+  'elementwise', 'elementwise', 'broadcast', 'broadcast', 'reduce', 'matmul', 'matmul', 'reshape', 'transpose', 'concat', 'slice', 'elementwise', 'reshape', 'conv',
+];
+export const STATEFUL_STEP_FAMILIES: readonly OpFamily[] = ['state', 'control', 'random'];
+
 /** What a step may use of the generator it runs in. */
 export interface Draw {
   readonly r: () => number;

@@ -3,7 +3,7 @@
  * lives inside the library (tg.testing), so it cannot import the public entry without a cycle;
  * this file re-exports the same functions from where they are defined.
  */
-export { Graph, NDArray, Operation, Tensor } from '../../graph/ir/index.js';
+export { Graph, InternalError, InvalidArgumentError, NDArray, Operation, Tensor } from '../../graph/ir/index.js';
 export { Session } from '../session.js';
 export { RunMetadata } from '../run_metadata.js';
 export { OptimizeReport } from '../../graph/passes/manager.js';

@@ -62,6 +62,31 @@ describe('tg.testing.checkPass', () => {
     expect([...types]).to.include.members(['AssignAdd', 'AssignSub', 'Assign', 'RandomUniform', 'RandomStandardNormal', 'Conv2D', 'MatMul', 'BroadcastTo']);
   });
 
+  it('ops: families aim the generator (only those ops are drawn), unknown families are refused, the default is unchanged', async function () {
+    this.timeout(120000);
+    const forwardTypes = (ops?: readonly tg.testing.OpFamily[]): Set<string> => {
+      const types = new Set<string>();
+      for (let seed = 1; seed <= 60; seed++) {
+        const g = tg.testing.randomGraph(seed, { gradients: false, trainChance: 0, ...(ops ? { ops } : {}) });
+        for (const op of g.graph.getOperations()) if (!op.name.startsWith('gradients')) types.add(op.type);
+      }
+      return types;
+    };
+    const mm = forwardTypes(['matmul']);
+    expect([...mm]).to.include('MatMul');
+    for (const t of ['Conv2D', 'BroadcastTo', 'Tile', 'Transpose', 'ConcatV2']) expect(mm.has(t), t).to.equal(false);
+    expect(forwardTypes(['conv']).has('Conv2D')).to.equal(true);
+    expect(forwardTypes(['conv']).has('MatMul')).to.equal(false);
+    // every family listed gives the same graphs as no option (same draws per seed)
+    const all = tg.testing.randomGraph(7, { ops: tg.testing.OP_FAMILIES.filter((f) => !['state', 'control', 'random'].includes(f)) });
+    expect(all.listing).to.deep.equal(tg.testing.randomGraph(7).listing);
+    expect(() => tg.testing.randomGraph(1, { ops: ['conv2d' as tg.testing.OpFamily] })).to.throw(tg.InvalidArgumentError, /unknown op family 'conv2d'/);
+    expect(() => tg.testing.randomGraph(1, { ops: ['random'] })).to.throw(tg.InvalidArgumentError, /need stateful: true/);
+    // aimed at broadcasts and reductions, checkPass still finds the dropped broadcast
+    const report = await tg.testing.checkPass(droppedBroadcast, { graphs: 40, ops: ['broadcast', 'reduce', 'elementwise'], maxDisagreements: 1 });
+    expect(report.disagreements.length).to.equal(1);
+  });
+
   it('a backend that cannot start is an error, not a silent pass', async () => {
     let caught: unknown = null;
     await tg.testing.checkPass(wrongConstant, { graphs: 1, backends: ['tpu' as 'cpu'] }).catch((e: unknown) => (caught = e));
