@@ -79,14 +79,18 @@ describe('notes 000: TensorFlow basics as the note writes them', () => {
       const out = graph.getTensorByName('output:0');
       const saver = g.asDefault(() => new tg.train.Saver());
       let result: [tg.NDArray, null] | null = null;
+      let first: number[][] | null = null;
       for (let i = 0; i < 200; i++) {
         result = await sess.run([out, train], new Map<tg.Tensor, tg.FeedValue>([[dataHolder, { data: datas, shape: [numofBatch, 2] }], [labelHolder, labels]]));
+        first ??= result[0].toArray() as number[][];
         if (i % 100 === 0) await saver.save(sess, join(dir, 'moules'));
       }
-      // trained towards class 0: its logit is now the larger one for every example
+      // trained towards class 0: its margin over class 1 grew for every example (the note's
+      // unseeded init can start far on the wrong side, and Adam's default rate moves it ~0.6 in
+      // 200 steps, so the sign of the final margin is not what the note's program guarantees)
       const logits = result![0].toArray() as number[][];
       expect(logits).to.have.length(numofBatch);
-      for (const [l0, l1] of logits) expect(l0).to.be.greaterThan(l1);
+      logits.forEach(([l0, l1], i) => expect(l0 - l1).to.be.greaterThan(first![i][0] - first![i][1] + 0.1));
       expect(readdirSync(dir).sort()).to.deep.equal(['checkpoint', 'moules.data-00000-of-00001', 'moules.index', 'moules.meta']);
       sess.close();
     } finally {
