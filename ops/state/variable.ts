@@ -105,6 +105,14 @@ export class Variable implements TensorConvertible {
     return this.snapshot;
   }
 
+  /**
+   * A fresh read under the current control dependencies (TF's `read_value()`): a read ordered after
+   * a write through control dependencies sees that write in the same run.
+   */
+  readValue(name?: string): Tensor {
+    return makeOp(Identity, [this.ref], {}, { name: name ?? `${this.op.name}/read_value` }).outputs[0];
+  }
+
   toTensor(): Tensor {
     return this.snapshot;
   }

@@ -53,6 +53,31 @@ describe('Session: fetches', () => {
   });
 });
 
+describe('Session: variable reads and writes in one run (TF1 ref semantics)', () => {
+  for (const optimizer of [{}, { disable: ['all'] }]) {
+    it(`a read ordered after a write by a control dependency sees the write (readValue, identity of the ref${optimizer.disable ? ', passes off' : ''})`, async () => {
+      const g = new tg.Graph();
+      const t = g.asDefault(() => {
+        const v = new tg.Variable(tg.constant(1), { name: 'v' });
+        const up = v.assignAdd(10);
+        return {
+          v,
+          fresh: tg.controlDependencies([up], () => v.readValue()),
+          doubled: tg.controlDependencies([up], () => tg.mul(v.readValue(), 2)),
+          viaRef: tg.controlDependencies([up], () => tg.identity(v.ref)),
+        };
+      });
+      const sess = new tg.Session({ graph: g, optimizer });
+      for (const [fetch, want] of [[t.fresh, 11], [t.doubled, 22], [t.viaRef, 11]] as const) {
+        await sess.run(t.v.initializer);
+        expect(((await sess.run(fetch)) as tg.NDArray).item()).to.equal(want);
+      }
+      expect(t.v.readValue().op.type).to.equal('Identity');
+      sess.close();
+    });
+  }
+});
+
 describe('Session: feeds', () => {
   it('feeds by Map and by record of names; values as nested arrays, TypedArrays, NDArrays, scalars', async () => {
     const { sess, t } = setup(() => {
