@@ -43,13 +43,14 @@ export function exportOnnx(frozen: tg.GraphDef, m: MnistGraph, file: string): Ui
 
 /**
  * Runs the ONNX model in ONNX Runtime on every test digit and compares its predicted classes (and
- * probabilities) with tensorgraph's own session.
+ * probabilities) with tensorgraph's own session. `m` names the image input and the probabilities
+ * in both (the main job's graph, or the fine-tuning example's imported one).
  */
 export async function compareWithOnnxRuntime(
   bytes: Uint8Array,
   sess: tg.Session,
-  m: MnistGraph,
-  test: Digits,
+  m: Pick<MnistGraph, 'images' | 'probs'>,
+  test: Pick<Digits, 'images' | 'count'>,
 ): Promise<{ agree: number; total: number; maxAbsDiff: number }> {
   const ort = await import('onnxruntime-node');
   const ortSession = await ort.InferenceSession.create(bytes);

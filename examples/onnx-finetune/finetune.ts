@@ -1,5 +1,6 @@
 import * as tg from 'tensorgraph';
 import { batch, Digits, loadMnist, shiftBatch } from '../mnist/data.js';
+import { compareWithOnnxRuntime } from '../mnist/artifacts.js';
 import { trainMnist } from '../mnist/train.js';
 
 /**
@@ -78,29 +79,6 @@ function shifted(set: Digits, count: number, shift: number, seed: number): { ima
   return { images: shiftBatch(b.images, b.labels.length, shift, seed), labels: b.labels };
 }
 
-/** ONNX Runtime's probabilities against the session's, on the same digits. */
-async function compareWithOrt(bytes: Uint8Array, sess: tg.Session, t: Trainable, images: Float32Array, n: number): Promise<{ agree: number; maxAbsDiff: number }> {
-  const ort = await import('onnxruntime-node');
-  const ortSession = await ort.InferenceSession.create(bytes);
-  const theirs = (await ortSession.run({ [t.images.name]: new ort.Tensor('float32', images, [n, 784]) }))[t.probs.name].data as Float32Array;
-  const ours = (await sess.run(t.probs, new Map<tg.Tensor, tg.FeedValue>([[t.images, { data: images, shape: [n, 784] }]]))) as tg.NDArray;
-  await ortSession.release();
-  let agree = 0;
-  let maxAbsDiff = 0;
-  for (let i = 0; i < n; i++) {
-    let a = 0;
-    let b = 0;
-    for (let c = 0; c < 10; c++) {
-      const k = i * 10 + c;
-      if (ours.data[k] > ours.data[i * 10 + a]) a = c;
-      if (theirs[k] > theirs[i * 10 + b]) b = c;
-      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ours.data[k] - theirs[k]));
-    }
-    if (a === b) agree++;
-  }
-  return { agree, maxAbsDiff };
-}
-
 export async function finetune(options: FinetuneOptions = {}): Promise<FinetuneResult> {
   const log = options.log ?? ((l: string) => console.log(l));
   const steps = options.steps ?? 300;
@@ -135,7 +113,7 @@ export async function finetune(options: FinetuneOptions = {}): Promise<FinetuneR
   log(`mean loss over the first / last ${tenth} steps: ${lossStart.toFixed(4)} -> ${lossEnd.toFixed(4)}; accuracy after: ${accuracyAfter.toFixed(4)}`);
   const frozen = tg.graphUtil.convertVariablesToConstants(sess, r.graph.toGraphDef(), [t.probs.op.name]);
   const exported = tg.onnx.exportModel(frozen, { inputs: [t.images.name], outputs: [t.probs.name] });
-  const cmp = await compareWithOrt(exported, sess, t, evalSet.images, n);
+  const cmp = await compareWithOnnxRuntime(exported, sess, t, { images: evalSet.images, count: n });
   log(`exported the fine-tuned model (${exported.length} bytes); ONNX Runtime agrees on ${cmp.agree}/${n} predictions (max |Δprob| ${cmp.maxAbsDiff.toExponential(2)})`);
   sess.close();
   return { lossStart, lossEnd, accuracyBefore, accuracyAfter, agree: cmp.agree, total: n, maxAbsDiff: cmp.maxAbsDiff, exported };
