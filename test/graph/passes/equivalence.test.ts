@@ -1,17 +1,8 @@
 import { expect } from 'chai';
 import * as tg from '../../../src/index.js';
 
-/** mulberry32: a small seeded generator, so every failing graph can be rebuilt from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the library's seeded generator (mulberry32), so every failing graph can be rebuilt from its seed
+const rng = tg.testing.rng;
 
 type Pick = <T>(xs: readonly T[]) => T;
 
