@@ -65,7 +65,6 @@ export async function execute(
   const stats: StepStat[] = [];
   const t0 = performance.now();
   const counters = new Map<string, number>();
-  const variableSlots = variableSlotsOf(plan);
   try {
     for (const step of plan.steps) {
       for (const c of step.copiesBefore) {
@@ -97,10 +96,8 @@ export async function execute(
           inputs[i] = null;
           continue;
         }
-        // a ref variable is read when its reader runs, as in TF1: a read ordered after a write in
-        // this run (by a control dependency) sees the write, not the value when VariableV2 ran
-        const variable = backend.hostResident ? variableSlots.get(inp.slot) : undefined;
-        const v = (variable !== undefined ? variables.read(variable) : undefined) ?? slots[inp.slot];
+        // a ref variable is read when its reader runs, as in TF1 (see InputRef)
+        const v = (inp.variable !== undefined ? variables.read(inp.variable) : undefined) ?? slots[inp.slot];
         if (!v) throw new InternalError(`Executor: no value in slot ${inp.slot} for '${step.node.name}'`);
         // the plan put host-memory inputs in host slots, whose buffers are NDArrays
         if (step.hostMask !== null && step.hostMask[i]) {
@@ -214,18 +211,3 @@ function sameSize(a: readonly number[], b: readonly number[]): boolean {
   return n === m;
 }
 
-const variableSlotCache = new WeakMap<Plan, ReadonlyMap<number, string>>();
-
-/** The host slots that hold a VariableV2's output, with the variable's name (once per plan). */
-function variableSlotsOf(plan: Plan): ReadonlyMap<number, string> {
-  let m = variableSlotCache.get(plan);
-  if (!m) {
-    const found = new Map<number, string>();
-    for (const st of plan.steps) {
-      if (st.node.type === 'VariableV2' && st.outputSlots[0] >= 0 && plan.devices.backends[st.device].hostResident) found.set(st.outputSlots[0], st.node.name);
-    }
-    m = found;
-    variableSlotCache.set(plan, m);
-  }
-  return m;
-}

@@ -6,7 +6,12 @@ import { MemoryPlan, planMemory } from './memory_plan.js';
 import { DeviceSet, PlacementEntry, placeNodes, PlacementOptions } from './placement.js';
 
 /** Where a step's input comes from: a value slot, or a variable named by a ref input. */
-export type InputRef = { kind: 'slot'; slot: number } | { kind: 'ref'; variable: string; value: ProgramValue };
+/**
+ * A step input: a value slot, or a variable ref (Assign and Apply ops). A slot that holds a
+ * host-resident VariableV2's output names the variable: as TF1's refs, its reader takes the
+ * variable's value when it runs (this run's writes included), not when VariableV2 ran.
+ */
+export type InputRef = { kind: 'slot'; slot: number; variable?: string } | { kind: 'ref'; variable: string; value: ProgramValue };
 
 /** An explicit move of a value between devices (through the host), run before the step needing it. */
 export interface CopyStep {
@@ -139,7 +144,9 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
       const src = slot(v, devices.host);
       const want = hostMask?.[i] ? devices.host : p.device;
       const from = slotDevice[src];
-      if (from === want) return { kind: 'slot', slot: src };
+      if (from === want) {
+        return v.node.type === 'VariableV2' && devices.backends[want].hostResident ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
+      }
       const key = `${src}>${want}`;
       let dst = copies.get(key);
       if (dst === undefined) {
