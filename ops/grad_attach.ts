@@ -1,15 +1,16 @@
-import type { GradTable, OpDef } from './op_def.js';
+import type { GradTable, OpDef, TypesOf } from './op_def.js';
 
 /**
  * Gives each op of a family the gradient from its table. Gradients live in their own files so that
  * an op's definition imports no builder of the ops its gradient uses (which import it back): the
  * families load without import cycles. Every op ends with exactly one gradient decision.
  */
-export function attachGrads(defs: readonly OpDef[], table: GradTable): OpDef[] {
-  const types = new Set(defs.map((d) => d.type));
-  for (const k of Object.keys(table)) if (!types.has(k)) throw new Error(`Gradient table names op '${k}', which is not in its family`);
+export function attachGrads<const L extends readonly OpDef[]>(defs: L, table: GradTable<TypesOf<L>>): OpDef[] {
+  // keys outside the family do not compile (GradTable is mapped over its types); whether an op has
+  // its gradient here or in its definition is checked below and in checkGrads
+  const byType: GradTable = table;
   return defs.map((d) => {
-    const g = Object.hasOwn(table, d.type) ? table[d.type] : undefined;
+    const g = Object.hasOwn(byType, d.type) ? byType[d.type] : undefined;
     if (g !== undefined && d.grad !== undefined) throw new Error(`Op '${d.type}' has a gradient in its definition and in its family's table`);
     if (g === undefined) return d;
     return { ...d, grad: g };

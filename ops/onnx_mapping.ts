@@ -1,6 +1,6 @@
 import { NDArray } from '../graph/ir/index.js';
 import type { DType } from '../graph/ir/index.js';
-import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView, OpDef } from './op_def.js';
+import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView, OnnxTable, OpDef, TypesOf } from './op_def.js';
 
 /**
  * Small builders the families' ONNX tables share, so most entries are one line: attribute
@@ -79,15 +79,11 @@ export function inNCHW(ctx: OnnxExportContext, nhwc: boolean, x: string, out: st
 }
 
 /**
- * Attaches each op's ONNX facet from a family's table. Every op needs an entry (a mapping or a
- * refusal) and every entry an op, so a new op without one fails at load with its name.
+ * Attaches each op's ONNX facet from its family's table. The table is a mapped type over the
+ * family's op types, so an op without an entry, or an entry naming no op of the family, does not
+ * compile (no load-time check needed).
  */
-export function attachOnnx(defs: readonly OpDef[], table: Readonly<Record<string, OnnxFacet>>): OpDef[] {
-  const types = new Set(defs.map((d) => d.type));
-  for (const k of Object.keys(table)) if (!types.has(k)) throw new Error(`ONNX table names op '${k}', which is not in its family`);
-  return defs.map((d) => {
-    const facet = table[d.type];
-    if (!facet) throw new Error(`Op '${d.type}' has no ONNX mapping or refusal in its family's table`);
-    return { ...d, onnx: facet };
-  });
+export function attachOnnx<const L extends readonly OpDef[]>(defs: L, table: OnnxTable<TypesOf<L>>): OpDef[] {
+  const byType: Readonly<Record<string, OnnxFacet>> = table;
+  return defs.map((d) => ({ ...d, onnx: byType[d.type] }));
 }

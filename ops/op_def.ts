@@ -52,7 +52,12 @@ export interface KernelContext extends OpContext {
 export type GradFn = (op: Operation, grads: readonly (Tensor | null)[]) => (Tensor | null)[];
 
 /** A family's gradients kept apart from its definitions (they build with other families' ops). */
-export type GradTable = Readonly<Record<string, GradFn | 'none'>>;
+/**
+ * A gradient table (a family's `*_grad.ts`), keyed by the family's op types `T`: a misspelled or
+ * foreign key does not compile. Entries are optional because an op may give `grad` in its own
+ * definition instead; the registry checks at load that each op has exactly one decision.
+ */
+export type GradTable<T extends string = string> = { readonly [K in T]?: GradFn | 'none' };
 
 /**
  * An op declared once: TF raw-op name, typed attrs (with defaults), inference and its lowering are
@@ -61,8 +66,9 @@ export type GradTable = Readonly<Record<string, GradFn | 'none'>>;
  * NotDifferentiable). The WGSL facet is a typed slot its issue fills; the
  * ONNX facet comes from the family's `onnx.ts` table, attached in the registry.
  */
-export interface OpDef<A extends AttrMap = AttrMap> {
-  readonly type: string;
+export interface OpDef<A extends AttrMap = AttrMap, T extends string = string> {
+  /** TF's raw-op name; `defineOp` keeps it as a literal so the registry's `OpType` union is exact. */
+  readonly type: T;
   /** Attr defaults applied when a builder or a file leaves them out. */
   readonly attrDefaults?: Partial<A>;
   readonly infer: InferFn<A>;
@@ -148,7 +154,20 @@ export interface OnnxExportContext {
   refuse(why: string): never;
 }
 
-/** Erases an op's attr type for the registry while keeping it checked at the definition. */
-export function defineOp<A extends AttrMap>(def: OpDef<A>): OpDef {
-  return def as unknown as OpDef;
+/**
+ * Declares an op, keeping its `type` as a string literal (so the family lists, and through them the
+ * registry, know every op type at compile time) and erasing its attr type for the registry while
+ * keeping it checked at the definition. Ops with typed attrs are written `defineOp<Attrs>()({...})`:
+ * TypeScript cannot take the attrs explicitly and infer the type literal in one call.
+ */
+export function defineOp<const T extends string>(def: OpDef<AttrMap, T>): OpDef<AttrMap, T>;
+export function defineOp<A extends AttrMap>(): <const T extends string>(def: OpDef<A, T>) => OpDef<AttrMap, T>;
+export function defineOp(def?: OpDef<AttrMap>): OpDef | ((d: OpDef<AttrMap>) => OpDef) {
+  return def ?? ((d: OpDef<AttrMap>) => d);
 }
+
+/** The op types of a family list: the union the family's ONNX and gradient tables are keyed by. */
+export type TypesOf<L extends readonly OpDef[]> = L[number]['type'];
+
+/** A family's ONNX table: exactly one entry (a mapping or a refusal) per op type of the family. */
+export type OnnxTable<T extends string> = { readonly [K in T]: OnnxFacet };

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../graph/ir/index.js';
-import type { OpDef } from './op_def.js';
+import type { OpDef, TypesOf } from './op_def.js';
 import { MATH_UNARY_OPS } from './elementwise/math_unary.js';
 import { MATH_BINARY_OPS } from './elementwise/math_binary.js';
 import { COMPARE_OPS } from './elementwise/compare.js';
@@ -39,12 +39,36 @@ import { NORMALIZATION_ONNX } from './normalization/onnx.js';
 import { SUMMARY_ONNX } from './summary/onnx.js';
 
 /**
+ * Every op type the engine knows, as a literal union derived from the family lists below: the
+ * tables outside OpDef (ONNX mappings, gradient tables, TF's op defs) are mapped types over it or
+ * over their family's part of it, so a missing or misspelled entry is a compile error.
+ */
+export type OpType =
+  | TypesOf<typeof LEAF_OPS>
+  | TypesOf<typeof CONTROL_OPS>
+  | TypesOf<typeof MATH_UNARY_OPS>
+  | TypesOf<typeof MATH_BINARY_OPS>
+  | TypesOf<typeof COMPARE_OPS>
+  | TypesOf<typeof REDUCE_OPS>
+  | TypesOf<typeof ARRAY_OPS>
+  | TypesOf<typeof MATMUL_OPS>
+  | TypesOf<typeof NN_CONV_OPS>
+  | TypesOf<typeof RANDOM_OPS>
+  | TypesOf<typeof STATE_OPS>
+  | TypesOf<typeof OPTIMIZER_OPS>
+  | TypesOf<typeof ACTIVATION_OPS>
+  | TypesOf<typeof LOSS_OPS>
+  | TypesOf<typeof NORMALIZATION_OPS>
+  | TypesOf<typeof SUMMARY_OPS>;
+
+/**
  * Every op the engine knows, listed explicitly by family (no discovery by file name, so bundlers
  * keep them all). Each entry is an OpDef, whose type requires inference and a lowering: an op
  * missing one does not compile. Gradients written apart from their definitions (the families'
  * `*_grad.ts` tables, so that no op file imports the builders its gradient uses) and each family's
- * ONNX table (its `onnx.ts`) are attached here; the load fails for an op without a gradient
- * decision or without an ONNX mapping or refusal.
+ * ONNX table (its `onnx.ts`) are attached here: both tables are mapped types over the family's op
+ * types, so a misspelled key, or an op without an ONNX mapping or refusal, does not compile. The
+ * load fails for an op without a gradient decision (it may sit in the table or the definition).
  */
 export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(LEAF_OPS, LEAF_ONNX),
@@ -73,17 +97,24 @@ for (const def of ALL_OPS) {
   byType.set(def.type, def);
 }
 
-export function hasOpDef(type: string): boolean {
+/** Whether `type` names a registered op (narrows a string read from a file to OpType). */
+export function hasOpDef(type: string): type is OpType {
   return byType.has(type);
 }
 
+/**
+ * A string literal must be a registered op type (the compiler checks it: `getOpDef('Cnst')` does
+ * not compile); a `string` (a NodeDef's `op`, read from a file) is checked at run time.
+ */
+export type OpTypeArg<T extends string> = T & (string extends T ? unknown : T extends OpType ? unknown : { readonly notARegisteredOpType: T });
+
 /** The definition of an op type, or TF's error for an unregistered one. */
-export function getOpDef(type: string): OpDef {
+export function getOpDef<T extends string>(type: OpTypeArg<T>): OpDef {
   const def = byType.get(type);
   if (!def) throw new NotFoundError(`Op type not registered '${type}' in binary.`);
   return def;
 }
 
-export function registeredOpTypes(): string[] {
-  return [...byType.keys()].sort();
+export function registeredOpTypes(): OpType[] {
+  return ([...byType.keys()] as OpType[]).sort();
 }

@@ -31,6 +31,8 @@
  *   default is the text after `=` (empty for "").
  */
 
+import type { OpType } from './registry.js';
+
 export type TfAttrKind = 'type' | 'int' | 'float' | 'bool' | 'string' | 'shape' | 'tensor' | 'list(int)' | 'list(float)' | 'list(type)' | 'list(string)' | 'list(bool)';
 
 /** A TF default value: a TF dtype enum name for `type`, `null` for the unknown-rank shape. */
@@ -146,7 +148,9 @@ const ASSIGN_UPDATE: Spec = ['ref:Ref(T) value:T', 'output_ref:Ref(T)', 'T:type 
 // ApplyGradientDescent ApplyMomentum ApplyRMSProp ApplyAdam Relu Relu6 Elu Selu Softplus Softsign
 // ReluGrad Relu6Grad SoftplusGrad SoftsignGrad EluGrad SeluGrad LeakyReluGrad Softmax LogSoftmax
 // SoftmaxCrossEntropyWithLogits L2Loss
-const SPECS: Record<string, Spec> = {
+// A mapped type over the registry's op types: an op without its TF definition here, or an entry
+// for a type the registry lacks, does not compile (every entry is a TF op our registry has).
+const SPECS: { readonly [K in OpType]: Spec } = {
   // leaves, control
   Placeholder: ['', 'output:dtype', 'dtype:type shape:shape=?'],
   PlaceholderWithDefault: ['input:dtype', 'output:dtype', 'dtype:type shape:shape'],

@@ -33,14 +33,14 @@ export const Relu6Grad = elementwiseOp({
 
 type AlphaAttrs = { alpha: number };
 
-export const LeakyRelu: OpDef = unaryOp<AlphaAttrs>({
+export const LeakyRelu = unaryOp<AlphaAttrs, 'LeakyRelu'>({
   type: 'LeakyRelu',
   allowed: FLOATS,
   attrDefaults: { alpha: 0.2 },
   expr: (a) => select(bin('gt', x0, zero), x0, bin('mul', x0, lit(a.alpha))),
   grad: (op, [g]) => [g && leakyReluGrad(g, op.inputs[0], op.attrs.alpha as number)],
 });
-export const LeakyReluGrad: OpDef = elementwiseOp<AlphaAttrs>({
+export const LeakyReluGrad = elementwiseOp<AlphaAttrs, 'LeakyReluGrad'>({
   type: 'LeakyReluGrad',
   inputNames: ['gradients', 'features'],
   allowed: FLOATS,
@@ -168,6 +168,6 @@ export function gelu(x: TensorLike, approximate = false, name?: string): Tensor 
   });
 }
 
-export const ELEMENTWISE_ACTIVATION_OPS: readonly OpDef[] = [
+export const ELEMENTWISE_ACTIVATION_OPS = [
   Relu6, Relu6Grad, LeakyRelu, LeakyReluGrad, Elu, EluGrad, Selu, SeluGrad, Softplus, SoftplusGrad, Softsign, SoftsignGrad, Erf,
-];
+] as const satisfies readonly OpDef[];

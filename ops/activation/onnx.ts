@@ -1,11 +1,12 @@
-import type { OnnxFacet } from '../op_def.js';
+import type { OnnxTable, TypesOf } from '../op_def.js';
 import { float, GRADIENT_ONLY, int, onnx, same, scalar } from '../onnx_mapping.js';
+import type { ACTIVATION_OPS } from './index.js';
 
 // TF's SELU constants (scale 1.0507..., alpha 1.6732...).
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_GAMMA = 1.0507009873554805;
 
-export const ACTIVATION_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const ACTIVATION_ONNX: OnnxTable<TypesOf<typeof ACTIVATION_OPS>> = {
   Relu6: onnx((ctx, op) => {
     const dt = op.inputs[0].dtype;
     ctx.node('Clip', [op.inputs[0].name, scalar(ctx, 0, dt), scalar(ctx, 6, dt)], {}, [op.outputs[0].name]);

@@ -15,7 +15,7 @@ const inferRows = (opType: string) =>
     return [{ dtype: x.dtype, shape: x.shape }];
   };
 
-export const Softmax: OpDef = defineOp({
+export const Softmax = defineOp({
   type: 'Softmax',
   infer: inferRows('Softmax'),
   lowering: { kind: 'routine', routine: 'Softmax' },
@@ -27,7 +27,7 @@ export const Softmax: OpDef = defineOp({
   },
 });
 
-export const LogSoftmax: OpDef = defineOp({
+export const LogSoftmax = defineOp({
   type: 'LogSoftmax',
   infer: inferRows('LogSoftmax'),
   lowering: { kind: 'routine', routine: 'LogSoftmax' },

@@ -7,7 +7,7 @@ import { cast as castExpr, x0 } from '../elementwise/scalar_expr.js';
 type CastAttrs = { DstT: DType; Truncate: boolean };
 
 /** Float to int truncates toward zero; anything to bool is `!= 0`; as TF. */
-export const Cast = defineOp<CastAttrs>({
+export const Cast = defineOp<CastAttrs>()({
   type: 'Cast',
   attrDefaults: { Truncate: false },
   infer(inputs, attrs) {

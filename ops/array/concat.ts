@@ -50,7 +50,7 @@ export function concatShape(shapes: readonly PartialShape[], axis: number | null
   return out;
 }
 
-export const ConcatV2 = defineOp<ConcatAttrs>({
+export const ConcatV2 = defineOp<ConcatAttrs>()({
   type: 'ConcatV2',
   hostInputs: [-1],
   attrDefaults: { Tidx: 'int32' },

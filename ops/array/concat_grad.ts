@@ -8,6 +8,7 @@ import { stack } from './pack.js';
 import { rank, shape as shapeOp } from './reshape.js';
 import { splitV } from './split.js';
 import { axisRangeError } from './concat.js';
+import type { ArrayOpType } from './index.js';
 
 /** The sizes of `values` along the concat axis, as an int32 vector (a Const when all are static). */
 function sizesAlongAxis(values: readonly Tensor[], axisT: Tensor): Tensor {
@@ -34,4 +35,4 @@ const concatGrad: GradFn = (op, [g]) => {
   return [...splitV(g, sizesAlongAxis(values, axisT), axisT, n), null];
 };
 
-export const CONCAT_GRADS: GradTable = { ConcatV2: concatGrad };
+export const CONCAT_GRADS: GradTable<ArrayOpType> = { ConcatV2: concatGrad };

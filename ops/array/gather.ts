@@ -19,7 +19,7 @@ function gatherShape(params: PartialShape, indices: PartialShape, axis: number |
   return [...params.slice(0, a), ...indices, ...params.slice(a + 1)];
 }
 
-export const GatherV2 = defineOp<GatherAttrs>({
+export const GatherV2 = defineOp<GatherAttrs>()({
   type: 'GatherV2',
   hostInputs: [2],
   attrDefaults: { batch_dims: 0 },

@@ -8,6 +8,7 @@ import { rank, shape as shapeOp } from './reshape.js';
 import { unsortedSegmentSum } from './segment_sum.js';
 import { transpose } from './transpose.js';
 import { axisError, gatherTensors } from './gather.js';
+import type { ArrayOpType } from './index.js';
 
 function seq(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_v, i) => from + i);
@@ -45,4 +46,4 @@ const gatherGrad: GradFn = (op, [g]) => {
   return [transpose(summed, outPerm), null, null];
 };
 
-export const GATHER_GRADS: GradTable = { GatherV2: gatherGrad };
+export const GATHER_GRADS: GradTable<ArrayOpType> = { GatherV2: gatherGrad };

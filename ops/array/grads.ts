@@ -7,9 +7,10 @@ import { PAD_GRADS } from './pad_grad.js';
 import { SEGMENT_SUM_GRADS } from './segment_sum_grad.js';
 import { SLICE_GRADS } from './slice_grad.js';
 import { SPLIT_GRADS } from './split_grad.js';
+import type { ArrayOpType } from './index.js';
 
 /** The array family's gradients that live apart from their definitions (see `attachGrads`). */
-export const ARRAY_GRADS: GradTable = {
+export const ARRAY_GRADS: GradTable<ArrayOpType> = {
   ...BROADCAST_TO_GRADS,
   ...CONCAT_GRADS,
   ...FILL_GRADS,

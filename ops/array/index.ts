@@ -1,4 +1,4 @@
-import type { OpDef } from '../op_def.js';
+import type { OpDef, TypesOf } from '../op_def.js';
 import { ExpandDims, Rank, Reshape, Shape, Size, Squeeze } from './reshape.js';
 import { BroadcastGradientArgs, BroadcastTo } from './broadcast.js';
 import { Fill, OnesLike, ZerosLike } from './fill_like.js';
@@ -16,7 +16,7 @@ import { Pad, PadV2 } from './pad.js';
 import { Tile } from './tile.js';
 import { OneHot } from './one_hot.js';
 
-export const ARRAY_OPS: readonly OpDef[] = [
+export const ARRAY_OPS = [
   Reshape, Shape, Size, Rank, Squeeze, ExpandDims,
   BroadcastGradientArgs, BroadcastTo,
   Fill, ZerosLike, OnesLike, Range, Cast,
@@ -25,4 +25,5 @@ export const ARRAY_OPS: readonly OpDef[] = [
   Slice, StridedSlice, StridedSliceGrad,
   GatherV2, UnsortedSegmentSum,
   Pad, PadV2, Tile, OneHot,
-];
+] as const satisfies readonly OpDef[];
+export type ArrayOpType = TypesOf<typeof ARRAY_OPS>;

@@ -21,7 +21,7 @@ export function depthAxis(axis: number, indicesRank: number): number {
 }
 
 /** out[..., i, ...] = onValue where indices[...] == i, offValue elsewhere (indices outside [0, depth) give all off). */
-export const OneHot = defineOp<OneHotAttrs>({
+export const OneHot = defineOp<OneHotAttrs>()({
   type: 'OneHot',
   hostInputs: [1],
   attrDefaults: { axis: -1 },

@@ -1,8 +1,9 @@
 import { NDArray } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
-import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView } from '../op_def.js';
+import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView, OnnxTable, TypesOf } from '../op_def.js';
 import { constInput, GRADIENT_ONLY, int, int64Input, ints, onnx, rankOf, refused, same, scalar } from '../onnx_mapping.js';
 import { resolveStridedSlice } from './strided_slice_spec.js';
+import type { ARRAY_OPS } from './index.js';
 
 /** ONNX mappings of the array ops. Shape-like operands become int64 (ONNX's type for them). */
 
@@ -134,7 +135,7 @@ function oneHot(ctx: OnnxExportContext, op: OnnxOpView): void {
   ctx.node('Identity', [ctx.cast(y, 'float32', dt)], {}, out0(op));
 }
 
-export const ARRAY_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const ARRAY_ONNX: OnnxTable<TypesOf<typeof ARRAY_OPS>> = {
   Reshape: onnx((ctx, op) => {
     const v = op.inputs[1].value;
     // TF's 0 is an empty dim; ONNX's 0 copies the input dim unless allowzero

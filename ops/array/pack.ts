@@ -11,7 +11,7 @@ export type UnpackAttrs = { num: number; axis: number };
 export const packAxisError = (axis: number, r: number): string => `axis = ${axis} not in [${-r}, ${r})`;
 
 /** Stacks N same-shaped tensors along a new axis (TF's Pack). */
-export const Pack = defineOp<PackAttrs>({
+export const Pack = defineOp<PackAttrs>()({
   type: 'Pack',
   attrDefaults: { axis: 0 },
   infer(inputs, attrs, ctx) {
@@ -38,7 +38,7 @@ export const Pack = defineOp<PackAttrs>({
 });
 
 /** Splits a tensor into `num` tensors along `axis`, dropping that axis (TF's Unpack). */
-export const Unpack = defineOp<UnpackAttrs>({
+export const Unpack = defineOp<UnpackAttrs>()({
   type: 'Unpack',
   attrDefaults: { axis: 0 },
   infer(inputs, attrs) {

@@ -4,6 +4,7 @@ import type { GradFn, GradTable } from '../op_def.js';
 import { asInt32, int32Const, shapeTensor, staticShape } from './operands.js';
 import { reshape } from './reshape.js';
 import { sliceTensors } from './slice.js';
+import type { ArrayOpType } from './index.js';
 
 /** d pad = the gradient with the padding sliced off. */
 const padGrad: GradFn = (op, [g]) => {
@@ -24,4 +25,4 @@ const padGrad: GradFn = (op, [g]) => {
   return [sliceTensors(g, begin, shapeTensor(x)), ...rest];
 };
 
-export const PAD_GRADS: GradTable = { Pad: padGrad, PadV2: padGrad };
+export const PAD_GRADS: GradTable<ArrayOpType> = { Pad: padGrad, PadV2: padGrad };

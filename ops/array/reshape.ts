@@ -62,7 +62,7 @@ export const Reshape = defineOp({
   grad: (op, [g]) => [g && reshape(g, shape(op.inputs[0])), null],
 });
 
-export const Shape = defineOp<IndexType>({
+export const Shape = defineOp<IndexType>()({
   type: 'Shape',
   attrDefaults: { out_type: 'int32' },
   infer(inputs, attrs) {
@@ -74,7 +74,7 @@ export const Shape = defineOp<IndexType>({
   grad: () => [null],
 });
 
-export const Size = defineOp<IndexType>({
+export const Size = defineOp<IndexType>()({
   type: 'Size',
   attrDefaults: { out_type: 'int32' },
   infer: (_i, attrs) => [{ dtype: attrs.out_type, shape: [] }],
@@ -91,7 +91,7 @@ export const Rank = defineOp({
 
 export type SqueezeAttrs = { squeeze_dims: readonly number[] };
 
-export const Squeeze = defineOp<SqueezeAttrs>({
+export const Squeeze = defineOp<SqueezeAttrs>()({
   type: 'Squeeze',
   attrDefaults: { squeeze_dims: [] },
   infer(inputs, attrs) {

@@ -20,7 +20,7 @@ function segmentShape(data: InputSpec, ids: InputSpec, num: InputSpec): PartialS
   return [n, ...ds.slice(is.length)];
 }
 
-export const UnsortedSegmentSum = defineOp<SegmentAttrs>({
+export const UnsortedSegmentSum = defineOp<SegmentAttrs>()({
   type: 'UnsortedSegmentSum',
   hostInputs: [2],
   infer(inputs) {

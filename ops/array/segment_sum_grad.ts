@@ -7,6 +7,7 @@ import { fill, zerosLike } from './fill_like.js';
 import { gatherTensors } from './gather.js';
 import { int32Const } from './operands.js';
 import { rank, reshape, shape as shapeOp } from './reshape.js';
+import type { ArrayOpType } from './index.js';
 
 /**
  * d data = the gradient row of each id's segment (TF's _GatherDropNegatives): negative ids were
@@ -30,4 +31,4 @@ const segmentSumGrad: GradFn = (op, [g]) => {
   return [where(reshape(keep, maskShape), gathered, zerosLike(gathered)), null, null];
 };
 
-export const SEGMENT_SUM_GRADS: GradTable = { UnsortedSegmentSum: segmentSumGrad };
+export const SEGMENT_SUM_GRADS: GradTable<ArrayOpType> = { UnsortedSegmentSum: segmentSumGrad };

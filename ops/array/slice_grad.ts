@@ -7,6 +7,7 @@ import { asInt32, staticShape } from './operands.js';
 import { stack } from './pack.js';
 import { padTensors } from './pad.js';
 import { shape as shapeOp } from './reshape.js';
+import type { ArrayOpType } from './index.js';
 
 /** d slice = the gradient padded back to the input's shape with zeros. */
 const sliceGrad: GradFn = (op, [g]) => {
@@ -28,4 +29,4 @@ const sliceGrad: GradFn = (op, [g]) => {
   return [padTensors(g, paddings), null, null];
 };
 
-export const SLICE_GRADS: GradTable = { Slice: sliceGrad };
+export const SLICE_GRADS: GradTable<ArrayOpType> = { Slice: sliceGrad };

@@ -74,7 +74,7 @@ function splitVShapes(value: InputSpec, sizes: InputSpec, dim: InputSpec, n: num
   return withAxisSizes(s, a, out);
 }
 
-export const Split = defineOp<SplitAttrs>({
+export const Split = defineOp<SplitAttrs>()({
   type: 'Split',
   hostInputs: [0],
   infer(inputs, attrs) {
@@ -86,7 +86,7 @@ export const Split = defineOp<SplitAttrs>({
   lowering: { kind: 'routine', routine: 'Split' },
 });
 
-export const SplitV = defineOp<SplitVAttrs>({
+export const SplitV = defineOp<SplitVAttrs>()({
   type: 'SplitV',
   hostInputs: [1, 2],
   attrDefaults: { Tlen: 'int32' },

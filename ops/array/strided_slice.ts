@@ -26,7 +26,7 @@ function resolveSpec(input: PartialShape, begin: InputSpec, end: InputSpec, stri
   return resolveStridedSlice(input, knownInts(begin, 'begin'), knownInts(end, 'end'), sv, attrs);
 }
 
-export const StridedSlice = defineOp<StridedSliceAttrs>({
+export const StridedSlice = defineOp<StridedSliceAttrs>()({
   type: 'StridedSlice',
   hostInputs: [1, 2, 3],
   attrDefaults: MASK_DEFAULTS,
@@ -45,7 +45,7 @@ export const StridedSlice = defineOp<StridedSliceAttrs>({
 });
 
 /** The gradient of StridedSlice: `dy` written into zeros of the input's shape at the sliced places. */
-export const StridedSliceGrad = defineOp<StridedSliceAttrs>({
+export const StridedSliceGrad = defineOp<StridedSliceAttrs>()({
   type: 'StridedSliceGrad',
   hostInputs: [0, 1, 2, 3],
   attrDefaults: MASK_DEFAULTS,

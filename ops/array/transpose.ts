@@ -2,7 +2,7 @@ import { InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
 import { graphOf, int32Literal, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS } from '../dtype_sets.js';
 import { intVector } from '../kernel_util.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 
 export function checkPerm(perm: readonly number[], rank: number): number[] {
   if (perm.length !== rank) throw new InvalidArgumentError(`transpose expects a vector of size ${rank}. But input(1) is a vector of size ${perm.length}`);
@@ -23,7 +23,7 @@ export function invertPerm(perm: readonly number[]): number[] {
   return inv;
 }
 
-export const Transpose: OpDef = defineOp({
+export const Transpose = defineOp({
   type: 'Transpose',
   hostInputs: [1],
   infer(inputs) {
@@ -45,7 +45,7 @@ export const Transpose: OpDef = defineOp({
   },
 });
 
-export const InvertPermutation: OpDef = defineOp({
+export const InvertPermutation = defineOp({
   type: 'InvertPermutation',
   infer: ([x]) => [{ dtype: x.dtype, shape: x.shape }],
   lowering: { kind: 'routine', routine: 'InvertPermutation' },

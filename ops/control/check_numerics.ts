@@ -1,12 +1,12 @@
 import { Tensor } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 
 export type CheckAttrs = { message: string };
 
 /** TF's CheckNumerics: passes its input through, or fails naming NaN or Inf with the message. */
-export const CheckNumerics: OpDef = defineOp<CheckAttrs>({
+export const CheckNumerics = defineOp<CheckAttrs>()({
   type: 'CheckNumerics',
   attrDefaults: { message: '' },
   infer: ([x]) => {

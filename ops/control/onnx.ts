@@ -1,7 +1,8 @@
-import type { OnnxFacet } from '../op_def.js';
+import type { OnnxTable, TypesOf } from '../op_def.js';
 import { onnx, same } from '../onnx_mapping.js';
+import type { CONTROL_OPS } from './index.js';
 
-export const CONTROL_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const CONTROL_ONNX: OnnxTable<TypesOf<typeof CONTROL_OPS>> = {
   Identity: same('Identity'),
   StopGradient: same('Identity'),
   // an inference model keeps the values; the run-time check has no ONNX counterpart

@@ -1,3 +1,4 @@
+import type { OpDef, TypesOf } from '../op_def.js';
 import { broadcastShapes, InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { ALL, BOOLS, NUMERIC, checkSameDType } from '../dtype_sets.js';
@@ -6,7 +7,7 @@ import { binaryOp, unaryOp } from './define.js';
 import { buildElementwise } from './build.js';
 import { bin, select, un, x0, x1, x2 } from './scalar_expr.js';
 
-const cmp = (type: string, f: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne', allowed = NUMERIC) =>
+const cmp = <const T extends string>(type: T, f: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne', allowed = NUMERIC) =>
   binaryOp({ type, allowed, outDType: 'bool', expr: () => bin(f, x0, x1), grad: 'none' });
 
 export const Equal = cmp('Equal', 'eq', ALL);
@@ -50,4 +51,5 @@ export function where(condition: TensorLike, x: TensorLike, y: TensorLike, name?
   return makeOp(SelectV2, [c, toTensor(x, hint, g), toTensor(y, hint, g)], {}, { name, graph: g }).outputs[0];
 }
 
-export const COMPARE_OPS = [Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual, LogicalAnd, LogicalOr, LogicalNot, SelectV2];
+export const COMPARE_OPS = [Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual, LogicalAnd, LogicalOr, LogicalNot, SelectV2] as const satisfies readonly OpDef[];
+export type CompareOpType = TypesOf<typeof COMPARE_OPS>;

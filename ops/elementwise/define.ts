@@ -3,8 +3,8 @@ import { checkDType, checkSameDType } from '../dtype_sets.js';
 import { defineOp, GradFn, OpDef } from '../op_def.js';
 import type { ScalarExpr } from './scalar_expr.js';
 
-interface ElementwiseSpec<A extends AttrMap> {
-  type: string;
+interface ElementwiseSpec<A extends AttrMap, T extends string> {
+  type: T;
   /** Names of the inputs, for TF-style messages ('x', 'y'). */
   inputNames: readonly string[];
   allowed: readonly DType[];
@@ -20,8 +20,8 @@ interface ElementwiseSpec<A extends AttrMap> {
  * An elementwise op with TF broadcasting over all its inputs, which must share a dtype. Its CPU
  * facet is its scalar expression.
  */
-export function elementwiseOp<A extends AttrMap = AttrMap>(spec: ElementwiseSpec<A>): OpDef {
-  return defineOp<A>({
+export function elementwiseOp<A extends AttrMap = AttrMap, const T extends string = string>(spec: ElementwiseSpec<A, T>): OpDef<AttrMap, T> {
+  return defineOp<A>()({
     type: spec.type,
     attrDefaults: spec.attrDefaults,
     infer(inputs, _attrs, ctx) {
@@ -37,8 +37,8 @@ export function elementwiseOp<A extends AttrMap = AttrMap>(spec: ElementwiseSpec
   });
 }
 
-export const unaryOp = <A extends AttrMap = AttrMap>(s: Omit<ElementwiseSpec<A>, 'inputNames'>): OpDef =>
-  elementwiseOp<A>({ ...s, inputNames: ['x'] });
+export const unaryOp = <A extends AttrMap = AttrMap, const T extends string = string>(s: Omit<ElementwiseSpec<A, T>, 'inputNames'>): OpDef<AttrMap, T> =>
+  elementwiseOp<A, T>({ ...s, inputNames: ['x'] });
 
-export const binaryOp = <A extends AttrMap = AttrMap>(s: Omit<ElementwiseSpec<A>, 'inputNames'>): OpDef =>
-  elementwiseOp<A>({ ...s, inputNames: ['x', 'y'] });
+export const binaryOp = <A extends AttrMap = AttrMap, const T extends string = string>(s: Omit<ElementwiseSpec<A, T>, 'inputNames'>): OpDef<AttrMap, T> =>
+  elementwiseOp<A, T>({ ...s, inputNames: ['x', 'y'] });

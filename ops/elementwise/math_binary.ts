@@ -1,3 +1,4 @@
+import type { OpDef, TypesOf } from '../op_def.js';
 import type { Tensor } from '../../graph/ir/index.js';
 import type { TensorLike } from '../builder.js';
 import { FLOATS, NUMERIC } from '../dtype_sets.js';
@@ -79,4 +80,5 @@ function realOrFloorDiv(a: TensorLike, b: TensorLike) {
 
 export const squaredDifference = (a: TensorLike, b: TensorLike, name?: string): Tensor => buildElementwise(SquaredDifference, [a, b], name);
 
-export const MATH_BINARY_OPS = [Add, AddV2, Sub, Mul, RealDiv, FloorDiv, FloorMod, Pow, Maximum, Minimum, SquaredDifference];
+export const MATH_BINARY_OPS = [Add, AddV2, Sub, Mul, RealDiv, FloorDiv, FloorMod, Pow, Maximum, Minimum, SquaredDifference] as const satisfies readonly OpDef[];
+export type MathBinaryOpType = TypesOf<typeof MATH_BINARY_OPS>;

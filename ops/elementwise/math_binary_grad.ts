@@ -5,6 +5,7 @@ import { log, neg, square } from './math_unary.js';
 import { greater, greaterEqual, lessEqual, where } from './compare.js';
 import { zerosLike } from '../array/fill_like.js';
 import { div, floorDiv, mul, pow, sub } from './math_binary.js';
+import type { MathBinaryOpType } from './math_binary.js';
 
 /** The gradient pair of a binary op, each summed back to its input's shape (null stays null). */
 function pair(op: { inputs: readonly Tensor[] }, gx: Tensor | null, gy: Tensor | null): (Tensor | null)[] {
@@ -12,7 +13,7 @@ function pair(op: { inputs: readonly Tensor[] }, gx: Tensor | null, gy: Tensor |
 }
 
 /** Gradients of the binary math ops, each summed back over broadcast axes. */
-export const MATH_BINARY_GRADS: GradTable = {
+export const MATH_BINARY_GRADS: GradTable<MathBinaryOpType> = {
   Mul: (op, [g]) => pair(op, g && mul(g, op.inputs[1]), g && mul(op.inputs[0], g)),
   RealDiv: (op, [g]) => {
     const [x, y] = op.inputs;

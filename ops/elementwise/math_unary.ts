@@ -1,3 +1,4 @@
+import type { OpDef, TypesOf } from '../op_def.js';
 import type { Tensor } from '../../graph/ir/index.js';
 import type { TensorLike } from '../builder.js';
 import { FLOATS, NUMERIC } from '../dtype_sets.js';
@@ -28,7 +29,7 @@ export const Relu = unaryOp({ type: 'Relu', allowed: NUMERIC, expr: () => select
 
 // The gradient helpers TF has as ops of their own: they keep backward graphs small, fusable and
 // exportable. Argument order follows TF: (y, dy), except ReluGrad(gradients, features).
-const gradOp = (type: string, expr: ReturnType<typeof bin>) => elementwiseOp({ type, inputNames: ['y', 'dy'], allowed: FLOATS, expr: () => expr });
+const gradOp = <const T extends string>(type: T, expr: ReturnType<typeof bin>) => elementwiseOp({ type, inputNames: ['y', 'dy'], allowed: FLOATS, expr: () => expr });
 
 export const SqrtGrad = gradOp('SqrtGrad', bin('div', bin('mul', x1, lit(0.5)), x0));
 export const RsqrtGrad = gradOp('RsqrtGrad', bin('mul', bin('mul', x1, lit(-0.5)), bin('mul', x0, bin('mul', x0, x0))));
@@ -70,4 +71,5 @@ export const reluGrad = (g: TensorLike, features: TensorLike, name?: string): Te
 export const MATH_UNARY_OPS = [
   Neg, Abs, Exp, Log, Log1p, Sqrt, Rsqrt, Square, Reciprocal, Floor, Ceil, Round, Sign, Sin, Cos, Tanh, Sigmoid, Relu,
   SqrtGrad, RsqrtGrad, ReciprocalGrad, TanhGrad, SigmoidGrad, ReluGrad,
-];
+] as const satisfies readonly OpDef[];
+export type MathUnaryOpType = TypesOf<typeof MATH_UNARY_OPS>;

@@ -5,6 +5,7 @@ import { zerosLike } from '../array/fill_like.js';
 import {
   cos, neg, reciprocal, reciprocalGrad, reluGrad, rsqrtGrad, sigmoidGrad, sign, sin, sqrtGrad, square, tanhGrad,
 } from './math_unary.js';
+import type { MathUnaryOpType } from './math_unary.js';
 
 const out0 = (op: { outputs: readonly Tensor[] }): Tensor => op.outputs[0];
 
@@ -12,7 +13,7 @@ const out0 = (op: { outputs: readonly Tensor[] }): Tensor => op.outputs[0];
  * Gradients of the unary math ops, in graph ops. TF registers no useful gradient for the
  * piecewise-constant Floor, Ceil and Round (None) and zeros for Sign.
  */
-export const MATH_UNARY_GRADS: GradTable = {
+export const MATH_UNARY_GRADS: GradTable<MathUnaryOpType> = {
   Neg: (_op, [dy]) => [dy && neg(dy)],
   Abs: (op, [dy]) => [dy && mul(dy, sign(op.inputs[0]))],
   Exp: (op, [dy]) => [dy && mul(dy, out0(op))],

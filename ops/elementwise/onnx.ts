@@ -1,5 +1,8 @@
-import type { OnnxExportContext, OnnxFacet, OnnxOpView } from '../op_def.js';
+import type { OnnxExportContext, OnnxFacet, OnnxOpView, OnnxTable, TypesOf } from '../op_def.js';
 import { GRADIENT_ONLY, int, onnx, same, scalar } from '../onnx_mapping.js';
+import type { MATH_UNARY_OPS } from './math_unary.js';
+import type { MATH_BINARY_OPS } from './math_binary.js';
+import type { COMPARE_OPS } from './compare.js';
 
 /** ONNX mappings of the elementwise math, comparison and logical ops (opset 17). */
 
@@ -25,7 +28,7 @@ function composite(emit: (ctx: OnnxExportContext, op: OnnxOpView, x: string[]) =
 const one = (ctx: OnnxExportContext, op: OnnxOpView) => scalar(ctx, 1, op.inputs[0].dtype);
 const zero = (ctx: OnnxExportContext, op: OnnxOpView) => scalar(ctx, 0, op.inputs[0].dtype);
 
-export const MATH_UNARY_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const MATH_UNARY_ONNX: OnnxTable<TypesOf<typeof MATH_UNARY_OPS>> = {
   Neg: same('Neg'),
   Abs: same('Abs'),
   Exp: floatOnly('Exp'),
@@ -56,7 +59,7 @@ export const MATH_UNARY_ONNX: Readonly<Record<string, OnnxFacet>> = {
   ReluGrad: GRADIENT_ONLY,
 };
 
-export const MATH_BINARY_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const MATH_BINARY_ONNX: OnnxTable<TypesOf<typeof MATH_BINARY_OPS>> = {
   Add: same('Add'),
   AddV2: same('Add'),
   Sub: same('Sub'),
@@ -81,7 +84,7 @@ export const MATH_BINARY_ONNX: Readonly<Record<string, OnnxFacet>> = {
   }),
 };
 
-export const COMPARE_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const COMPARE_ONNX: OnnxTable<TypesOf<typeof COMPARE_OPS>> = {
   Equal: same('Equal'),
   NotEqual: composite((ctx, _op, [a, b]) => ctx.node('Not', [ctx.node('Equal', [a, b])[0]])[0]),
   Less: same('Less'),

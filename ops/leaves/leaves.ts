@@ -18,7 +18,7 @@ import { defineOp } from '../op_def.js';
 export type PlaceholderAttrs = { dtype: DType; shape: PartialShape };
 
 /** Placeholders are never executed: the session requires a feed before running anything. */
-export const Placeholder = defineOp<PlaceholderAttrs>({
+export const Placeholder = defineOp<PlaceholderAttrs>()({
   type: 'Placeholder',
   attrDefaults: { shape: null },
   infer: (_i, attrs) => {
@@ -29,7 +29,7 @@ export const Placeholder = defineOp<PlaceholderAttrs>({
   grad: 'none',
 });
 
-export const PlaceholderWithDefault = defineOp<PlaceholderAttrs>({
+export const PlaceholderWithDefault = defineOp<PlaceholderAttrs>()({
   type: 'PlaceholderWithDefault',
   infer(inputs, attrs) {
     if (!isCompatible(attrs.shape, inputs[0].shape)) {
@@ -44,7 +44,7 @@ export const PlaceholderWithDefault = defineOp<PlaceholderAttrs>({
 
 export type ConstAttrs = { value: NDArray; dtype: DType };
 
-export const Const = defineOp<ConstAttrs>({
+export const Const = defineOp<ConstAttrs>()({
   type: 'Const',
   infer: (_i, attrs) => [{ dtype: attrs.value.dtype, shape: attrs.value.shape }],
   lowering: { kind: 'routine', routine: 'Const' },

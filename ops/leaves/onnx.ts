@@ -1,9 +1,10 @@
 import type { NDArray } from '../../graph/ir/index.js';
-import type { OnnxFacet } from '../op_def.js';
+import type { OnnxTable, TypesOf } from '../op_def.js';
 import { onnx } from '../onnx_mapping.js';
+import type { LEAF_OPS } from './index.js';
 
 /** Placeholders listed as inputs become model inputs (the exporter stops there); Consts become initializers. */
-export const LEAF_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const LEAF_ONNX: OnnxTable<TypesOf<typeof LEAF_OPS>> = {
   Placeholder: onnx((ctx, op) =>
     ctx.refuse(`placeholder '${op.outputs[0].name}' is needed by the outputs but not listed in the export's inputs`),
   ),

@@ -1,7 +1,7 @@
 import { formatShape, InvalidArgumentError, Tensor, isCompatible } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, FLOATS, INTEGERS, checkSameDType } from '../dtype_sets.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 import { expandDims, reshape } from '../array/reshape.js';
 import { add, mul, sub } from '../elementwise/math_binary.js';
 import { abs, exp, log1p, neg, relu } from '../elementwise/math_unary.js';
@@ -11,7 +11,7 @@ import { logSoftmax } from '../activation/softmax.js';
  * TF's SoftmaxCrossEntropyWithLogits: per-row loss -sum(labels * log_softmax(logits)) and the
  * backprop softmax(logits) - labels, computed together in one pass.
  */
-export const SoftmaxCrossEntropyWithLogits: OpDef = defineOp({
+export const SoftmaxCrossEntropyWithLogits = defineOp({
   type: 'SoftmaxCrossEntropyWithLogits',
   infer(inputs, _a, ctx) {
     const [f, l] = inputs;
@@ -41,7 +41,7 @@ export const SoftmaxCrossEntropyWithLogits: OpDef = defineOp({
  * TF's SparseSoftmaxCrossEntropyWithLogits: integer class labels. A label outside [0, classes)
  * is an error naming it, never a silent wrong loss.
  */
-export const SparseSoftmaxCrossEntropyWithLogits: OpDef = defineOp({
+export const SparseSoftmaxCrossEntropyWithLogits = defineOp({
   type: 'SparseSoftmaxCrossEntropyWithLogits',
   infer(inputs) {
     const [f, l] = inputs;
@@ -63,7 +63,7 @@ export const SparseSoftmaxCrossEntropyWithLogits: OpDef = defineOp({
 });
 
 /** L2Loss: sum(x^2) / 2. */
-export const L2Loss: OpDef = defineOp({
+export const L2Loss = defineOp({
   type: 'L2Loss',
   infer: ([x]) => {
     checkDType('t', x.dtype, FLOATS);

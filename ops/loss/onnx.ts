@@ -1,6 +1,7 @@
 import { NDArray } from '../../graph/ir/index.js';
-import type { OnnxExportContext, OnnxFacet } from '../op_def.js';
+import type { OnnxExportContext, OnnxTable, TypesOf } from '../op_def.js';
 import { int, onnx } from '../onnx_mapping.js';
+import type { LOSS_OPS } from './index.js';
 
 /** loss = -sum(labels * log_softmax(logits), -1) and backprop = softmax(logits) - labels, for one-hot or soft labels. */
 function crossEntropy(ctx: OnnxExportContext, logits: string, labels: string, loss: string, backprop: string): void {
@@ -10,7 +11,7 @@ function crossEntropy(ctx: OnnxExportContext, logits: string, labels: string, lo
   ctx.node('Sub', [ctx.node('Softmax', [logits], { axis: int(-1) })[0], labels], {}, [backprop]);
 }
 
-export const LOSS_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const LOSS_ONNX: OnnxTable<TypesOf<typeof LOSS_OPS>> = {
   SoftmaxCrossEntropyWithLogits: onnx((ctx, op) => {
     crossEntropy(ctx, op.inputs[0].name, op.inputs[1].name, op.outputs[0].name, op.outputs[1].name);
   }),

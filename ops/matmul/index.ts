@@ -1,4 +1,5 @@
-import type { OpDef } from '../op_def.js';
+import type { OpDef, TypesOf } from '../op_def.js';
 import { BatchMatMulV2, MatMul } from './matmul.js';
 
-export const MATMUL_OPS: readonly OpDef[] = [MatMul, BatchMatMulV2];
+export const MATMUL_OPS = [MatMul, BatchMatMulV2] as const satisfies readonly OpDef[];
+export type MatMulOpType = TypesOf<typeof MATMUL_OPS>;

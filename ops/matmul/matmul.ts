@@ -42,7 +42,7 @@ function inferMatMul(inputs: readonly InputSpec[], ta: boolean, tb: boolean, bat
   return [{ dtype: dt, shape: batch === null ? null : [...batch, m, n] }];
 }
 
-export const MatMul = defineOp<MatMulAttrs>({
+export const MatMul = defineOp<MatMulAttrs>()({
   type: 'MatMul',
   attrDefaults: { transpose_a: false, transpose_b: false },
   infer: (inputs, attrs, ctx) => inferMatMul(inputs, attrs.transpose_a, attrs.transpose_b, false, ctx.opType),
@@ -60,7 +60,7 @@ export const MatMul = defineOp<MatMulAttrs>({
   },
 });
 
-export const BatchMatMulV2 = defineOp<BatchMatMulAttrs>({
+export const BatchMatMulV2 = defineOp<BatchMatMulAttrs>()({
   type: 'BatchMatMulV2',
   attrDefaults: { adj_x: false, adj_y: false },
   infer: (inputs, attrs, ctx) => inferMatMul(inputs, attrs.adj_x, attrs.adj_y, true, ctx.opType),

@@ -1,5 +1,6 @@
-import type { OnnxExportContext, OnnxFacet } from '../op_def.js';
+import type { OnnxExportContext, OnnxTable, TypesOf } from '../op_def.js';
 import { int, onnx, rankOf, transpose } from '../onnx_mapping.js';
+import type { MATMUL_OPS } from './index.js';
 
 /** Swaps the last two axes of a rank-`rank` value. */
 function swapLast(ctx: OnnxExportContext, x: string, rank: number): string {
@@ -8,7 +9,7 @@ function swapLast(ctx: OnnxExportContext, x: string, rank: number): string {
   return transpose(ctx, x, perm);
 }
 
-export const MATMUL_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const MATMUL_ONNX: OnnxTable<TypesOf<typeof MATMUL_OPS>> = {
   // floats: one Gemm with the transpose flags; integers: Transpose + MatMul
   MatMul: onnx((ctx, op) => {
     const [a, b] = op.inputs.map((v) => v.name);

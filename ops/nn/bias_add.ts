@@ -2,7 +2,7 @@ import { InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index
 import { zerosLike } from '../array/fill_like.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 import { DataFormat, dataFormatOf } from './conv_params.js';
 
 /**
@@ -19,7 +19,7 @@ export function channelAxis(rank: number, format: DataFormat): number {
   return format === 'NCHW' ? 1 : rank - 1;
 }
 
-export const BiasAdd: OpDef = defineOp<BiasAddAttrs>({
+export const BiasAdd = defineOp<BiasAddAttrs>()({
   type: 'BiasAdd',
   attrDefaults: { data_format: 'NHWC' },
   infer([x, b], attrs, ctx) {
@@ -37,10 +37,10 @@ export const BiasAdd: OpDef = defineOp<BiasAddAttrs>({
     return [{ dtype, shape: out }];
   },
   lowering: { kind: 'routine', routine: 'BiasAdd' },
-  grad: (op, [g]) => (g ? [g, makeOp(BiasAddGrad, [g], { data_format: op.attrs.data_format }).outputs[0]] : [null, null]),
+  grad: (op, [g]): (Tensor | null)[] => (g ? [g, makeOp(BiasAddGrad, [g], { data_format: op.attrs.data_format }).outputs[0]] : [null, null]),
 });
 
-export const BiasAddGrad: OpDef = defineOp<BiasAddAttrs>({
+export const BiasAddGrad = defineOp<BiasAddAttrs>()({
   type: 'BiasAddGrad',
   attrDefaults: { data_format: 'NHWC' },
   infer([g], attrs) {
@@ -51,7 +51,7 @@ export const BiasAddGrad: OpDef = defineOp<BiasAddAttrs>({
   },
   lowering: { kind: 'routine', routine: 'BiasAddGrad' },
   // TF's _BiasAddGradGrad tiles the gradient over the input's shape; adding it as a bias to zeros does that
-  grad: (op, [g]) => [g && makeOp(BiasAdd, [zerosLike(op.inputs[0]), g], { data_format: op.attrs.data_format }).outputs[0]],
+  grad: (op, [g]): (Tensor | null)[] => [g && makeOp(BiasAdd, [zerosLike(op.inputs[0]), g], { data_format: op.attrs.data_format }).outputs[0]],
 });
 
 /** tf.nn.bias_add: `bias` (a vector) added along the channel dim of `value`. */

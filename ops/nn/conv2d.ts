@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Operation, Tensor } from '../../graph/ir/index.js';
 import { shape } from '../array/reshape.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
-import { defineOp, GradFn, OpDef } from '../op_def.js';
+import { defineOp, GradFn } from '../op_def.js';
 import { checkBackpropShapes, sizesOperand } from './backprop_shapes.js';
 import {
   checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
@@ -39,7 +39,7 @@ const conv2dGrad: GradFn = (op, [g]) => {
   return [backpropInput(shape(x), f, g, a), backpropFilter(x, shape(f), g, a)];
 };
 
-export const Conv2D: OpDef = defineOp<Conv2DAttrs>({
+export const Conv2D = defineOp<Conv2DAttrs>()({
   type: 'Conv2D',
   attrDefaults: DEFAULTS,
   infer([x, f], attrs, ctx) {
@@ -56,7 +56,7 @@ export const Conv2D: OpDef = defineOp<Conv2DAttrs>({
   grad: conv2dGrad,
 });
 
-export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
+export const Conv2DBackpropInput = defineOp<Conv2DAttrs>()({
   type: 'Conv2DBackpropInput',
   hostInputs: [0],
   attrDefaults: DEFAULTS,
@@ -79,7 +79,7 @@ export const Conv2DBackpropInput: OpDef = defineOp<Conv2DAttrs>({
   },
 });
 
-export const Conv2DBackpropFilter: OpDef = defineOp<Conv2DAttrs>({
+export const Conv2DBackpropFilter = defineOp<Conv2DAttrs>()({
   type: 'Conv2DBackpropFilter',
   hostInputs: [1],
   attrDefaults: DEFAULTS,

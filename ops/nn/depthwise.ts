@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { shape } from '../array/reshape.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 import { checkBackpropShapes, sizesOperand } from './backprop_shapes.js';
 import {
   checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
@@ -21,7 +21,7 @@ const backpropInput = (sizes: Tensor, f: Tensor, dy: Tensor, a: ConvAttrs): Tens
 const backpropFilter = (x: Tensor, sizes: Tensor, dy: Tensor, a: ConvAttrs): Tensor =>
   makeOp(DepthwiseConv2dNativeBackpropFilter, [x, sizes, dy], a).outputs[0];
 
-export const DepthwiseConv2dNative: OpDef = defineOp<ConvAttrs>({
+export const DepthwiseConv2dNative = defineOp<ConvAttrs>()({
   type: 'DepthwiseConv2dNative',
   attrDefaults: CONV_DEFAULTS,
   infer([x, f], attrs, ctx) {
@@ -45,7 +45,7 @@ export const DepthwiseConv2dNative: OpDef = defineOp<ConvAttrs>({
   },
 });
 
-export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
+export const DepthwiseConv2dNativeBackpropInput = defineOp<ConvAttrs>()({
   type: 'DepthwiseConv2dNativeBackpropInput',
   hostInputs: [0],
   attrDefaults: CONV_DEFAULTS,
@@ -67,7 +67,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpDef = defineOp<ConvAttrs>({
   },
 });
 
-export const DepthwiseConv2dNativeBackpropFilter: OpDef = defineOp<ConvAttrs>({
+export const DepthwiseConv2dNativeBackpropFilter = defineOp<ConvAttrs>()({
   type: 'DepthwiseConv2dNativeBackpropFilter',
   hostInputs: [1],
   attrDefaults: CONV_DEFAULTS,

@@ -1,4 +1,4 @@
-import type { OpDef } from '../op_def.js';
+import type { OpDef, TypesOf } from '../op_def.js';
 import { BiasAdd, BiasAddGrad } from './bias_add.js';
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from './conv2d.js';
 import { DepthwiseConv2dNative, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput } from './depthwise.js';
@@ -6,7 +6,7 @@ import { LRN, LRNGrad } from './lrn.js';
 import { AvgPool, AvgPoolGrad, MaxPool, MaxPoolGrad, MaxPoolGradGrad } from './pool.js';
 
 /** Convolutions, pools, bias and local response normalisation, each with its gradient ops. */
-export const NN_CONV_OPS: readonly OpDef[] = [
+export const NN_CONV_OPS = [
   Conv2D,
   Conv2DBackpropInput,
   Conv2DBackpropFilter,
@@ -22,4 +22,5 @@ export const NN_CONV_OPS: readonly OpDef[] = [
   BiasAddGrad,
   LRN,
   LRNGrad,
-];
+] as const satisfies readonly OpDef[];
+export type NnConvOpType = TypesOf<typeof NN_CONV_OPS>;

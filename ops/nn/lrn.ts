@@ -5,7 +5,7 @@ import { checkDType, checkSameDType, FLOATS } from '../dtype_sets.js';
 import { add, mul, pow, sub } from '../elementwise/math_binary.js';
 import { square } from '../elementwise/math_unary.js';
 import { matMul } from '../matmul/matmul.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 import { checkRank4 } from './conv_params.js';
 
 /**
@@ -18,7 +18,7 @@ import { checkRank4 } from './conv_params.js';
 export type LRNAttrs = { depth_radius: number; bias: number; alpha: number; beta: number };
 const DEFAULTS: LRNAttrs = { depth_radius: 5, bias: 1, alpha: 1, beta: 0.5 };
 
-export const LRN: OpDef = defineOp<LRNAttrs>({
+export const LRN = defineOp<LRNAttrs>()({
   type: 'LRN',
   attrDefaults: DEFAULTS,
   infer([x]) {
@@ -30,7 +30,7 @@ export const LRN: OpDef = defineOp<LRNAttrs>({
   grad: (op, [g]) => [g && makeOp(LRNGrad, [g, op.inputs[0], op.outputs[0]], lrnAttrsOf(op)).outputs[0]],
 });
 
-export const LRNGrad: OpDef = defineOp<LRNAttrs>({
+export const LRNGrad = defineOp<LRNAttrs>()({
   type: 'LRNGrad',
   attrDefaults: DEFAULTS,
   infer([dy, x, y], _attrs, ctx) {

@@ -1,7 +1,8 @@
 import { NDArray, type PartialShape } from '../../graph/ir/index.js';
 import { transposeArray } from '../array/transpose_kernel.js';
-import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView } from '../op_def.js';
+import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView, OnnxTable, TypesOf } from '../op_def.js';
 import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, str } from '../onnx_mapping.js';
+import type { NN_CONV_OPS } from './index.js';
 
 /**
  * Convolutions, pools and LRN run in ONNX's NCHW: an NHWC op becomes Transpose -> op ->
@@ -140,7 +141,7 @@ function pool(onnxType: 'MaxPool' | 'AveragePool'): OnnxFacet {
   });
 }
 
-export const NN_CONV_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const NN_CONV_ONNX: OnnxTable<TypesOf<typeof NN_CONV_OPS>> = {
   Conv2D: conv(false),
   Conv2DBackpropInput: convTranspose,
   Conv2DBackpropFilter: GRADIENT_ONLY,

@@ -3,7 +3,7 @@ import { zerosLike } from '../array/fill_like.js';
 import { shape } from '../array/reshape.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, FLOATS } from '../dtype_sets.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 import { checkRank4, DataFormat } from './conv_params.js';
 import { sizesOperand } from './backprop_shapes.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
@@ -19,15 +19,15 @@ import {
 const maxPoolGrad = (x: Tensor, y: Tensor, g: Tensor, a: PoolAttrs): Tensor => makeOp(MaxPoolGrad, [x, y, g], a).outputs[0];
 const maxPoolGradGrad = (x: Tensor, y: Tensor, g: Tensor, a: PoolAttrs): Tensor => makeOp(MaxPoolGradGrad, [x, y, g], a).outputs[0];
 
-export const MaxPool: OpDef = defineOp<PoolAttrs>({
+export const MaxPool = defineOp<PoolAttrs>()({
   type: 'MaxPool',
   attrDefaults: POOL_DEFAULTS,
   infer: ([x], attrs, ctx) => [{ dtype: x.dtype, shape: pooledShape(x, poolParams(attrs, ctx.opType, true)) }],
   lowering: { kind: 'routine', routine: 'MaxPool' },
-  grad: (op, [g]) => [g && maxPoolGrad(op.inputs[0], op.outputs[0], g, poolAttrsOf(op))],
+  grad: (op, [g]): (Tensor | null)[] => [g && maxPoolGrad(op.inputs[0], op.outputs[0], g, poolAttrsOf(op))],
 });
 
-export const MaxPoolGrad: OpDef = defineOp<PoolAttrs>({
+export const MaxPoolGrad = defineOp<PoolAttrs>()({
   type: 'MaxPoolGrad',
   attrDefaults: POOL_DEFAULTS,
   infer([x, y, g], attrs, ctx) {
@@ -41,14 +41,14 @@ export const MaxPoolGrad: OpDef = defineOp<PoolAttrs>({
   },
   lowering: { kind: 'routine', routine: 'MaxPoolGrad' },
   // TF's _MaxPoolGradGrad: the argmax is locally constant in the pooled values
-  grad: (op, [g]) => {
+  grad: (op, [g]): (Tensor | null)[] => {
     if (!g) return [null, null, null];
     const [x, y] = op.inputs;
     return [zerosLike(x), zerosLike(y), maxPoolGradGrad(x, y, g, poolAttrsOf(op))];
   },
 });
 
-export const MaxPoolGradGrad: OpDef = defineOp<PoolAttrs>({
+export const MaxPoolGradGrad = defineOp<PoolAttrs>()({
   type: 'MaxPoolGradGrad',
   attrDefaults: POOL_DEFAULTS,
   infer([x, y, g], attrs, ctx) {
@@ -61,22 +61,22 @@ export const MaxPoolGradGrad: OpDef = defineOp<PoolAttrs>({
     return [{ dtype: x.dtype, shape: pooled }];
   },
   lowering: { kind: 'routine', routine: 'MaxPoolGradGrad' },
-  grad: (op, [g]) => {
+  grad: (op, [g]): (Tensor | null)[] => {
     if (!g) return [null, null, null];
     const [x, y] = op.inputs;
     return [zerosLike(x), zerosLike(y), maxPoolGrad(x, y, g, poolAttrsOf(op))];
   },
 });
 
-export const AvgPool: OpDef = defineOp<AvgPoolAttrs>({
+export const AvgPool = defineOp<AvgPoolAttrs>()({
   type: 'AvgPool',
   attrDefaults: AVG_POOL_DEFAULTS,
   infer: ([x], attrs, ctx) => [{ dtype: x.dtype, shape: pooledShape(x, poolParams(attrs, ctx.opType, false)) }],
   lowering: { kind: 'routine', routine: 'AvgPool' },
-  grad: (op, [g]) => [g && makeOp(AvgPoolGrad, [shape(op.inputs[0]), g], avgPoolAttrsOf(op)).outputs[0]],
+  grad: (op, [g]): (Tensor | null)[] => [g && makeOp(AvgPoolGrad, [shape(op.inputs[0]), g], avgPoolAttrsOf(op)).outputs[0]],
 });
 
-export const AvgPoolGrad: OpDef = defineOp<AvgPoolAttrs>({
+export const AvgPoolGrad = defineOp<AvgPoolAttrs>()({
   type: 'AvgPoolGrad',
   hostInputs: [0],
   attrDefaults: AVG_POOL_DEFAULTS,
@@ -90,7 +90,7 @@ export const AvgPoolGrad: OpDef = defineOp<AvgPoolAttrs>({
   },
   lowering: { kind: 'routine', routine: 'AvgPoolGrad' },
   // TF's _AvgPoolGradGrad: linear in grad
-  grad: (op, [g]) => [null, g && makeOp(AvgPool, [g], avgPoolAttrsOf(op)).outputs[0]],
+  grad: (op, [g]): (Tensor | null)[] => [null, g && makeOp(AvgPool, [g], avgPoolAttrsOf(op)).outputs[0]],
 });
 
 export interface PoolOptions {

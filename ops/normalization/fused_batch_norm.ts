@@ -1,7 +1,7 @@
 import { formatShape, InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor, graphOf } from '../builder.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 
 export type BNAttrs = { epsilon: number; exponential_avg_factor: number; data_format: string; is_training: boolean };
 
@@ -19,7 +19,7 @@ export function layout(shape: readonly number[], format: string): { outer: numbe
  * exponential_avg_factor < 1 the running statistics are blended in. Inference: uses the given
  * mean and variance. Reserve spaces hold the batch mean and 1/sqrt(var+eps) for the gradient.
  */
-export const FusedBatchNormV3: OpDef = defineOp<BNAttrs>({
+export const FusedBatchNormV3 = defineOp<BNAttrs>()({
   type: 'FusedBatchNormV3',
   attrDefaults: { epsilon: 0.0001, exponential_avg_factor: 1, data_format: 'NHWC', is_training: true },
   infer(inputs, attrs) {
@@ -60,7 +60,7 @@ export type BNGradAttrs = { epsilon: number; data_format: string; is_training: b
  * Training: dx = scale*inv/m * (m*dy - sum(dy) - xhat*sum(dy*xhat)); inference: dx = dy*scale*inv.
  * Not differentiated again (TF's second-order batch-norm gradient is not provided).
  */
-export const FusedBatchNormGradV3: OpDef = defineOp<BNGradAttrs>({
+export const FusedBatchNormGradV3 = defineOp<BNGradAttrs>()({
   type: 'FusedBatchNormGradV3',
   attrDefaults: { epsilon: 0.0001, data_format: 'NHWC', is_training: true },
   infer(inputs) {

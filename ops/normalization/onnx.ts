@@ -1,7 +1,8 @@
-import type { OnnxFacet } from '../op_def.js';
+import type { OnnxTable, TypesOf } from '../op_def.js';
 import { float, GRADIENT_ONLY, inNCHW, onnx } from '../onnx_mapping.js';
+import type { NORMALIZATION_OPS } from './index.js';
 
-export const NORMALIZATION_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const NORMALIZATION_ONNX: OnnxTable<TypesOf<typeof NORMALIZATION_OPS>> = {
   // inference mode only: normalise with the given mean and variance (ONNX BatchNormalization, NCHW)
   FusedBatchNormV3: onnx((ctx, op) => {
     if (op.attrs.is_training) ctx.refuse('is_training=true computes batch statistics; export the inference graph (is_training=false)');

@@ -11,7 +11,7 @@ export const ADAGRAD_SIG: ApplySignature = { names: ['var', 'accum', 'lr', 'grad
  * TF's ApplyAdagrad, one kernel: accum += grad^2 (unless update_slots is false), then
  * var -= lr * grad / sqrt(accum). No epsilon: TF's kernel has none.
  */
-export const ApplyAdagrad = defineOp<ApplyAdagradAttrs>({
+export const ApplyAdagrad = defineOp<ApplyAdagradAttrs>()({
   type: 'ApplyAdagrad',
   attrDefaults: { use_locking: false, update_slots: true },
   infer: (inputs, _a, ctx) => inferApply(ADAGRAD_SIG, inputs, ctx),

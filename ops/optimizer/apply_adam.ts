@@ -18,7 +18,7 @@ export const ADAM_SIG: ApplySignature = {
  * var -= lr_t * (beta1 * m + (1 - beta1) * grad) / (sqrt(v) + epsilon).
  * Epsilon is added outside the root and to the uncorrected v ("epsilon hat" in Kingma & Ba).
  */
-export const ApplyAdam = defineOp<ApplyAdamAttrs>({
+export const ApplyAdam = defineOp<ApplyAdamAttrs>()({
   type: 'ApplyAdam',
   attrDefaults: { use_locking: false, use_nesterov: false },
   infer: (inputs, _a, ctx) => inferApply(ADAM_SIG, inputs, ctx),

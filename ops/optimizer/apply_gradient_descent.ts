@@ -6,7 +6,7 @@ import { ApplySignature, inferApply } from './apply_checks.js';
 export const GRADIENT_DESCENT_SIG: ApplySignature = { names: ['var', 'alpha', 'delta'], refs: [0], scalars: [1] };
 
 /** var -= alpha * delta, in one kernel (TF's ApplyGradientDescent). */
-export const ApplyGradientDescent = defineOp<{ use_locking: boolean }>({
+export const ApplyGradientDescent = defineOp<{ use_locking: boolean }>()({
   type: 'ApplyGradientDescent',
   attrDefaults: { use_locking: false },
   infer: (inputs, _a, ctx) => inferApply(GRADIENT_DESCENT_SIG, inputs, ctx),

@@ -11,7 +11,7 @@ export const MOMENTUM_SIG: ApplySignature = { names: ['var', 'accum', 'lr', 'gra
  * TF's ApplyMomentum, one kernel: accum = accum * momentum + grad, then
  * var -= lr * accum, or with use_nesterov var -= lr * grad + lr * momentum * accum.
  */
-export const ApplyMomentum = defineOp<ApplyMomentumAttrs>({
+export const ApplyMomentum = defineOp<ApplyMomentumAttrs>()({
   type: 'ApplyMomentum',
   attrDefaults: { use_locking: false, use_nesterov: false },
   infer: (inputs, _a, ctx) => inferApply(MOMENTUM_SIG, inputs, ctx),

@@ -15,7 +15,7 @@ export const RMS_PROP_SIG: ApplySignature = {
  * TF's ApplyRMSProp, one kernel: ms += (grad^2 - ms) * (1 - rho);
  * mom = mom * momentum + lr * grad / sqrt(ms + epsilon) (epsilon inside the root); var -= mom.
  */
-export const ApplyRMSProp = defineOp<ApplyRMSPropAttrs>({
+export const ApplyRMSProp = defineOp<ApplyRMSPropAttrs>()({
   type: 'ApplyRMSProp',
   attrDefaults: { use_locking: false },
   infer: (inputs, _a, ctx) => inferApply(RMS_PROP_SIG, inputs, ctx),

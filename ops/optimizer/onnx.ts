@@ -1,9 +1,10 @@
-import type { OnnxFacet } from '../op_def.js';
+import type { OnnxTable, TypesOf } from '../op_def.js';
 import { refused } from '../onnx_mapping.js';
+import type { OPTIMIZER_OPS } from './index.js';
 
 const WHY = 'optimizer updates belong to training graphs; an ONNX model has no variables to update';
 
-export const OPTIMIZER_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const OPTIMIZER_ONNX: OnnxTable<TypesOf<typeof OPTIMIZER_OPS>> = {
   ApplyGradientDescent: refused(WHY),
   ApplyMomentum: refused(WHY),
   ApplyAdagrad: refused(WHY),

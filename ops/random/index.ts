@@ -1,4 +1,5 @@
-import type { OpDef } from '../op_def.js';
+import type { OpDef, TypesOf } from '../op_def.js';
 import { RandomStandardNormal, RandomUniform, RandomUniformInt, TruncatedNormal } from './random_ops.js';
 
-export const RANDOM_OPS: readonly OpDef[] = [RandomUniform, RandomUniformInt, RandomStandardNormal, TruncatedNormal];
+export const RANDOM_OPS = [RandomUniform, RandomUniformInt, RandomStandardNormal, TruncatedNormal] as const satisfies readonly OpDef[];
+export type RandomOpType = TypesOf<typeof RANDOM_OPS>;

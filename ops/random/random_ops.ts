@@ -24,7 +24,7 @@ function shapeFromTensor(shape: InputSpec, opType: string): OutputSpec['shape'] 
 
 /** A float op drawing one value per element: RandomUniform, RandomStandardNormal, TruncatedNormal. */
 function floatRandomOp(type: 'RandomUniform' | 'RandomStandardNormal' | 'TruncatedNormal') {
-  return defineOp<RandomAttrs>({
+  return defineOp<RandomAttrs>()({
     type,
     attrDefaults: { dtype: 'float32', seed: 0, seed2: 0, T: 'int32' },
     hostInputs: [0],
@@ -46,7 +46,7 @@ export const RandomStandardNormal = floatRandomOp('RandomStandardNormal');
 export const TruncatedNormal = floatRandomOp('TruncatedNormal');
 
 /** Uniform integers in [minval, maxval). */
-export const RandomUniformInt = defineOp<RandomIntAttrs>({
+export const RandomUniformInt = defineOp<RandomIntAttrs>()({
   type: 'RandomUniformInt',
   hostInputs: [0, 1, 2],
   attrDefaults: { seed: 0, seed2: 0, T: 'int32' },

@@ -1,3 +1,4 @@
+import type { AttrMap } from '../../graph/ir/index.js';
 import { InvalidArgumentError, NDArray, Tensor } from '../../graph/ir/index.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
@@ -14,8 +15,8 @@ export function scanAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-function scanOp(type: 'Cumsum' | 'Cumprod'): OpDef {
-  return defineOp<ScanAttrs>({
+function scanOp<T extends 'Cumsum' | 'Cumprod'>(type: T): OpDef<AttrMap, T> {
+  return defineOp<ScanAttrs>()({
     type,
     attrDefaults: { exclusive: false, reverse: false },
     hostInputs: [1],

@@ -3,6 +3,7 @@ import { div, mul } from '../elementwise/math_binary.js';
 import { equal, where } from '../elementwise/compare.js';
 import { onesLike, zerosLike } from '../array/fill_like.js';
 import { cumprod, cumsum } from './cumulative.js';
+import type { ReduceOpType } from './index.js';
 
 /** TF's _CumsumGrad: the running sum taken the other way. */
 const cumsumGrad: GradFn = (op, [g]) => {
@@ -26,4 +27,4 @@ const cumprodGrad: GradFn = (op, [g]) => {
   return [where(isZero, zerosLike(out), div(out, where(isZero, onesLike(x), x))), null];
 };
 
-export const CUMULATIVE_GRADS: GradTable = { Cumsum: cumsumGrad, Cumprod: cumprodGrad };
+export const CUMULATIVE_GRADS: GradTable<ReduceOpType> = { Cumsum: cumsumGrad, Cumprod: cumprodGrad };

@@ -1,5 +1,6 @@
-import type { OnnxFacet } from '../op_def.js';
+import type { OnnxFacet, OnnxTable, TypesOf } from '../op_def.js';
 import { constInput, int, ints, onnx, refused } from '../onnx_mapping.js';
+import type { REDUCE_OPS } from './index.js';
 
 /**
  * TF reductions take the axes as an operand. In opset 17 ReduceSum does too (int64), while
@@ -31,7 +32,7 @@ function arg(onnxType: string): OnnxFacet {
   });
 }
 
-export const REDUCE_ONNX: Readonly<Record<string, OnnxFacet>> = {
+export const REDUCE_ONNX: OnnxTable<TypesOf<typeof REDUCE_OPS>> = {
   Sum: reduce('ReduceSum', true),
   Mean: reduce('ReduceMean', false),
   Max: reduce('ReduceMax', false),

@@ -9,6 +9,7 @@ import { div, maximum, mul } from '../elementwise/math_binary.js';
 import { equal } from '../elementwise/compare.js';
 import { keepDimsShape } from './keep_dims_shape.js';
 import { prodGrad } from './prod_grad.js';
+import type { ReduceOpType } from './index.js';
 
 const sumGrad: GradFn = (op, [g]) => {
   if (!g) return [null, null];
@@ -45,4 +46,4 @@ const extremumGrad: GradFn = (op, [g]) => {
   return [mul(div(indicators, count), gKeep), null];
 };
 
-export const REDUCTION_GRADS: GradTable = { Sum: sumGrad, Mean: meanGrad, Max: extremumGrad, Min: extremumGrad, Prod: prodGrad };
+export const REDUCTION_GRADS: GradTable<ReduceOpType> = { Sum: sumGrad, Mean: meanGrad, Max: extremumGrad, Min: extremumGrad, Prod: prodGrad };

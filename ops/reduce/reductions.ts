@@ -1,3 +1,4 @@
+import type { AttrMap } from '../../graph/ir/index.js';
 import {
   DType,
   InvalidArgumentError,
@@ -40,8 +41,8 @@ function reducedShape(x: InputSpec, axes: InputSpec, keepDims: boolean): Partial
 }
 
 /** A reduction over the axes operand. Gradients: reduction_grad.ts. */
-function reductionOp(type: 'Sum' | 'Mean' | 'Max' | 'Min' | 'Prod', allowed: readonly DType[]): OpDef {
-  return defineOp<ReduceAttrs>({
+function reductionOp<T extends 'Sum' | 'Mean' | 'Max' | 'Min' | 'Prod'>(type: T, allowed: readonly DType[]): OpDef<AttrMap, T> {
+  return defineOp<ReduceAttrs>()({
     type,
     attrDefaults: { keep_dims: false },
     hostInputs: [1],
@@ -63,8 +64,8 @@ export const Prod = reductionOp('Prod', NUMERIC);
 
 type ArgAttrs = { output_type: DType };
 
-function argOp(type: 'ArgMax' | 'ArgMin'): OpDef {
-  return defineOp<ArgAttrs>({
+function argOp<T extends 'ArgMax' | 'ArgMin'>(type: T): OpDef<AttrMap, T> {
+  return defineOp<ArgAttrs>()({
     type,
     attrDefaults: { output_type: 'int64' },
     hostInputs: [1],

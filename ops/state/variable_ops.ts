@@ -1,3 +1,4 @@
+import type { AttrMap } from '../../graph/ir/index.js';
 import {
   DType,
   FailedPreconditionError,
@@ -8,7 +9,7 @@ import {
   PartialShape,
   } from '../../graph/ir/index.js';
 import { ALL, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
-import { defineOp, KernelContext, OpDef } from '../op_def.js';
+import { defineOp, KernelContext, OpDef, type TypesOf } from '../op_def.js';
 
 export type VariableAttrs = { shape: PartialShape; dtype: DType; container: string; shared_name: string };
 
@@ -23,7 +24,7 @@ export function readVariable(ctx: KernelContext, name: string): NDArray {
  * A variable: its storage lives in the session. As a value input it yields the current contents;
  * as a ref input (Assign, Apply*) it names the storage to update.
  */
-export const VariableV2 = defineOp<VariableAttrs>({
+export const VariableV2 = defineOp<VariableAttrs>()({
   type: 'VariableV2',
   attrDefaults: { container: '', shared_name: '' },
   infer: (_i, attrs) => {
@@ -37,7 +38,7 @@ export const VariableV2 = defineOp<VariableAttrs>({
 
 export type AssignAttrs = { validate_shape: boolean; use_locking: boolean };
 
-export const Assign = defineOp<AssignAttrs>({
+export const Assign = defineOp<AssignAttrs>()({
   type: 'Assign',
   attrDefaults: { validate_shape: true, use_locking: true },
   infer(inputs, attrs, ctx) {
@@ -54,8 +55,8 @@ export const Assign = defineOp<AssignAttrs>({
   refInputs: [0],
 });
 
-function updateOp(type: 'AssignAdd' | 'AssignSub'): OpDef {
-  return defineOp<{ use_locking: boolean }>({
+function updateOp<T extends 'AssignAdd' | 'AssignSub'>(type: T): OpDef<AttrMap, T> {
+  return defineOp<{ use_locking: boolean }>()({
     type,
     attrDefaults: { use_locking: false },
     infer(inputs, _a, ctx) {
@@ -77,4 +78,5 @@ function updateOp(type: 'AssignAdd' | 'AssignSub'): OpDef {
 export const AssignAdd = updateOp('AssignAdd');
 export const AssignSub = updateOp('AssignSub');
 
-export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub];
+export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub] as const satisfies readonly OpDef[];
+export type StateOpType = TypesOf<typeof STATE_OPS>;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Tensor, formatShape, getDefaultGraph, GraphKeys } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, NUMERIC } from '../dtype_sets.js';
-import { defineOp, OpDef } from '../op_def.js';
+import { defineOp, OpDef, type TypesOf } from '../op_def.js';
 
 /*
  * TF1's summary ops, with one deviation forced by our dtypes (no string type):
@@ -19,7 +19,7 @@ export type HistogramAttrs = { tag: string; T: string };
 
 const SUMMARY_OUT = [{ dtype: 'int32' as const, shape: [null] }];
 
-export const ScalarSummary: OpDef = defineOp<ScalarAttrs>({
+export const ScalarSummary = defineOp<ScalarAttrs>()({
   type: 'ScalarSummary',
   infer: ([v]) => {
     checkDType('values', v.dtype, NUMERIC);
@@ -32,7 +32,7 @@ export const ScalarSummary: OpDef = defineOp<ScalarAttrs>({
   grad: 'none',
 });
 
-export const HistogramSummary: OpDef = defineOp<HistogramAttrs>({
+export const HistogramSummary = defineOp<HistogramAttrs>()({
   type: 'HistogramSummary',
   infer: ([v]) => {
     checkDType('values', v.dtype, NUMERIC);
@@ -43,7 +43,7 @@ export const HistogramSummary: OpDef = defineOp<HistogramAttrs>({
 });
 
 /** Concatenates serialized Summaries (a protobuf merge of the repeated `value`); tags must differ. */
-export const MergeSummary: OpDef = defineOp({
+export const MergeSummary = defineOp({
   type: 'MergeSummary',
   infer: (inputs) => {
     if (inputs.length === 0) throw new InvalidArgumentError('MergeSummary needs at least one input');
@@ -58,7 +58,8 @@ export const MergeSummary: OpDef = defineOp({
   grad: 'none',
 });
 
-export const SUMMARY_OPS = [ScalarSummary, HistogramSummary, MergeSummary];
+export const SUMMARY_OPS = [ScalarSummary, HistogramSummary, MergeSummary] as const satisfies readonly OpDef[];
+export type SummaryOpType = TypesOf<typeof SUMMARY_OPS>;
 
 function summaryOp(def: OpDef, tagAttr: string, name: string, x: Tensor, collections: readonly string[] | undefined): Tensor {
   const g = x.graph;
