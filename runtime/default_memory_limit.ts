@@ -1,4 +1,10 @@
-/** What a machine is assumed to have when the platform does not say (a browser without `navigator.deviceMemory`). */
+import { totalMemoryBytes } from '../platform/memory.js';
+
+/**
+ * What a machine is assumed to have when the platform does not say (a browser without
+ * `navigator.deviceMemory`). The platform layer (`platform/`) asks the machine: runtime imports no
+ * `node:` module.
+ */
 const FALLBACK_TOTAL_BYTES = 4 * 2 ** 30;
 
 /**
@@ -8,21 +14,4 @@ const FALLBACK_TOTAL_BYTES = 4 * 2 ** 30;
  */
 export function defaultMemoryLimitBytes(): number {
   return Math.floor((totalMemoryBytes() ?? FALLBACK_TOTAL_BYTES) / 4);
-}
-
-/**
- * The machine's memory, where the platform tells: Node's `os.totalmem()` reached through
- * `process.getBuiltinModule` (no static `node:` import, so the library still bundles for
- * browsers), else the browser's `navigator.deviceMemory` (GiB, rounded by the browser).
- */
-function totalMemoryBytes(): number | null {
-  const g = globalThis as {
-    process?: { getBuiltinModule?: (id: string) => unknown };
-    navigator?: { deviceMemory?: unknown };
-  };
-  const os = g.process?.getBuiltinModule?.('node:os') as { totalmem?: () => number } | undefined;
-  const total = os?.totalmem?.();
-  if (typeof total === 'number' && total > 0) return total;
-  const gib = g.navigator?.deviceMemory;
-  return typeof gib === 'number' && gib > 0 ? gib * 2 ** 30 : null;
 }

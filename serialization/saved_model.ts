@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from './platform/fs.js';
-import { join } from './platform/path.js';
+import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from '../platform/fs.js';
+import { join } from '../platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../graph/ir/index.js';
 import { hasOpDef } from '../ops/registry.js';
 import { globalVariables } from '../ops/state/variable.js';

@@ -1,6 +1,6 @@
 import { DType, InvalidArgumentError, isDType, NDArray, Tensor } from '../graph/ir/index.js';
-import { closeSync, mkdirSync, openSync, readFileSync, requireFileSystem, writeSync } from '../serialization/platform/fs.js';
-import { join } from '../serialization/platform/path.js';
+import { closeSync, mkdirSync, openSync, readFileSync, requireFileSystem, writeSync } from '../platform/fs.js';
+import { join } from '../platform/path.js';
 import { decodeNpy, encodeNpy } from '../serialization/npy.js';
 
 /** One tensor of a debug dump (`session.run(f, feeds, { debug: { dump: dir } })`). */

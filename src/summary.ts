@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, requireFileSystem, writeSync } from '../serialization/platform/fs.js';
-import { hostname } from '../serialization/platform/os.js';
-import { join } from '../serialization/platform/path.js';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, requireFileSystem, writeSync } from '../platform/fs.js';
+import { hostname } from '../platform/os.js';
+import { join } from '../platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, FailedPreconditionError } from '../graph/ir/index.js';
 import { encodeGraphDef, toGraphDef } from '../serialization/graph_def.js';
 import { EVENT_FILE_VERSION, encodeEvent, readEvents as readEventBytes, tfRecord, type EventObj } from '../serialization/event_file.js';

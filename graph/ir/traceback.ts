@@ -6,7 +6,7 @@
  * that this module loads in a browser. In a bundle the library has no folders of its own to tell
  * apart from the user's code, so no frame is filtered out there.
  */
-const libraryFolderNames = ['graph', 'ops', 'runtime', 'serialization', 'src'] as const;
+const libraryFolderNames = ['graph', 'ops', 'platform', 'runtime', 'serialization', 'src'] as const;
 const libFolders = libraryFolders(libraryFolderNames);
 
 function libraryFolders(folders: readonly string[]): string[] {

@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from '../platform/fs.js';
-import { dirname } from '../platform/path.js';
-import { randomHex, threadId } from '../platform/process.js';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from '../../platform/fs.js';
+import { dirname } from '../../platform/path.js';
+import { randomHex, threadId } from '../../platform/process.js';
 
 /**
  * The marker our writers put in names of files that are not (yet) part of a checkpoint:

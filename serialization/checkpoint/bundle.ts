@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from '../platform/fs.js';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from '../../platform/fs.js';
 import { DataLossError, DType, InvalidArgumentError, NDArray, NotFoundError, PartialShape, sizeOf } from '../../graph/ir/index.js';
 import { decodeMessage, encodeMessage, pb } from '../codec.js';
 import { fromTfDType, fromTfDTypeOrNull, TF_DTYPE, tfDTypeName, tfElementSize } from '../dtypes.js';

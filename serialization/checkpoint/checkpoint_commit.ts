@@ -1,5 +1,5 @@
-import { closeSync, copyFileExclusiveSync, fsyncSync, linkSync, openSync, renameSync } from '../platform/fs.js';
-import { dirname, join, resolve } from '../platform/path.js';
+import { closeSync, copyFileExclusiveSync, fsyncSync, linkSync, openSync, renameSync } from '../../platform/fs.js';
+import { dirname, join, resolve } from '../../platform/path.js';
 import type { NDArray } from '../../graph/ir/index.js';
 import { commitFile, removeQuietly, stageFile, syncDir, tempMarker, writeFileDurable } from './atomic_file.js';
 import { dataPath, encodeBundle, indexPath } from './bundle.js';

@@ -1,4 +1,4 @@
-import { requireFileSystem, statSync } from '../platform/fs.js';
+import { requireFileSystem, statSync } from '../../platform/fs.js';
 import { formatShape, InvalidArgumentError, NDArray, NotFoundError } from '../../graph/ir/index.js';
 import type { Variable } from '../../ops/state/variable.js';
 import { tfDTypeName } from '../dtypes.js';

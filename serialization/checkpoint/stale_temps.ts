@@ -1,6 +1,6 @@
-import { readdirSync } from '../platform/fs.js';
-import { join, resolve } from '../platform/path.js';
-import { threadId } from '../platform/process.js';
+import { readdirSync } from '../../platform/fs.js';
+import { join, resolve } from '../../platform/path.js';
+import { threadId } from '../../platform/process.js';
 import { removeQuietly } from './atomic_file.js';
 
 /**

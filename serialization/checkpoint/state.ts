@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, requireFileSystem } from '../platform/fs.js';
-import { isAbsolute, join, resolve } from '../platform/path.js';
+import { existsSync, readFileSync, requireFileSystem } from '../../platform/fs.js';
+import { isAbsolute, join, resolve } from '../../platform/path.js';
 import { pb } from '../codec.js';
 import { parseTextMessage, quoteText } from '../text_format.js';
 import { writeFileAtomic } from './atomic_file.js';

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { importModel } from '../../serialization/onnx/import/index.js';
 import { decodeGraphDef, parseGraphDefText } from '../../serialization/graph_def.js';
 import { decodeMetaGraph, graphDefWithoutSaver } from '../../serialization/meta_graph.js';
-import { readFileSync, requireFileSystem } from '../../serialization/platform/fs.js';
+import { readFileSync, requireFileSystem } from '../../platform/fs.js';
 import type { GraphDef } from '../../serialization/types.js';
 import { feedShapes, modelFromGraphDef, syntheticFeeds } from '../tools/loaded_model.js';
 import type { SingleRunCase } from './single_run.js';

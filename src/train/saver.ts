@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, requireFileSystem } from '../../serialization/platform/fs.js';
-import { dirname } from '../../serialization/platform/path.js';
+import { existsSync, mkdirSync, readFileSync, requireFileSystem } from '../../platform/fs.js';
+import { dirname } from '../../platform/path.js';
 import { FailedPreconditionError, getDefaultGraph, Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../../graph/ir/index.js';
 import { globalVariables, Variable } from '../../ops/state/variable.js';
 import { indexPath } from '../../serialization/checkpoint/bundle.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as tg from '../../src/index.js';
 
 /*
- * The platform layer (serialization/platform/): file functions reach Node's built-ins only when
+ * The platform layer (platform/): file functions reach Node's built-ins only when
  * called, and where there are none (a browser) each public path-taking function fails with an
  * UnimplementedError that names it and says to pass bytes. Here "no Node" is simulated by hiding
  * process.getBuiltinModule, the layer's only door to the built-ins.

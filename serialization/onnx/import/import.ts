@@ -1,6 +1,6 @@
 import { FailedPreconditionError, Graph, InvalidArgumentError, NotFoundError, Tensor } from '../../../graph/ir/index.js';
 import type { Variable } from '../../../ops/state/variable.js';
-import { readFileSync, requireFileSystem } from '../../platform/fs.js';
+import { readFileSync, requireFileSystem } from '../../../platform/fs.js';
 import { buildModel } from './build.js';
 import { decodeModel } from './model.js';
 import { checkSupported } from './table.js';

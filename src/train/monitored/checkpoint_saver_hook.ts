@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Tensor } from '../../../graph/ir/index.js';
-import { join as joinPath } from '../../../serialization/platform/path.js';
+import { join as joinPath } from '../../../platform/path.js';
 import type { Session } from '../../session.js';
 import { Saver } from '../saver.js';
 import { requireGlobalStep } from './global_step.js';

@@ -1,4 +1,4 @@
-import { UnimplementedError } from '../../graph/ir/index.js';
+import { UnimplementedError } from '../graph/ir/index.js';
 
 /**
  * The one door to Node's built-in modules. Nothing imports `node:*` statically, so the public
