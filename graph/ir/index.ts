@@ -2,6 +2,7 @@ export * from './dtype.js';
 export * from './errors.js';
 export * from './shape.js';
 export * from './ndarray.js';
+export * from './ndarray_transpose.js';
 export * from './attrs.js';
 export * from './tensor.js';
 export * from './operation.js';

@@ -1,5 +1,4 @@
-import { DType, InvalidArgumentError, NDArray, Operation, PartialShape, UnimplementedError } from '../../graph/ir/index.js';
-import { transposeArray } from '../array/transpose_kernel.js';
+import { DType, InvalidArgumentError, Operation, PartialShape, UnimplementedError } from '../../graph/ir/index.js';
 import { checkDType, checkSameDType, FLOATS } from '../dtype_sets.js';
 import type { InputSpec } from '../op_def.js';
 
@@ -178,17 +177,6 @@ export function geometry(inNHWC: readonly number[], kh: number, kw: number, oh: 
 /** A rank-4 shape in `format` as NHWC. */
 export function nhwcShape(shape: readonly number[], format: DataFormat): number[] {
   return format === 'NHWC' ? [...shape] : [shape[0], shape[2], shape[3], shape[1]];
-}
-
-/** Data of a rank-4 array in NHWC order (a copy only for NCHW). */
-export function toNHWC(x: NDArray, format: DataFormat): Float32Array {
-  return (format === 'NHWC' ? x : transposeArray(x, [0, 2, 3, 1])).data as Float32Array;
-}
-
-/** An NHWC result as an array in `format`. */
-export function fromNHWC(data: Float32Array, shapeNHWC: readonly number[], format: DataFormat): NDArray {
-  const a = new NDArray('float32', shapeNHWC, data);
-  return format === 'NHWC' ? a : transposeArray(a, [0, 3, 1, 2]);
 }
 
 /** Rank-4 check with TF's text. */

@@ -1,5 +1,4 @@
-import { NDArray, type PartialShape } from '../../graph/ir/index.js';
-import { transposeArray } from '../array/transpose_kernel.js';
+import { NDArray, type PartialShape, transposeArray } from '../../graph/ir/index.js';
 import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView, OnnxTable, TypesOf } from '../op_def.js';
 import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, str } from '../onnx_mapping.js';
 import type { NN_CONV_OPS } from './index.js';

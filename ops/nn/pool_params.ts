@@ -1,8 +1,8 @@
-import { formatShape, InvalidArgumentError, NDArray, Operation, PartialShape, UnimplementedError } from '../../graph/ir/index.js';
+import { formatShape, InvalidArgumentError, Operation, PartialShape, UnimplementedError } from '../../graph/ir/index.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
 import type { InputSpec } from '../op_def.js';
 import {
-  checkRank4, dataFormatOf, dimIndex, explicitPaddingOf, fromNHWC, geometry, Geometry, nhwcShape, paddingOf, shapeIn, spatialOutput, toNHWC, WindowParams,
+  checkRank4, dataFormatOf, dimIndex, explicitPaddingOf, geometry, Geometry, nhwcShape, paddingOf, shapeIn, spatialOutput, WindowParams,
 } from './conv_params.js';
 
 /** Attrs of AvgPool and AvgPoolGrad (TF's names). */
@@ -70,11 +70,6 @@ export function poolGeometry(inShape: readonly number[], outShape: readonly numb
   const xs = nhwcShape(inShape, p.format);
   const ys = nhwcShape(outShape, p.format);
   return geometry(xs, p.kh, p.kw, ys[1], ys[2], p);
-}
-
-/** Runs an NHWC computation on arrays in the op's data format. */
-export function inNHWC(p: PoolParams, outShape: readonly number[], compute: (...xs: Float32Array[]) => Float32Array, ...args: NDArray[]): NDArray {
-  return fromNHWC(compute(...args.map((a) => toNHWC(a, p.format))), nhwcShape(outShape, p.format), p.format);
 }
 
 export function avgPoolAttrsOf(op: Operation): AvgPoolAttrs {

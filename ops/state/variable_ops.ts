@@ -1,24 +1,8 @@
-import type { AttrMap } from '../../graph/ir/index.js';
-import {
-  DType,
-  FailedPreconditionError,
-  formatShape,
-  InvalidArgumentError,
-  isCompatible,
-  NDArray,
-  PartialShape,
-  } from '../../graph/ir/index.js';
+import { type AttrMap, DType, formatShape, InvalidArgumentError, isCompatible, PartialShape } from '../../graph/ir/index.js';
 import { ALL, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
-import { defineOp, KernelContext, OpDef, type TypesOf } from '../op_def.js';
+import { defineOp, OpDef, type TypesOf } from '../op_def.js';
 
 export type VariableAttrs = { shape: PartialShape; dtype: DType; container: string; shared_name: string };
-
-/** Reads the variable's current value in this run, or fails like TF does when uninitialized. */
-export function readVariable(ctx: KernelContext, name: string): NDArray {
-  const v = ctx.variables.read(name);
-  if (!v) throw new FailedPreconditionError(`Attempting to use uninitialized value ${name}`);
-  return v;
-}
 
 /**
  * A variable: its storage lives in the session. As a value input it yields the current contents;

@@ -1,5 +1,4 @@
-import { NDArray } from '../../graph/ir/index.js';
-import { transposeArray } from '../../ops/array/transpose_kernel.js';
+import { NDArray, transposeArray } from '../../graph/ir/index.js';
 import { consumers, isGraphOutput, renameUses } from './graph_cleanup.js';
 import type { OnnxGraph, OnnxNode } from './ir.js';
 

@@ -1,7 +1,7 @@
 import { type PackAttrs, type UnpackAttrs, packAxisError } from '../../../ops/array/pack.js';
 import { rangeSize } from '../../../ops/array/range.js';
 import { type OneHotAttrs, depthAxis } from '../../../ops/array/one_hot.js';
-import { InvalidArgumentError, NDArray, allocData, normalizeAxis, sizeOf } from '../../../graph/ir/index.js';
+import { allocData, InvalidArgumentError, NDArray, normalizeAxis, sizeOf, transposeArray } from '../../../graph/ir/index.js';
 import { intVector, scalarOf } from '../../../ops/kernel_util.js';
 import { alloc, withShape } from './alloc.js';
 import type { ResolvedOutput } from '../../../ops/op_def.js';
@@ -17,7 +17,6 @@ import type { SplitAttrs, SplitVAttrs } from '../../../ops/array/split.js';
 import { resolveStridedSlice } from '../../../ops/array/strided_slice_spec.js';
 import type { StridedSliceAttrs } from '../../../ops/array/strided_slice.js';
 import { checkPerm, invertPerm } from '../../../ops/array/transpose.js';
-import { transposeArray } from '../../../ops/array/transpose_kernel.js';
 import { CpuKernel, kernel } from './kernel.js';
 
 function padKernel(x: NDArray, paddings: NDArray, value: number, out: { dtype: NDArray['dtype']; shape: readonly number[] }): NDArray {

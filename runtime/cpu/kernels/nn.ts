@@ -2,13 +2,14 @@ import { type BiasAddAttrs, channelAxis } from '../../../ops/nn/bias_add.js';
 import { LABEL } from '../../../ops/nn/depthwise.js';
 import { NDArray } from '../../../graph/ir/index.js';
 import { alloc } from './alloc.js';
-import { ConvAttrs, convParams, dataFormatOf, fromNHWC, geometry, nhwcShape, toNHWC } from '../../../ops/nn/conv_params.js';
+import { ConvAttrs, convParams, dataFormatOf, geometry, nhwcShape } from '../../../ops/nn/conv_params.js';
+import { fromNHWC, inNHWC, toNHWC } from './layout.js';
 import { conv2dBackpropFilterNHWC, conv2dBackpropInputNHWC, conv2dNHWC } from './conv2d_kernel.js';
 import type { Conv2DAttrs } from '../../../ops/nn/conv2d.js';
 import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC } from './depthwise_kernel.js';
 import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
-import { AvgPoolAttrs, PoolAttrs, inNHWC, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
+import { AvgPoolAttrs, PoolAttrs, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
 
 /** Splits a shape around the channel axis: outer * channels * inner elements. */

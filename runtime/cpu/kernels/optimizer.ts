@@ -3,7 +3,7 @@ import { ADAM_SIG, type ApplyAdamAttrs } from '../../../ops/optimizer/apply_adam
 import { type ApplyMomentumAttrs, MOMENTUM_SIG } from '../../../ops/optimizer/apply_momentum.js';
 import { type ApplyRMSPropAttrs, RMS_PROP_SIG } from '../../../ops/optimizer/apply_rms_prop.js';
 import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
-import { copyOf, readApplyInputs } from '../../../ops/optimizer/apply_checks.js';
+import { copyOf, readApplyInputs } from './apply_inputs.js';
 import { kernel } from './kernel.js';
 
 /** The optimizer family's CPU kernels. */

@@ -1,8 +1,8 @@
 import { NDArray, allocData, sizeOf } from '../../../graph/ir/index.js';
 import { scalarOf } from '../../../ops/kernel_util.js';
 import { KernelContext, ResolvedOutput } from '../../../ops/op_def.js';
-import { fillNormal, fillTruncatedNormal, fillUniform, fillUniformInt } from '../../../ops/random/sampling.js';
-import { streamKey } from '../../../ops/random/seeds.js';
+import { fillNormal, fillTruncatedNormal, fillUniform, fillUniformInt } from '../../random/sampling.js';
+import { streamKey } from '../../random/stream_key.js';
 import type { RandomAttrs, RandomIntAttrs } from '../../../ops/random/random_ops.js';
 import { CpuKernel, kernel } from './kernel.js';
 

@@ -1,5 +1,4 @@
-import { allocData, DataArray, DType, NDArray, sizeOf } from '../../../graph/ir/index.js';
-import { transposeArray } from '../../../ops/array/transpose_kernel.js';
+import { allocData, DataArray, DType, NDArray, sizeOf, transposeArray } from '../../../graph/ir/index.js';
 
 export type ReduceKind = 'sum' | 'mean' | 'max' | 'min' | 'prod';
 

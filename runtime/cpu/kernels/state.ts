@@ -1,5 +1,6 @@
 import { InvalidArgumentError, NDArray, formatShape, sizeOf } from '../../../graph/ir/index.js';
-import { type AssignAttrs, type VariableAttrs, readVariable } from '../../../ops/state/variable_ops.js';
+import type { AssignAttrs, VariableAttrs } from '../../../ops/state/variable_ops.js';
+import { readVariable } from './variables.js';
 import { CpuKernel, kernel } from './kernel.js';
 
 /** AssignAdd / AssignSub: the variable plus or minus the value, written back. */

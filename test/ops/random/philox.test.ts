@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { mulhi32, philox4x32 } from '../../../ops/random/philox.js';
-import { fillNormal, fillTruncatedNormal, fillUniform, uint32ToUnit } from '../../../ops/random/sampling.js';
+import { mulhi32, philox4x32 } from '../../../runtime/random/philox.js';
+import { fillNormal, fillTruncatedNormal, fillUniform, uint32ToUnit } from '../../../runtime/random/sampling.js';
 
 const hex = (words: Uint32Array): string => Array.from(words, (w) => w.toString(16).padStart(8, '0')).join(' ');
 

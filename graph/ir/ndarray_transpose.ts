@@ -1,4 +1,6 @@
-import { allocData, NDArray, stridesOf } from '../../graph/ir/index.js';
+import { allocData } from './dtype.js';
+import { NDArray } from './ndarray.js';
+import { stridesOf } from './shape.js';
 
 /** Permutes the axes of `x` (out dim i = x dim perm[i]), copying into a new row-major array. */
 export function transposeArray(x: NDArray, perm: readonly number[]): NDArray {
