@@ -23,6 +23,7 @@ import { MATH_BINARY_GRADS } from './elementwise/math_binary_grad.js';
 import { COMPARE_GRADS } from './elementwise/compare_grad.js';
 import { REDUCE_GRADS } from './reduce/grads.js';
 import { ARRAY_GRADS } from './array/grads.js';
+import { ACTIVATION_GRADS } from './activation/grads.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -83,7 +84,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
   ...attachOnnx(STATE_OPS, STATE_ONNX),
   ...attachOnnx(OPTIMIZER_OPS, OPTIMIZER_ONNX),
-  ...attachOnnx(ACTIVATION_OPS, ACTIVATION_ONNX),
+  ...attachOnnx(attachGrads(ACTIVATION_OPS, ACTIVATION_GRADS), ACTIVATION_ONNX),
   ...attachOnnx(LOSS_OPS, LOSS_ONNX),
   ...attachOnnx(NORMALIZATION_OPS, NORMALIZATION_ONNX),
   ...attachOnnx(SUMMARY_OPS, SUMMARY_ONNX),

@@ -1,7 +1,8 @@
 /** tg.nn: activations, softmax, losses on logits, normalization. */
 export { relu, sigmoid, tanh } from '../ops/elementwise/math_unary.js';
-export { relu6, leakyRelu, elu, selu, softplus, softsign, gelu, erf } from '../ops/activation/activations.js';
-export { softmax, logSoftmax } from '../ops/activation/softmax.js';
+export { relu6, leakyRelu, elu, selu, softplus, softsign, erf } from '../ops/activation/activations.js';
+export { gelu } from '../ops/activation/gelu.js';
+export { softmax, logSoftmax } from '../ops/activation/softmax_axis.js';
 export {
   softmaxCrossEntropyWithLogits,
   sparseSoftmaxCrossEntropyWithLogits,

@@ -5,7 +5,7 @@ import { defineOp } from '../op_def.js';
 import { expandDims, reshape } from '../array/reshape.js';
 import { add, mul, sub } from '../elementwise/math_binary.js';
 import { abs, exp, log1p, neg, relu } from '../elementwise/math_unary.js';
-import { logSoftmax } from '../activation/softmax.js';
+import { logSoftmax } from '../activation/softmax_axis.js';
 
 /**
  * TF's SoftmaxCrossEntropyWithLogits: per-row loss -sum(labels * log_softmax(logits)) and the

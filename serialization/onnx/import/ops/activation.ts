@@ -1,5 +1,5 @@
 import type { Tensor } from '../../../../graph/ir/index.js';
-import { gelu } from '../../../../ops/activation/activations.js';
+import { gelu } from '../../../../ops/activation/gelu.js';
 import type { NodeContext, OpTable, VersionedHandlers } from '../context.js';
 import { add, always, direct, flatten2D, maximum, minimum, mul, normAxis, rankOf, reshape, scalar, shapeOf, transpose } from './util.js';
 
