@@ -24,6 +24,7 @@ import { COMPARE_GRADS } from './elementwise/compare_grad.js';
 import { REDUCE_GRADS } from './reduce/grads.js';
 import { ARRAY_GRADS } from './array/grads.js';
 import { ACTIVATION_GRADS } from './activation/grads.js';
+import { NN_CONV_GRADS } from './nn/grads.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -80,7 +81,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(attachGrads(REDUCE_OPS, REDUCE_GRADS), REDUCE_ONNX),
   ...attachOnnx(attachGrads(ARRAY_OPS, ARRAY_GRADS), ARRAY_ONNX),
   ...attachOnnx(MATMUL_OPS, MATMUL_ONNX),
-  ...attachOnnx(NN_CONV_OPS, NN_CONV_ONNX),
+  ...attachOnnx(attachGrads(NN_CONV_OPS, NN_CONV_GRADS), NN_CONV_ONNX),
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
   ...attachOnnx(STATE_OPS, STATE_ONNX),
   ...attachOnnx(OPTIMIZER_OPS, OPTIMIZER_ONNX),

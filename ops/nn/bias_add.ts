@@ -1,5 +1,4 @@
 import { InvalidArgumentError, PartialShape, Tensor } from '../../graph/ir/index.js';
-import { zerosLike } from '../array/fill_like.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp } from '../op_def.js';
@@ -37,7 +36,6 @@ export const BiasAdd = defineOp<BiasAddAttrs>()({
     return [{ dtype, shape: out }];
   },
   lowering: { kind: 'routine', routine: 'BiasAdd' },
-  grad: (op, [g]): (Tensor | null)[] => (g ? [g, makeOp(BiasAddGrad, [g], { data_format: op.attrs.data_format }).outputs[0]] : [null, null]),
 });
 
 export const BiasAddGrad = defineOp<BiasAddAttrs>()({
@@ -50,8 +48,6 @@ export const BiasAddGrad = defineOp<BiasAddAttrs>()({
     return [{ dtype: g.dtype, shape: [g.shape[channelAxis(g.shape.length, format)]] }];
   },
   lowering: { kind: 'routine', routine: 'BiasAddGrad' },
-  // TF's _BiasAddGradGrad tiles the gradient over the input's shape; adding it as a bias to zeros does that
-  grad: (op, [g]): (Tensor | null)[] => [g && makeOp(BiasAdd, [zerosLike(op.inputs[0]), g], { data_format: op.attrs.data_format }).outputs[0]],
 });
 
 /** tf.nn.bias_add: `bias` (a vector) added along the channel dim of `value`. */

@@ -1,16 +1,16 @@
-import { InvalidArgumentError, Operation, Tensor } from '../../graph/ir/index.js';
-import { shape } from '../array/reshape.js';
+import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
-import { defineOp, GradFn } from '../op_def.js';
+import { defineOp } from '../op_def.js';
 import { checkBackpropShapes, sizesOperand } from './backprop_shapes.js';
 import {
-  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
+  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
 
 /**
  * Conv2D (HWIO filter, groups when the input depth is a multiple of the filter's) and its two
  * backprops as ops of their own, each differentiable in terms of the other two, as TF does, so
- * second-order gradients and conv2d_transpose (= Conv2DBackpropInput) come for free.
+ * second-order gradients and conv2d_transpose (= Conv2DBackpropInput) come for free. Gradients:
+ * grads.ts.
  */
 
 export type Conv2DAttrs = ConvAttrs & { use_cudnn_on_gpu: boolean };
@@ -26,19 +26,6 @@ function checkGroups(inC: number | null, fi: number | null, fo: number | null): 
   }
 }
 
-const conv2dAttrsOf = (op: Operation): Conv2DAttrs => ({ ...convAttrsOf(op), use_cudnn_on_gpu: op.attrs.use_cudnn_on_gpu !== false });
-
-const conv = (x: Tensor, f: Tensor, a: Conv2DAttrs): Tensor => makeOp(Conv2D, [x, f], a).outputs[0];
-const backpropInput = (sizes: Tensor, f: Tensor, dy: Tensor, a: Conv2DAttrs): Tensor => makeOp(Conv2DBackpropInput, [sizes, f, dy], a).outputs[0];
-const backpropFilter = (x: Tensor, sizes: Tensor, dy: Tensor, a: Conv2DAttrs): Tensor => makeOp(Conv2DBackpropFilter, [x, sizes, dy], a).outputs[0];
-
-const conv2dGrad: GradFn = (op, [g]) => {
-  if (!g) return [null, null];
-  const [x, f] = op.inputs;
-  const a = conv2dAttrsOf(op);
-  return [backpropInput(shape(x), f, g, a), backpropFilter(x, shape(f), g, a)];
-};
-
 export const Conv2D = defineOp<Conv2DAttrs>()({
   type: 'Conv2D',
   attrDefaults: DEFAULTS,
@@ -53,7 +40,6 @@ export const Conv2D = defineOp<Conv2DAttrs>()({
     return [{ dtype, shape: shapeIn(p.format, n, oh, ow, fo) }];
   },
   lowering: { kind: 'routine', routine: 'Conv2D' },
-  grad: conv2dGrad,
 });
 
 export const Conv2DBackpropInput = defineOp<Conv2DAttrs>()({
@@ -70,13 +56,6 @@ export const Conv2DBackpropInput = defineOp<Conv2DAttrs>()({
     return [{ dtype, shape: input }];
   },
   lowering: { kind: 'routine', routine: 'Conv2DBackpropInput' },
-  // TF's _Conv2DBackpropInputGrad: linear in filter and out_backprop
-  grad: (op, [g]) => {
-    if (!g) return [null, null, null];
-    const [, f, dy] = op.inputs;
-    const a = conv2dAttrsOf(op);
-    return [null, backpropFilter(g, shape(f), dy, a), conv(g, f, a)];
-  },
 });
 
 export const Conv2DBackpropFilter = defineOp<Conv2DAttrs>()({
@@ -93,13 +72,6 @@ export const Conv2DBackpropFilter = defineOp<Conv2DAttrs>()({
     return [{ dtype, shape: filter }];
   },
   lowering: { kind: 'routine', routine: 'Conv2DBackpropFilter' },
-  // TF's _Conv2DBackpropFilterGrad
-  grad: (op, [g]) => {
-    if (!g) return [null, null, null];
-    const [x, , dy] = op.inputs;
-    const a = conv2dAttrsOf(op);
-    return [backpropInput(shape(x), g, dy, a), null, conv(x, g, a)];
-  },
 });
 
 export interface Conv2DOptions {

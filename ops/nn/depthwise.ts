@@ -1,10 +1,9 @@
 import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
-import { shape } from '../array/reshape.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { defineOp } from '../op_def.js';
 import { checkBackpropShapes, sizesOperand } from './backprop_shapes.js';
 import {
-  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convAttrsOf, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
+  checkFloatPair, checkRank4, CONV_DEFAULTS, ConvAttrs, convParams, DataFormat, dimIndex, shapeIn, spatialOutput, } from './conv_params.js';
 import { Conv2D, conv2dAttrs } from './conv2d.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
 
@@ -14,12 +13,6 @@ import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './option
  */
 
 export const LABEL = 'DepthwiseConv2D';
-
-const depthwise = (x: Tensor, f: Tensor, a: ConvAttrs): Tensor => makeOp(DepthwiseConv2dNative, [x, f], a).outputs[0];
-const backpropInput = (sizes: Tensor, f: Tensor, dy: Tensor, a: ConvAttrs): Tensor =>
-  makeOp(DepthwiseConv2dNativeBackpropInput, [sizes, f, dy], a).outputs[0];
-const backpropFilter = (x: Tensor, sizes: Tensor, dy: Tensor, a: ConvAttrs): Tensor =>
-  makeOp(DepthwiseConv2dNativeBackpropFilter, [x, sizes, dy], a).outputs[0];
 
 export const DepthwiseConv2dNative = defineOp<ConvAttrs>()({
   type: 'DepthwiseConv2dNative',
@@ -37,12 +30,6 @@ export const DepthwiseConv2dNative = defineOp<ConvAttrs>()({
     return [{ dtype, shape: shapeIn(p.format, n, oh, ow, c === null || mult === null ? null : c * mult) }];
   },
   lowering: { kind: 'routine', routine: 'DepthwiseConv2dNative' },
-  grad: (op, [g]) => {
-    if (!g) return [null, null];
-    const [x, f] = op.inputs;
-    const a = convAttrsOf(op);
-    return [backpropInput(shape(x), f, g, a), backpropFilter(x, shape(f), g, a)];
-  },
 });
 
 export const DepthwiseConv2dNativeBackpropInput = defineOp<ConvAttrs>()({
@@ -59,12 +46,6 @@ export const DepthwiseConv2dNativeBackpropInput = defineOp<ConvAttrs>()({
     return [{ dtype, shape: input }];
   },
   lowering: { kind: 'routine', routine: 'DepthwiseConv2dNativeBackpropInput' },
-  grad: (op, [g]) => {
-    if (!g) return [null, null, null];
-    const [, f, dy] = op.inputs;
-    const a = convAttrsOf(op);
-    return [null, backpropFilter(g, shape(f), dy, a), depthwise(g, f, a)];
-  },
 });
 
 export const DepthwiseConv2dNativeBackpropFilter = defineOp<ConvAttrs>()({
@@ -81,12 +62,6 @@ export const DepthwiseConv2dNativeBackpropFilter = defineOp<ConvAttrs>()({
     return [{ dtype, shape: filter }];
   },
   lowering: { kind: 'routine', routine: 'DepthwiseConv2dNativeBackpropFilter' },
-  grad: (op, [g]) => {
-    if (!g) return [null, null, null];
-    const [x, , dy] = op.inputs;
-    const a = convAttrsOf(op);
-    return [backpropInput(shape(x), g, dy, a), null, depthwise(x, g, a)];
-  },
 });
 
 export interface DepthwiseConv2DOptions {

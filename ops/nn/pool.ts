@@ -1,6 +1,4 @@
 import { Tensor } from '../../graph/ir/index.js';
-import { zerosLike } from '../array/fill_like.js';
-import { shape } from '../array/reshape.js';
 import { graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, FLOATS } from '../dtype_sets.js';
 import { defineOp } from '../op_def.js';
@@ -8,7 +6,7 @@ import { checkRank4, DataFormat } from './conv_params.js';
 import { sizesOperand } from './backprop_shapes.js';
 import { PaddingOption, paddingAttrs, sizesTensor, windowVector } from './options.js';
 import {
-  AVG_POOL_DEFAULTS, AvgPoolAttrs, avgPoolAttrsOf, expectShape, POOL_DEFAULTS, PoolAttrs, poolAttrsOf, pooledShape, poolParams,
+  AVG_POOL_DEFAULTS, AvgPoolAttrs, expectShape, POOL_DEFAULTS, PoolAttrs, pooledShape, poolParams,
 } from './pool_params.js';
 
 /**
@@ -16,15 +14,11 @@ import {
  * each differentiable as TF registers it, so pools work under second-order gradients.
  */
 
-const maxPoolGrad = (x: Tensor, y: Tensor, g: Tensor, a: PoolAttrs): Tensor => makeOp(MaxPoolGrad, [x, y, g], a).outputs[0];
-const maxPoolGradGrad = (x: Tensor, y: Tensor, g: Tensor, a: PoolAttrs): Tensor => makeOp(MaxPoolGradGrad, [x, y, g], a).outputs[0];
-
 export const MaxPool = defineOp<PoolAttrs>()({
   type: 'MaxPool',
   attrDefaults: POOL_DEFAULTS,
   infer: ([x], attrs, ctx) => [{ dtype: x.dtype, shape: pooledShape(x, poolParams(attrs, ctx.opType, true)) }],
   lowering: { kind: 'routine', routine: 'MaxPool' },
-  grad: (op, [g]): (Tensor | null)[] => [g && maxPoolGrad(op.inputs[0], op.outputs[0], g, poolAttrsOf(op))],
 });
 
 export const MaxPoolGrad = defineOp<PoolAttrs>()({
@@ -40,12 +34,6 @@ export const MaxPoolGrad = defineOp<PoolAttrs>()({
     return [{ dtype: x.dtype, shape: x.shape }];
   },
   lowering: { kind: 'routine', routine: 'MaxPoolGrad' },
-  // TF's _MaxPoolGradGrad: the argmax is locally constant in the pooled values
-  grad: (op, [g]): (Tensor | null)[] => {
-    if (!g) return [null, null, null];
-    const [x, y] = op.inputs;
-    return [zerosLike(x), zerosLike(y), maxPoolGradGrad(x, y, g, poolAttrsOf(op))];
-  },
 });
 
 export const MaxPoolGradGrad = defineOp<PoolAttrs>()({
@@ -61,11 +49,6 @@ export const MaxPoolGradGrad = defineOp<PoolAttrs>()({
     return [{ dtype: x.dtype, shape: pooled }];
   },
   lowering: { kind: 'routine', routine: 'MaxPoolGradGrad' },
-  grad: (op, [g]): (Tensor | null)[] => {
-    if (!g) return [null, null, null];
-    const [x, y] = op.inputs;
-    return [zerosLike(x), zerosLike(y), maxPoolGrad(x, y, g, poolAttrsOf(op))];
-  },
 });
 
 export const AvgPool = defineOp<AvgPoolAttrs>()({
@@ -73,7 +56,6 @@ export const AvgPool = defineOp<AvgPoolAttrs>()({
   attrDefaults: AVG_POOL_DEFAULTS,
   infer: ([x], attrs, ctx) => [{ dtype: x.dtype, shape: pooledShape(x, poolParams(attrs, ctx.opType, false)) }],
   lowering: { kind: 'routine', routine: 'AvgPool' },
-  grad: (op, [g]): (Tensor | null)[] => [g && makeOp(AvgPoolGrad, [shape(op.inputs[0]), g], avgPoolAttrsOf(op)).outputs[0]],
 });
 
 export const AvgPoolGrad = defineOp<AvgPoolAttrs>()({
@@ -89,8 +71,6 @@ export const AvgPoolGrad = defineOp<AvgPoolAttrs>()({
     return [{ dtype: g.dtype, shape: input }];
   },
   lowering: { kind: 'routine', routine: 'AvgPoolGrad' },
-  // TF's _AvgPoolGradGrad: linear in grad
-  grad: (op, [g]): (Tensor | null)[] => [null, g && makeOp(AvgPool, [g], avgPoolAttrsOf(op)).outputs[0]],
 });
 
 export interface PoolOptions {
