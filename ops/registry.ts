@@ -25,6 +25,8 @@ import { REDUCE_GRADS } from './reduce/grads.js';
 import { ARRAY_GRADS } from './array/grads.js';
 import { ACTIVATION_GRADS } from './activation/grads.js';
 import { NN_CONV_GRADS } from './nn/grads.js';
+import { MATMUL_GRADS } from './matmul/grads.js';
+import { LOSS_GRADS } from './loss/grads.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -80,13 +82,13 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(attachGrads(COMPARE_OPS, COMPARE_GRADS), COMPARE_ONNX),
   ...attachOnnx(attachGrads(REDUCE_OPS, REDUCE_GRADS), REDUCE_ONNX),
   ...attachOnnx(attachGrads(ARRAY_OPS, ARRAY_GRADS), ARRAY_ONNX),
-  ...attachOnnx(MATMUL_OPS, MATMUL_ONNX),
+  ...attachOnnx(attachGrads(MATMUL_OPS, MATMUL_GRADS), MATMUL_ONNX),
   ...attachOnnx(attachGrads(NN_CONV_OPS, NN_CONV_GRADS), NN_CONV_ONNX),
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
   ...attachOnnx(STATE_OPS, STATE_ONNX),
   ...attachOnnx(OPTIMIZER_OPS, OPTIMIZER_ONNX),
   ...attachOnnx(attachGrads(ACTIVATION_OPS, ACTIVATION_GRADS), ACTIVATION_ONNX),
-  ...attachOnnx(LOSS_OPS, LOSS_ONNX),
+  ...attachOnnx(attachGrads(LOSS_OPS, LOSS_GRADS), LOSS_ONNX),
   ...attachOnnx(NORMALIZATION_OPS, NORMALIZATION_ONNX),
   ...attachOnnx(SUMMARY_OPS, SUMMARY_ONNX),
 ];

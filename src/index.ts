@@ -97,7 +97,7 @@ export { transpose } from '../ops/array/transpose.js';
 export { fill, zeros, ones, zerosLike, onesLike } from '../ops/array/fill_like.js';
 export { range } from '../ops/array/range.js';
 export { broadcastTo } from '../ops/array/broadcast.js';
-export { concat } from '../ops/array/concat.js';
+export { concat } from '../ops/array/concat_values.js';
 export { stack, unstack } from '../ops/array/pack.js';
 export { split } from '../ops/array/split.js';
 export { slice } from '../ops/array/slice.js';

@@ -7,7 +7,8 @@ import { reduceSum } from '../ops/reduce/reductions.js';
 import { cast } from '../ops/array/cast.js';
 import { onesLike } from '../ops/array/fill_like.js';
 import { size } from '../ops/array/reshape.js';
-import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from '../ops/loss/cross_entropy.js';
+import { sparseSoftmaxCrossEntropyWithLogits } from '../ops/loss/cross_entropy.js';
+import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits } from '../ops/loss/losses.js';
 
 /** TF1's tf.losses.Reduction. */
 export const Reduction = {

@@ -3,12 +3,8 @@ export { relu, sigmoid, tanh } from '../ops/elementwise/math_unary.js';
 export { relu6, leakyRelu, elu, selu, softplus, softsign, erf } from '../ops/activation/activations.js';
 export { gelu } from '../ops/activation/gelu.js';
 export { softmax, logSoftmax } from '../ops/activation/softmax_axis.js';
-export {
-  softmaxCrossEntropyWithLogits,
-  sparseSoftmaxCrossEntropyWithLogits,
-  sigmoidCrossEntropyWithLogits,
-  l2Loss,
-} from '../ops/loss/cross_entropy.js';
+export { sparseSoftmaxCrossEntropyWithLogits, l2Loss } from '../ops/loss/cross_entropy.js';
+export { softmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits } from '../ops/loss/losses.js';
 export type { CrossEntropyArgs } from '../ops/loss/cross_entropy.js';
 export { moments, batchNormalization } from '../ops/normalization/moments.js';
 export { fusedBatchNorm } from '../ops/normalization/fused_batch_norm.js';

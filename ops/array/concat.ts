@@ -5,12 +5,11 @@ import {
   PartialShape,
   Tensor,
 } from '../../graph/ir/index.js';
-import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
+import { makeOp } from '../builder.js';
 import { checkDType, checkSameDType, INTEGERS } from '../dtype_sets.js';
 import { scalarOf } from '../kernel_util.js';
 import { defineOp } from '../op_def.js';
-import { identity } from '../control/control.js';
-import { checkedAxis, intOperand, IntOperand, unknownDims } from './operands.js';
+import { checkedAxis, unknownDims } from './operands.js';
 
 export type ConcatAttrs = { N: number; Tidx: DType };
 
@@ -75,16 +74,4 @@ export const ConcatV2 = defineOp<ConcatAttrs>()({
 /** ConcatV2 over tensors with an axis tensor (for gradient code). */
 export function concatTensors(values: readonly Tensor[], axis: Tensor, name?: string): Tensor {
   return makeOp(ConcatV2, [...values, axis], { N: values.length, Tidx: axis.dtype }, { name }).outputs[0];
-}
-
-/** tf.concat: joins `values` along `axis` (negative counts from the end). One value is returned as an identity. */
-export function concat(values: readonly TensorLike[], axis: IntOperand, name = 'concat'): Tensor {
-  if (values.length === 0) throw new InvalidArgumentError('concat needs at least one value');
-  const g = graphOf([...values, axis]);
-  const hint = dtypeHint(values);
-  const ts = values.map((v) => toTensor(v, hint, g));
-  const a = intOperand(axis, g, 'axis');
-  if (a.rank !== null && a.rank !== 0) throw new InvalidArgumentError(`concat: axis must be a scalar, got shape ${formatShape(a.shape)}`);
-  if (ts.length === 1) return identity(ts[0], name);
-  return makeOp(ConcatV2, [...ts, a], { N: ts.length, Tidx: a.dtype }, { name, graph: g }).outputs[0];
 }

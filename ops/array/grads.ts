@@ -7,6 +7,7 @@ import { PAD_GRADS } from './pad_grad.js';
 import { SEGMENT_SUM_GRADS } from './segment_sum_grad.js';
 import { SLICE_GRADS } from './slice_grad.js';
 import { SPLIT_GRADS } from './split_grad.js';
+import { TILE_GRADS } from './tile_grad.js';
 import type { ArrayOpType } from './index.js';
 
 /** The array family's gradients that live apart from their definitions (see `attachGrads`). */
@@ -19,4 +20,5 @@ export const ARRAY_GRADS: GradTable<ArrayOpType> = {
   ...SEGMENT_SUM_GRADS,
   ...SLICE_GRADS,
   ...SPLIT_GRADS,
+  ...TILE_GRADS,
 };

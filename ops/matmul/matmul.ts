@@ -8,7 +8,6 @@ import {
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, InputSpec } from '../op_def.js';
-import { sumToShapeOf } from '../elementwise/broadcast_grad.js';
 
 export type MatMulAttrs = { transpose_a: boolean; transpose_b: boolean };
 export type BatchMatMulAttrs = { adj_x: boolean; adj_y: boolean };
@@ -47,17 +46,6 @@ export const MatMul = defineOp<MatMulAttrs>()({
   attrDefaults: { transpose_a: false, transpose_b: false },
   infer: (inputs, attrs, ctx) => inferMatMul(inputs, attrs.transpose_a, attrs.transpose_b, false, ctx.opType),
   lowering: { kind: 'routine', routine: 'MatMul' },
-  grad: (op, [g]) => {
-    if (!g) return [null, null];
-    const [a, b] = op.inputs;
-    const ta = op.attrs.transpose_a === true;
-    const tb = op.attrs.transpose_b === true;
-    const mm = (x: Tensor, y: Tensor, transposeA: boolean, transposeB: boolean) => matMul(x, y, { transposeA, transposeB });
-    if (!ta && !tb) return [mm(g, b, false, true), mm(a, g, true, false)];
-    if (!ta && tb) return [mm(g, b, false, false), mm(g, a, true, false)];
-    if (ta && !tb) return [mm(b, g, false, true), mm(a, g, false, false)];
-    return [mm(b, g, true, true), mm(g, a, true, true)];
-  },
 });
 
 export const BatchMatMulV2 = defineOp<BatchMatMulAttrs>()({
@@ -65,20 +53,6 @@ export const BatchMatMulV2 = defineOp<BatchMatMulAttrs>()({
   attrDefaults: { adj_x: false, adj_y: false },
   infer: (inputs, attrs, ctx) => inferMatMul(inputs, attrs.adj_x, attrs.adj_y, true, ctx.opType),
   lowering: { kind: 'routine', routine: 'BatchMatMulV2' },
-  grad: (op, [g]) => {
-    if (!g) return [null, null];
-    const [a, b] = op.inputs;
-    const ta = op.attrs.adj_x === true;
-    const tb = op.attrs.adj_y === true;
-    const mm = (x: Tensor, y: Tensor, adjX: boolean, adjY: boolean) => makeOp(BatchMatMulV2, [x, y], { adj_x: adjX, adj_y: adjY }).outputs[0];
-    let ga: Tensor;
-    let gb: Tensor;
-    if (!ta && !tb) [ga, gb] = [mm(g, b, false, true), mm(a, g, true, false)];
-    else if (!ta && tb) [ga, gb] = [mm(g, b, false, false), mm(g, a, true, false)];
-    else if (ta && !tb) [ga, gb] = [mm(b, g, false, true), mm(a, g, false, false)];
-    else [ga, gb] = [mm(b, g, true, true), mm(g, a, true, true)];
-    return [sumToShapeOf(ga, a), sumToShapeOf(gb, b)];
-  },
 });
 
 export interface MatMulOptions {

@@ -127,5 +127,4 @@ export const NN_CONV_GRADS: GradTable<NnConvOpType> = {
   BiasAdd: (op, [g]) => (g ? [g, makeOp(BiasAddGrad, [g], { data_format: op.attrs.data_format }).outputs[0]] : [null, null]),
   // TF's _BiasAddGradGrad tiles the gradient over the input's shape; adding it as a bias to zeros does that
   BiasAddGrad: (op, [g]) => [g && makeOp(BiasAdd, [zerosLike(op.inputs[0]), g], { data_format: op.attrs.data_format }).outputs[0]],
-
 };

@@ -5,7 +5,8 @@ import { cast } from '../array/cast.js';
 import { range } from '../array/range.js';
 import { floorMod } from '../elementwise/math_binary.js';
 import { equal, where } from '../elementwise/compare.js';
-import { reduceSum, reductionAxes } from './reductions.js';
+import { reductionAxes } from './reduce_ops.js';
+import { reduceSum } from './reductions.js';
 
 /**
  * The shape of x with the reduced axes set to 1 (TF's reduced_shape), as a tensor: a constant when

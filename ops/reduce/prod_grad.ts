@@ -9,7 +9,8 @@ import { invertPerm, InvertPermutation, transpose } from '../array/transpose.js'
 import { add, floorMod, minimum, mul, sub } from '../elementwise/math_binary.js';
 import { equal, where } from '../elementwise/compare.js';
 import { cumprod, cumsum } from './cumulative.js';
-import { reduceProd, reduceSum, reductionAxes } from './reductions.js';
+import { reductionAxes } from './reduce_ops.js';
+import { reduceProd, reduceSum } from './reductions.js';
 import { keepDimsShape } from './keep_dims_shape.js';
 
 /**

@@ -20,7 +20,7 @@ export { cast } from '../../ops/array/cast.js';
 export { reshape, squeeze, expandDims } from '../../ops/array/reshape.js';
 export { transpose } from '../../ops/array/transpose.js';
 export { broadcastTo } from '../../ops/array/broadcast.js';
-export { concat } from '../../ops/array/concat.js';
+export { concat } from '../../ops/array/concat_values.js';
 export { slice } from '../../ops/array/slice.js';
 export { tile } from '../../ops/array/tile.js';
 export { identity, addN, stopGradient } from '../../ops/control/control.js';

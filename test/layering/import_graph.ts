@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-/** Relative imports of every compiled module under `roots`: the graph the JS engine loads. */
-export function importGraph(distRoot: string, roots: readonly string[]): Map<string, string[]> {
+/** Every compiled module under `roots`, as paths relative to `distRoot`, with its source text. */
+function compiledModules(distRoot: string, roots: readonly string[]): Map<string, string> {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
@@ -12,19 +12,38 @@ export function importGraph(distRoot: string, roots: readonly string[]): Map<str
     }
   };
   for (const r of roots) walk(join(distRoot, r));
+  return new Map(files.map((f) => [relative(distRoot, f), readFileSync(f, 'utf8')]));
+}
+
+/**
+ * Bare module specifiers (`node:fs`, `fs`, a package name) each compiled module reaches: static
+ * imports, a literal `import('…')`, and a literal `process.getBuiltinModule('…')` (how the library
+ * reaches Node without an import).
+ */
+export function bareImports(distRoot: string, roots: readonly string[]): Map<string, string[]> {
+  const spec = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\bgetBuiltinModule\??\.?\(\s*['"]([^'"]+)['"]/g;
+  const out = new Map<string, string[]>();
+  for (const [file, src] of compiledModules(distRoot, roots)) {
+    const bare = [...src.matchAll(spec)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]).filter((s) => !s.startsWith('.'));
+    out.set(file, bare);
+  }
+  return out;
+}
+
+/** Relative imports of every compiled module under `roots`: the graph the JS engine loads. */
+export function importGraph(distRoot: string, roots: readonly string[]): Map<string, string[]> {
   const edges = new Map<string, string[]>();
   // static `import … from`, `export … from` and side-effect `import '…'`; type-only imports are
   // erased by tsc, so what remains is what loads at run time
   const spec = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
-  for (const f of files) {
-    const src = readFileSync(f, 'utf8');
+  for (const [file, src] of compiledModules(distRoot, roots)) {
     const deps: string[] = [];
     for (const m of src.matchAll(spec)) {
       const s = m[1] ?? m[2];
       if (!s.startsWith('.')) continue;
-      deps.push(relative(distRoot, resolve(dirname(f), s)));
+      deps.push(relative(distRoot, resolve(dirname(join(distRoot, file)), s)));
     }
-    edges.set(relative(distRoot, f), deps);
+    edges.set(file, deps);
   }
   return edges;
 }

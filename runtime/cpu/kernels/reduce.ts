@@ -1,7 +1,7 @@
 import { InvalidArgumentError, NDArray, allocData, normalizeAxis, sizeOf } from '../../../graph/ir/index.js';
 import { scalarOf } from '../../../ops/kernel_util.js';
 import { type ScanAttrs, type ScanKind, scanAxis } from '../../../ops/reduce/cumulative.js';
-import { reductionAxes } from '../../../ops/reduce/reductions.js';
+import { reductionAxes } from '../../../ops/reduce/reduce_ops.js';
 import { ReduceKind, argReduce, reduceArray } from './reduce_kernel.js';
 import { CpuKernel, kernel } from './kernel.js';
 
