@@ -5,16 +5,18 @@ import type { GradTable, OpDef, TypesOf } from './op_def.js';
  * an op's definition imports no builder of the ops its gradient uses (which import it back): the
  * families load without import cycles. Every op ends with exactly one gradient decision.
  */
-export function attachGrads<const L extends readonly OpDef[]>(defs: L, table: GradTable<TypesOf<L>>): OpDef[] {
+export function attachGrads<const L extends readonly OpDef[]>(defs: L, table: GradTable<TypesOf<L>>): L {
   // keys outside the family do not compile (GradTable is mapped over its types); whether an op has
   // its gradient here or in its definition is checked below and in checkGrads
   const byType: GradTable = table;
-  return defs.map((d) => {
+  const withGrads = defs.map((d) => {
     const g = Object.hasOwn(byType, d.type) ? byType[d.type] : undefined;
     if (g !== undefined && d.grad !== undefined) throw new Error(`Op '${d.type}' has a gradient in its definition and in its family's table`);
     if (g === undefined) return d;
     return { ...d, grad: g };
   });
+  // each def keeps its type, in order, so the list keeps the family's types for attachOnnx's check
+  return withGrads as readonly OpDef[] as L;
 }
 
 /** Load-time check over the whole registry: every op has a gradient or says it has none. */

@@ -1,8 +1,7 @@
-import type { OpDef, TypesOf } from '../op_def.js';
 import { broadcastShapes, InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { dtypeHint, graphOf, makeOp, TensorLike, toTensor } from '../builder.js';
 import { ALL, BOOLS, NUMERIC, checkSameDType } from '../dtype_sets.js';
-import { defineOp } from '../op_def.js';
+import { defineOp, type OpDef, type TypesOf } from '../op_def.js';
 import { binaryOp, unaryOp } from './define.js';
 import { buildElementwise } from './build.js';
 import { bin, select, un, x0, x1, x2 } from './scalar_expr.js';

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import type { AttrMap } from '../../graph/ir/index.js';
 import type { RoutineName } from '../../ops/lowering.js';
 import { defineOp, type GradTable, type OnnxTable, type OpDef, type TypesOf } from '../../ops/op_def.js';
-import { refused } from '../../ops/onnx_mapping.js';
+import { attachOnnx, refused } from '../../ops/onnx_mapping.js';
+import { attachGrads } from '../../ops/grad_attach.js';
+import { LOSS_ONNX } from '../../ops/loss/onnx.js';
 import { getOpDef, registeredOpTypes, type OpType } from '../../ops/registry.js';
 import { tfOpDef } from '../../ops/tf_op_defs.js';
 import { MATMUL_OPS } from '../../ops/matmul/index.js';
@@ -32,6 +34,11 @@ export const extraOnnx: OnnxTable<TypesOf<typeof MATMUL_OPS>> = {
   // @ts-expect-error -- MatMull is not an op of the family
   MatMull: refused('test'),
 };
+
+// The registry attaches each family's own tables (attachGrads keeps the family's types for attachOnnx).
+export const wrongFamily = (): readonly OpDef[] =>
+  // @ts-expect-error -- the loss family's ONNX table does not fit the matmul ops
+  attachOnnx(attachGrads(MATMUL_OPS, {}), LOSS_ONNX);
 
 // A gradient table may leave an op to its definition, but names only its family's types.
 export const misspelledGrad: GradTable<TypesOf<typeof MATH_UNARY_OPS>> = {
