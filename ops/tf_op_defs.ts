@@ -233,6 +233,10 @@ const SPECS: Record<string, Spec> = {
   BiasAddGrad: ['out_backprop:T', 'output:T', 'T:type data_format:string=NHWC'],
   LRN: ['input:T', 'output:T', LRN_ATTRS],
   LRNGrad: ['input_grads:T input_image:T output_image:T', 'output:T', LRN_ATTRS],
+  // TopKV2.pbtxt: Tk and index_type are only in the last block (recent; older TF fixes k and indices
+  // to DT_INT32, which is all we build, so stripDefaultAttrs leaves them out). InTopKV2.pbtxt.
+  TopKV2: ['input:T k:Tk', 'values:T indices:index_type', 'sorted:bool=true T:type Tk:type=DT_INT32 index_type:type=DT_INT32'],
+  InTopKV2: ['predictions:DT_FLOAT targets:T k:T', 'precision:DT_BOOL', 'T:type=DT_INT32'],
   // random
   RandomUniform: RANDOM,
   RandomStandardNormal: RANDOM,

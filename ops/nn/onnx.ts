@@ -1,7 +1,7 @@
 import { NDArray, type PartialShape } from '../../graph/ir/index.js';
 import { transposeArray } from '../array/transpose_kernel.js';
 import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView } from '../op_def.js';
-import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, str } from '../onnx_mapping.js';
+import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, scalar, str } from '../onnx_mapping.js';
 
 /**
  * Convolutions, pools and LRN run in ONNX's NCHW: an NHWC op becomes Transpose -> op ->
@@ -172,4 +172,41 @@ export const NN_CONV_ONNX: Readonly<Record<string, OnnxFacet>> = {
     inNCHW(ctx, true, op.inputs[0].name, op.outputs[0].name, (x) => ctx.node('LRN', [x], attrs)[0]);
   }),
   LRNGrad: GRADIENT_ONLY,
+};
+
+/** ONNX's K: a 1-D int64 operand (TF's k is an int32 scalar). */
+function kOperand(ctx: OnnxExportContext, op: OnnxOpView, i: number): string {
+  const k = op.inputs[i];
+  if (k.value) return ctx.int64s([Number(k.value.data[0])]);
+  return ctx.node('Reshape', [ctx.cast(k.name, k.dtype, 'int64'), ctx.int64s([1])])[0];
+}
+
+/**
+ * InTopKV2 composed from ONNX ops: the target's prediction (GatherElements, with out-of-range
+ * targets clamped to 0 and answered false afterwards), how many classes score strictly more, and
+ * whether the row has a non-finite prediction (then TF answers false).
+ */
+const inTopK = onnx((ctx, op) => {
+  const [p, t, k] = op.inputs;
+  const zero = scalar(ctx, 0, 'int64');
+  const t64 = ctx.cast(t.name, t.dtype, 'int64');
+  const classes = ctx.node('Gather', [ctx.node('Shape', [p.name])[0], scalar(ctx, 1, 'int64')])[0];
+  const inRange = ctx.node('And', [ctx.node('GreaterOrEqual', [t64, zero])[0], ctx.node('Less', [t64, classes])[0]])[0];
+  const col = ctx.node('Unsqueeze', [ctx.node('Where', [inRange, t64, zero])[0], ctx.int64s([1])])[0];
+  const target = ctx.node('GatherElements', [p.name, col], { axis: int(1) })[0];
+  const countRow = (bools: string): string => ctx.node('ReduceSum', [ctx.cast(bools, 'bool', 'int64'), ctx.int64s([1])], { keepdims: int(0) })[0];
+  const more = countRow(ctx.node('Greater', [p.name, target])[0]);
+  const nonFinite = countRow(ctx.node('Or', [ctx.node('IsInf', [p.name])[0], ctx.node('IsNaN', [p.name])[0]])[0]);
+  const finite = ctx.node('Equal', [nonFinite, zero])[0];
+  const inTop = ctx.node('Less', [more, ctx.cast(k.name, k.dtype, 'int64')])[0];
+  ctx.node('And', [inRange, ctx.node('And', [finite, inTop])[0]], {}, [op.outputs[0].name]);
+});
+
+/** TopKV2 is ONNX's TopK on the last axis (largest first, ties lower index first in both); ONNX's int64 indices become int32. */
+export const NN_TOP_K_ONNX: Readonly<Record<string, OnnxFacet>> = {
+  TopKV2: onnx((ctx, op) => {
+    const [, indices] = ctx.node('TopK', [op.inputs[0].name, kOperand(ctx, op, 1)], { axis: int(-1), largest: int(1), sorted: int(1) }, [op.outputs[0].name, ctx.fresh('indices')]);
+    ctx.node('Identity', [ctx.cast(indices, 'int64', 'int32')], {}, [op.outputs[1].name]);
+  }),
+  InTopKV2: inTopK,
 };
