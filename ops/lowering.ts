@@ -10,7 +10,8 @@ import type { OpDef } from './op_def.js';
  * does not compile.
  */
 export const ROUTINES = [
-  'AddN', 'ApplyAdagrad', 'ApplyAdam', 'ApplyGradientDescent', 'ApplyMomentum', 'ApplyRMSProp',
+  'AddN', 'ApplyAdadelta', 'ApplyAdagrad', 'ApplyAdam', 'ApplyFtrl', 'ApplyFtrlV2', 'ApplyGradientDescent',
+  'ApplyMomentum', 'ApplyRMSProp',
   'ArgMax', 'ArgMin', 'Assign', 'AssignAdd', 'AssignSub', 'AvgPool', 'AvgPoolGrad',
   'BatchMatMulV2', 'BiasAdd', 'BiasAddGrad', 'BroadcastGradientArgs', 'CheckNumerics', 'ConcatV2',
   'Const', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Cumprod', 'Cumsum',

@@ -9,4 +9,7 @@ export const OPTIMIZER_ONNX: Readonly<Record<string, OnnxFacet>> = {
   ApplyAdagrad: refused(WHY),
   ApplyRMSProp: refused(WHY),
   ApplyAdam: refused(WHY),
+  ApplyAdadelta: refused(WHY),
+  ApplyFtrl: refused(WHY),
+  ApplyFtrlV2: refused(WHY),
 };

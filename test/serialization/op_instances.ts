@@ -20,6 +20,7 @@ const TEMPLATES: Token[][] = [
   ['v', 'fs', 'f'], ['v', 'v', 'fs', 'f'], ['v', 'v', 'fs', 'f', 'fs'],
   ['x4', 'c', 'c', 'c', 'c'], ['x4', 'x4', 'c', 'c', 'c', 'c'],
   ['v', 'v', 'v', 'fs', 'fs', 'fs', 'fs', 'f'], ['v', 'v', 'v', 'fs', 'fs', 'fs', 'fs', 'fs', 'fs', 'f'],
+  ['v', 'v', 'v', 'fs', 'fs', 'fs', 'f'], ['v', 'v', 'v', 'f', 'fs', 'fs', 'fs', 'fs'], ['v', 'v', 'v', 'f', 'fs', 'fs', 'fs', 'fs', 'fs'],
 ];
 
 const ATTR_OPTIONS: tg.AttrMap[] = [
