@@ -1,7 +1,7 @@
 import { NDArray, type PartialShape } from '../../graph/ir/index.js';
 import { transposeArray } from '../array/transpose_kernel.js';
 import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView } from '../op_def.js';
-import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, scalar, str } from '../onnx_mapping.js';
+import { float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, scalar, str } from '../onnx_mapping.js';
 
 /**
  * Convolutions, pools and LRN run in ONNX's NCHW: an NHWC op becomes Transpose -> op ->
@@ -101,15 +101,32 @@ function conv(depthwise: boolean): OnnxFacet {
   });
 }
 
-/** conv2d_transpose: the gradient of Conv2D w.r.t. its input, with a constant input_sizes. */
+/**
+ * The output's spatial [h, w]: from a constant input_sizes (TF accepts the full [N,H,W,C] or only
+ * the spatial [H,W]), else from the output's static shape. The batch never matters: ONNX's
+ * ConvTranspose takes it from dy, so sizes stacked from the runtime batch (tf.shape(x)[0]) export
+ * as long as the spatial dims are known.
+ */
+function transposeTarget(ctx: OnnxExportContext, op: OnnxOpView, nhwc: boolean): number[] {
+  const v = op.inputs[0].value;
+  if (v) {
+    const sizes = Array.from(v.data as ArrayLike<number>);
+    if (sizes.length !== 4 && sizes.length !== 2) ctx.refuse(`input_sizes must have 4 or 2 elements, got ${sizes.length}`);
+    return sizes.length === 2 ? sizes : nhwc ? [sizes[1], sizes[2]] : [sizes[2], sizes[3]];
+  }
+  const hw = spatial(op.outputs[0].shape, nhwc);
+  if (hw.some((d) => d === null)) {
+    ctx.refuse(`input_sizes ('${op.inputs[0].name}') is not a constant and the output's height and width are unknown (output shape ${JSON.stringify(op.outputs[0].shape)})`);
+  }
+  return hw as number[];
+}
+
+/** conv2d_transpose: the gradient of Conv2D w.r.t. its input, with known output height and width. */
 const convTranspose = onnx((ctx, op) => {
   const w = convWindow(ctx, op);
-  const sizes = constInput(ctx, op, 0, 'input_sizes');
+  const target = transposeTarget(ctx, op, w.nhwc);
   const f = op.inputs[1].shape as number[];
   const wt = weight(ctx, op, 1, false);
-  // TF accepts the full [N,H,W,C] sizes or only the spatial [H,W] (N and C then come from dy and the filter)
-  if (sizes.length !== 4 && sizes.length !== 2) ctx.refuse(`input_sizes must have 4 or 2 elements, got ${sizes.length}`);
-  const target = sizes.length === 2 ? sizes : w.nhwc ? [sizes[1], sizes[2]] : [sizes[2], sizes[3]];
   const pads = padsFor(op, target, [f[0], f[1]], w).pads as { ints: number[] };
   const outputPadding = [0, 1].map((i) => {
     const eff = (f[i] - 1) * w.dilations[i] + 1;
