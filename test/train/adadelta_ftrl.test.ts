@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as tg from '../../src/index.js';
 import { QUAD } from './tf_formulas.js';
 import { adadeltaStep, ftrlStep, type FtrlParams } from './tf_formulas_adadelta_ftrl.js';
+import { applyFtrl } from '../../ops/optimizer/apply_ftrl.js';
 import { expectTrajectory, quadratic, referenceTrajectory, tfjsTrajectory, trajectory } from './trajectory.js';
 
 const STEPS = 6;
@@ -134,4 +135,31 @@ describe('train: Adadelta and Ftrl updates grouped into one dispatch give the sa
       expect(results[0]).to.deep.equal(results[1]);
     });
   }
+});
+
+describe('train ops: ApplyFtrl with multiply_linear_by_lr', () => {
+  it('keeps lr times the linear term and gives the same variable (TF: the same update, linear scaled by lr)', async () => {
+    const run = async (byLr: boolean, v2: boolean): Promise<{ w: number[]; linear: number[] }> => {
+      const g = new tg.Graph();
+      const t = g.asDefault(() => {
+        const w = new tg.Variable(tg.constant([0.5, -1, 2, 0.01]), { name: 'w' });
+        const accum = new tg.Variable(tg.constant([0.1, 0.1, 0.1, 0.1]), { name: 'accum' });
+        const linear = new tg.Variable(tg.constant([0, 0, 0, 0]), { name: 'linear' });
+        const h = { lr: tg.constant(0.25), l1: tg.constant(0.05), l2: tg.constant(0.1), lrPower: tg.constant(-0.5), ...(v2 ? { l2Shrinkage: tg.constant(0.2) } : {}) };
+        const op = applyFtrl(w.ref, accum.ref, linear.ref, tg.constant([0.3, -2, 1, 0.01]), h, { multiplyLinearByLr: byLr });
+        return { w, linear, op, init: tg.globalVariablesInitializer() };
+      });
+      const sess = new tg.Session({ graph: g });
+      await sess.run(t.init);
+      await sess.run(t.op);
+      await sess.run(t.op);
+      return { w: await values(sess, t.w), linear: await values(sess, t.linear) };
+    };
+    for (const v2 of [false, true]) {
+      const plain = await run(false, v2);
+      const scaled = await run(true, v2);
+      expectTrajectory([scaled.w], [plain.w], 1e-5, `var (V2: ${v2})`);
+      expectTrajectory([scaled.linear], [plain.linear.map((x) => x * 0.25)], 1e-5, `linear (V2: ${v2})`);
+    }
+  });
 });
