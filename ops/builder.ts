@@ -142,8 +142,41 @@ function Float64ToType(vals: number[], d: DType): DataArray {
   return Int32Array.from(vals);
 }
 
+/**
+ * A 1-D int tensor read as a partial shape (TF's ConstantPartialShape): known elements of a
+ * Const, a Shape of a partly known tensor, a Pack of scalars, a ConcatV2 of such pieces; null
+ * where nothing is known. Inference reads it for shape operands whose value is not constant.
+ */
+export function partialShapeValue(t: Tensor): PartialShape {
+  const v = staticValue(t);
+  if (v !== null) return v.rank === 1 ? Array.from(v.data as ArrayLike<number>, (d) => (d < 0 ? null : d)) : null;
+  const op = t.op;
+  switch (op.type) {
+    case 'Identity':
+      return partialShapeValue(op.inputs[0]);
+    case 'Shape':
+      return op.inputs[0].shape;
+    case 'Pack':
+      if (op.attrs.axis !== 0 || op.inputs.some((x) => x.rank !== 0)) return null;
+      return op.inputs.map((x) => {
+        const e = staticValue(x);
+        return e === null || e.data[0] < 0 ? null : Number(e.data[0]);
+      });
+    case 'ConcatV2': {
+      const parts = op.inputs.slice(0, -1).map(partialShapeValue);
+      return parts.some((p) => p === null) ? null : parts.flatMap((p) => p as (number | null)[]);
+    }
+    default:
+      return t.shape !== null && t.shape.length === 1 && t.shape[0] !== null ? new Array<null>(t.shape[0]).fill(null) : null;
+  }
+}
+
 export function inputSpecs(inputs: readonly Tensor[]): InputSpec[] {
-  return inputs.map((t) => ({ dtype: t.dtype, shape: t.shape, value: staticValue(t) }));
+  return inputs.map((t) => {
+    const value = staticValue(t);
+    if (value !== null || t.rank !== 1 || (t.dtype !== 'int32' && t.dtype !== 'int64')) return { dtype: t.dtype, shape: t.shape, value };
+    return { dtype: t.dtype, shape: t.shape, value, partialShape: partialShapeValue(t) };
+  });
 }
 
 export interface MakeOpOptions {

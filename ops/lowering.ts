@@ -10,20 +10,21 @@ import type { OpDef } from './op_def.js';
  * does not compile.
  */
 export const ROUTINES = [
-  'AddN', 'ApplyAdagrad', 'ApplyAdam', 'ApplyGradientDescent', 'ApplyMomentum', 'ApplyRMSProp',
+  'AddN', 'ApplyAdadelta', 'ApplyAdagrad', 'ApplyAdam', 'ApplyFtrl', 'ApplyFtrlV2', 'ApplyGradientDescent',
+  'ApplyMomentum', 'ApplyRMSProp',
   'ArgMax', 'ArgMin', 'Assign', 'AssignAdd', 'AssignSub', 'AvgPool', 'AvgPoolGrad',
   'BatchMatMulV2', 'BiasAdd', 'BiasAddGrad', 'BroadcastGradientArgs', 'CheckNumerics', 'ConcatV2',
   'Const', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Cumprod', 'Cumsum',
   'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput', 'ExpandDims', 'Fill', 'FusedBatchNormGradV3',
-  'FusedBatchNormV3', 'GatherV2', 'HistogramSummary', 'Identity', 'InvertPermutation', 'L2Loss',
+  'FusedBatchNormV3', 'GatherV2', 'HistogramSummary', 'Identity', 'InTopKV2', 'InvertPermutation', 'L2Loss',
   'LRN', 'LRNGrad', 'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
   'Mean', 'MergeSummary', 'Min', 'NoOp', 'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2',
   'Placeholder', 'PlaceholderWithDefault', 'Prod', 'RandomStandardNormal', 'RandomUniform',
   'RandomUniformInt', 'Range', 'Rank', 'Reshape', 'ScalarSummary', 'Shape', 'Size', 'Slice',
   'Softmax', 'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits', 'Split',
   'SplitV', 'Squeeze', 'StopGradient', 'StridedSlice', 'StridedSliceGrad', 'Sum', 'Tile',
-  'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VariableV2', 'ZerosLike',
+  'TopKV2', 'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VariableV2', 'ZerosLike',
 ] as const;
 
 export type RoutineName = (typeof ROUTINES)[number];

@@ -7,6 +7,11 @@ export interface InputSpec {
   readonly shape: PartialShape;
   /** Known at build time for constants; always known at run time. */
   readonly value: NDArray | null;
+  /**
+   * For a shape operand without a known value: its elements as far as they are known (TF's
+   * input_tensors_as_shapes), e.g. [null, 8, 8, 5] for tf.stack([tf.shape(x)[0], 8, 8, 5]).
+   */
+  readonly partialShape?: PartialShape;
 }
 
 export interface OutputSpec {

@@ -14,7 +14,8 @@ import { MATMUL_OPS } from './matmul/index.js';
 import { ACTIVATION_OPS } from './activation/index.js';
 import { LOSS_OPS } from './loss/index.js';
 import { NORMALIZATION_OPS } from './normalization/index.js';
-import { NN_CONV_OPS } from './nn/index.js';
+import { NN_CONV_OPS, NN_TOP_K_OPS } from './nn/index.js';
+import { TOP_K_GRADS } from './nn/top_k_grad.js';
 import { SUMMARY_OPS } from './summary/index.js';
 import { attachOnnx } from './onnx_mapping.js';
 import { attachGrads, checkGrads } from './grad_attach.js';
@@ -33,7 +34,7 @@ import { CONTROL_ONNX } from './control/onnx.js';
 import { REDUCE_ONNX } from './reduce/onnx.js';
 import { ARRAY_ONNX } from './array/onnx.js';
 import { MATMUL_ONNX } from './matmul/onnx.js';
-import { NN_CONV_ONNX } from './nn/onnx.js';
+import { NN_CONV_ONNX, NN_TOP_K_ONNX } from './nn/onnx.js';
 import { RANDOM_ONNX } from './random/onnx.js';
 import { STATE_ONNX } from './state/onnx.js';
 import { OPTIMIZER_ONNX } from './optimizer/onnx.js';
@@ -57,6 +58,7 @@ export type OpType =
   | TypesOf<typeof ARRAY_OPS>
   | TypesOf<typeof MATMUL_OPS>
   | TypesOf<typeof NN_CONV_OPS>
+  | TypesOf<typeof NN_TOP_K_OPS>
   | TypesOf<typeof RANDOM_OPS>
   | TypesOf<typeof STATE_OPS>
   | TypesOf<typeof OPTIMIZER_OPS>
@@ -84,6 +86,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(attachGrads(ARRAY_OPS, ARRAY_GRADS), ARRAY_ONNX),
   ...attachOnnx(attachGrads(MATMUL_OPS, MATMUL_GRADS), MATMUL_ONNX),
   ...attachOnnx(attachGrads(NN_CONV_OPS, NN_CONV_GRADS), NN_CONV_ONNX),
+  ...attachOnnx(attachGrads(NN_TOP_K_OPS, TOP_K_GRADS), NN_TOP_K_ONNX),
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
   ...attachOnnx(STATE_OPS, STATE_ONNX),
   ...attachOnnx(OPTIMIZER_OPS, OPTIMIZER_ONNX),

@@ -237,6 +237,10 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   BiasAddGrad: ['out_backprop:T', 'output:T', 'T:type data_format:string=NHWC'],
   LRN: ['input:T', 'output:T', LRN_ATTRS],
   LRNGrad: ['input_grads:T input_image:T output_image:T', 'output:T', LRN_ATTRS],
+  // TopKV2.pbtxt: Tk and index_type are only in the last block (recent; older TF fixes k and indices
+  // to DT_INT32, which is all we build, so stripDefaultAttrs leaves them out). InTopKV2.pbtxt.
+  TopKV2: ['input:T k:Tk', 'values:T indices:index_type', 'sorted:bool=true T:type Tk:type=DT_INT32 index_type:type=DT_INT32'],
+  InTopKV2: ['predictions:DT_FLOAT targets:T k:T', 'precision:DT_BOOL', 'T:type=DT_INT32'],
   // random
   RandomUniform: RANDOM,
   RandomStandardNormal: RANDOM,
@@ -251,6 +255,11 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   ApplyMomentum: ['var:Ref(T) accum:Ref(T) lr:T grad:T momentum:T', 'out:Ref(T)', 'T:type use_locking:bool=false use_nesterov:bool=false'],
   ApplyAdagrad: ['var:Ref(T) accum:Ref(T) lr:T grad:T', 'out:Ref(T)', 'T:type use_locking:bool=false update_slots:bool=true'],
   ApplyRMSProp: ['var:Ref(T) ms:Ref(T) mom:Ref(T) lr:T rho:T momentum:T epsilon:T grad:T', 'out:Ref(T)', 'T:type use_locking:bool=false'],
+  // ApplyAdadelta.pbtxt, ApplyFtrl.pbtxt, ApplyFtrlV2.pbtxt: multiply_linear_by_lr is only in the
+  // last blocks of the Ftrl files (recent, as above).
+  ApplyAdadelta: ['var:Ref(T) accum:Ref(T) accum_update:Ref(T) lr:T rho:T epsilon:T grad:T', 'out:Ref(T)', 'T:type use_locking:bool=false'],
+  ApplyFtrl: ['var:Ref(T) accum:Ref(T) linear:Ref(T) grad:T lr:T l1:T l2:T lr_power:T', 'out:Ref(T)', 'T:type use_locking:bool=false multiply_linear_by_lr:bool=false'],
+  ApplyFtrlV2: ['var:Ref(T) accum:Ref(T) linear:Ref(T) grad:T lr:T l1:T l2:T l2_shrinkage:T lr_power:T', 'out:Ref(T)', 'T:type use_locking:bool=false multiply_linear_by_lr:bool=false'],
   // ApplyAdam.pbtxt: use_nesterov is missing from the first block (added later).
   ApplyAdam: ['var:Ref(T) m:Ref(T) v:Ref(T) beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T', 'out:Ref(T)', 'T:type use_locking:bool=false use_nesterov:bool=false'],
   // activations

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // What `npm pack` of a fresh clone publishes: clones HEAD into a temporary folder (with this
-// checkout's node_modules linked, as an install would provide them), packs it with lifecycle
-// scripts allowed so `prepare` builds dist/, and checks the built library is in the tarball.
-// The repository's .npmrc sets ignore-scripts=true (so dependency install scripts never download
-// anything); that also skips `prepare`, which is why the pack here passes --ignore-scripts=false.
+// checkout's node_modules linked, as an install would provide them), runs a plain `npm pack`
+// (its `prepare` builds dist/, under the clone's own .npmrc) and checks the built library is in
+// the tarball.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,7 @@ try {
   const clone = join(dir, 'tensorgraph');
   execFileSync('git', ['clone', '--quiet', repo, clone], { stdio: 'inherit' });
   symlinkSync(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const files = JSON.parse(out.slice(out.indexOf('[')))[0].files.map((f) => f.path);
   const needed = ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/tensor_methods.d.ts', 'dist/src/cli/main.js'];
   const missing = needed.filter((f) => !files.includes(f));

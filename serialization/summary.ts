@@ -1,5 +1,6 @@
 import { InvalidArgumentError, NDArray } from '../graph/ir/index.js';
 import { decodeMessage, encodeMessage, pb } from './codec.js';
+import type { TensorProtoObj } from './types.js';
 
 /**
  * TF's `Summary` and `HistogramProto` messages (tensorflow/core/framework/summary.proto) as plain
@@ -28,12 +29,22 @@ export interface SummaryImageObj {
   encoded_image_string: Uint8Array;
 }
 
+/** TF's SummaryMetadata: which TensorBoard plugin reads a tensor summary (`text` for tf.summary.text). */
+export interface SummaryMetadataObj {
+  plugin_data?: { plugin_name: string; content?: Uint8Array };
+  display_name?: string;
+  summary_description?: string;
+}
+
 export interface SummaryValueObj {
   tag: string;
   node_name?: string;
+  metadata?: SummaryMetadataObj;
   simple_value?: number;
   histo?: HistogramProtoObj;
   image?: SummaryImageObj;
+  /** A tensor summary's value (TF's TensorSummaryV2), e.g. DT_STRING text. */
+  tensor?: TensorProtoObj;
 }
 
 export interface SummaryObj {

@@ -13,4 +13,6 @@ export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export * from './nn_conv.js';
 export { embeddingLookup, conv1d } from './nn_composed.js';
+export { topK, inTopK } from '../ops/nn/top_k.js';
+export type { TopKResult } from '../ops/nn/top_k.js';
 export type { Conv1DOptions } from './nn_composed.js';

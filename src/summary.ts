@@ -13,8 +13,9 @@ import { decodeSummary, encodeSummary, summaryFromArray, type SummaryObj } from 
  * (or the bytes, or a Summary object). The tag is the op's attr, not a string input.
  */
 export { scalar, histogram, merge, mergeAll } from '../ops/summary/summary_ops.js';
-export { histogramOf, DEFAULT_BUCKET_LIMITS, type SummaryObj, type SummaryValueObj, type HistogramProtoObj, type SummaryImageObj } from '../serialization/summary.js';
+export { histogramOf, DEFAULT_BUCKET_LIMITS, type SummaryObj, type SummaryValueObj, type HistogramProtoObj, type SummaryImageObj, type SummaryMetadataObj } from '../serialization/summary.js';
 export { image } from './summary_image.js';
+export { text, textSummary, type TextValue } from './summary_text.js';
 export { type EventObj, EVENT_FILE_VERSION } from '../serialization/event_file.js';
 
 /** What `addSummary` takes: a fetched summary value, its serialized bytes, or a Summary object. */

@@ -3,7 +3,7 @@ import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild } from './program.js';
 
 /** The per-variable update ops optimizers emit (ops/optimizer). */
-export const UPDATE_OPS: ReadonlySet<string> = new Set(['ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyAdam']);
+export const UPDATE_OPS: ReadonlySet<string> = new Set(['ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdagrad', 'ApplyRMSProp', 'ApplyAdam', 'ApplyAdadelta', 'ApplyFtrl', 'ApplyFtrlV2']);
 
 /**
  * Optimizer-update grouping: the Apply* nodes of one type in a step become one `_GroupedApply`

@@ -65,7 +65,11 @@ export function sizesOperand(
   const allowed = twoOk ? '4 values or 2 values' : '4 values';
   const count = spec.value === null ? spec.shape?.[0] ?? null : spec.value.size;
   if (count !== null && count !== 4 && !(count === 2 && twoOk)) throw new InvalidArgumentError(`${what} must contain ${allowed}, but got: ${count}`);
-  if (spec.value === null) return [null, null, null, null];
+  if (spec.value === null) {
+    // a stacked [batch, h, w, c] with the batch known only at run time still fixes h, w and c
+    const partial = spec.partialShape;
+    return partial && partial.length === 4 ? [...partial] : [null, null, null, null];
+  }
   const v = intVector(spec.value, what);
   for (const d of v) if (d < 0) throw new InvalidArgumentError(`${what}: dimension ${d} must be >= 0`);
   if (v.length === 4) return v;

@@ -1,7 +1,7 @@
 import { NDArray, type PartialShape, transposeArray } from '../../graph/ir/index.js';
 import type { OnnxAttr, OnnxExportContext, OnnxFacet, OnnxOpView, OnnxTable, TypesOf } from '../op_def.js';
-import { constInput, float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, str } from '../onnx_mapping.js';
-import type { NN_CONV_OPS } from './index.js';
+import { float, GRADIENT_ONLY, inNCHW, int, ints, onnx, rankOf, scalar, str } from '../onnx_mapping.js';
+import type { NN_CONV_OPS, NN_TOP_K_OPS } from './index.js';
 
 /**
  * Convolutions, pools and LRN run in ONNX's NCHW: an NHWC op becomes Transpose -> op ->
@@ -101,15 +101,32 @@ function conv(depthwise: boolean): OnnxFacet {
   });
 }
 
-/** conv2d_transpose: the gradient of Conv2D w.r.t. its input, with a constant input_sizes. */
+/**
+ * The output's spatial [h, w]: from a constant input_sizes (TF accepts the full [N,H,W,C] or only
+ * the spatial [H,W]), else from the output's static shape. The batch never matters: ONNX's
+ * ConvTranspose takes it from dy, so sizes stacked from the runtime batch (tf.shape(x)[0]) export
+ * as long as the spatial dims are known.
+ */
+function transposeTarget(ctx: OnnxExportContext, op: OnnxOpView, nhwc: boolean): number[] {
+  const v = op.inputs[0].value;
+  if (v) {
+    const sizes = Array.from(v.data as ArrayLike<number>);
+    if (sizes.length !== 4 && sizes.length !== 2) ctx.refuse(`input_sizes must have 4 or 2 elements, got ${sizes.length}`);
+    return sizes.length === 2 ? sizes : nhwc ? [sizes[1], sizes[2]] : [sizes[2], sizes[3]];
+  }
+  const hw = spatial(op.outputs[0].shape, nhwc);
+  if (hw.some((d) => d === null)) {
+    ctx.refuse(`input_sizes ('${op.inputs[0].name}') is not a constant and the output's height and width are unknown (output shape ${JSON.stringify(op.outputs[0].shape)})`);
+  }
+  return hw as number[];
+}
+
+/** conv2d_transpose: the gradient of Conv2D w.r.t. its input, with known output height and width. */
 const convTranspose = onnx((ctx, op) => {
   const w = convWindow(ctx, op);
-  const sizes = constInput(ctx, op, 0, 'input_sizes');
+  const target = transposeTarget(ctx, op, w.nhwc);
   const f = op.inputs[1].shape as number[];
   const wt = weight(ctx, op, 1, false);
-  // TF accepts the full [N,H,W,C] sizes or only the spatial [H,W] (N and C then come from dy and the filter)
-  if (sizes.length !== 4 && sizes.length !== 2) ctx.refuse(`input_sizes must have 4 or 2 elements, got ${sizes.length}`);
-  const target = sizes.length === 2 ? sizes : w.nhwc ? [sizes[1], sizes[2]] : [sizes[2], sizes[3]];
   const pads = padsFor(op, target, [f[0], f[1]], w).pads as { ints: number[] };
   const outputPadding = [0, 1].map((i) => {
     const eff = (f[i] - 1) * w.dilations[i] + 1;
@@ -172,4 +189,41 @@ export const NN_CONV_ONNX: OnnxTable<TypesOf<typeof NN_CONV_OPS>> = {
     inNCHW(ctx, true, op.inputs[0].name, op.outputs[0].name, (x) => ctx.node('LRN', [x], attrs)[0]);
   }),
   LRNGrad: GRADIENT_ONLY,
+};
+
+/** ONNX's K: a 1-D int64 operand (TF's k is an int32 scalar). */
+function kOperand(ctx: OnnxExportContext, op: OnnxOpView, i: number): string {
+  const k = op.inputs[i];
+  if (k.value) return ctx.int64s([Number(k.value.data[0])]);
+  return ctx.node('Reshape', [ctx.cast(k.name, k.dtype, 'int64'), ctx.int64s([1])])[0];
+}
+
+/**
+ * InTopKV2 composed from ONNX ops: the target's prediction (GatherElements, with out-of-range
+ * targets clamped to 0 and answered false afterwards), how many classes score strictly more, and
+ * whether the row has a non-finite prediction (then TF answers false).
+ */
+const inTopK = onnx((ctx, op) => {
+  const [p, t, k] = op.inputs;
+  const zero = scalar(ctx, 0, 'int64');
+  const t64 = ctx.cast(t.name, t.dtype, 'int64');
+  const classes = ctx.node('Gather', [ctx.node('Shape', [p.name])[0], scalar(ctx, 1, 'int64')])[0];
+  const inRange = ctx.node('And', [ctx.node('GreaterOrEqual', [t64, zero])[0], ctx.node('Less', [t64, classes])[0]])[0];
+  const col = ctx.node('Unsqueeze', [ctx.node('Where', [inRange, t64, zero])[0], ctx.int64s([1])])[0];
+  const target = ctx.node('GatherElements', [p.name, col], { axis: int(1) })[0];
+  const countRow = (bools: string): string => ctx.node('ReduceSum', [ctx.cast(bools, 'bool', 'int64'), ctx.int64s([1])], { keepdims: int(0) })[0];
+  const more = countRow(ctx.node('Greater', [p.name, target])[0]);
+  const nonFinite = countRow(ctx.node('Or', [ctx.node('IsInf', [p.name])[0], ctx.node('IsNaN', [p.name])[0]])[0]);
+  const finite = ctx.node('Equal', [nonFinite, zero])[0];
+  const inTop = ctx.node('Less', [more, ctx.cast(k.name, k.dtype, 'int64')])[0];
+  ctx.node('And', [inRange, ctx.node('And', [finite, inTop])[0]], {}, [op.outputs[0].name]);
+});
+
+/** TopKV2 is ONNX's TopK on the last axis (largest first, ties lower index first in both); ONNX's int64 indices become int32. */
+export const NN_TOP_K_ONNX: OnnxTable<TypesOf<typeof NN_TOP_K_OPS>> = {
+  TopKV2: onnx((ctx, op) => {
+    const [, indices] = ctx.node('TopK', [op.inputs[0].name, kOperand(ctx, op, 1)], { axis: int(-1), largest: int(1), sorted: int(1) }, [op.outputs[0].name, ctx.fresh('indices')]);
+    ctx.node('Identity', [ctx.cast(indices, 'int64', 'int32')], {}, [op.outputs[1].name]);
+  }),
+  InTopKV2: inTopK,
 };

@@ -10,4 +10,7 @@ export const OPTIMIZER_ONNX: OnnxTable<TypesOf<typeof OPTIMIZER_OPS>> = {
   ApplyAdagrad: refused(WHY),
   ApplyRMSProp: refused(WHY),
   ApplyAdam: refused(WHY),
+  ApplyAdadelta: refused(WHY),
+  ApplyFtrl: refused(WHY),
+  ApplyFtrlV2: refused(WHY),
 };

@@ -75,7 +75,7 @@ export function summary(graph: Graph): ModelSummary {
       }
     }
     // optimizer slots live in the layer's scope in some graphs: they are state, not parameters
-    const slots = members.filter((o) => VARIABLE.has(o.type) && /\/(Adam|Adam_1|Momentum|RMSProp|RMSProp_1|Adagrad)$/.test(o.name));
+    const slots = members.filter((o) => VARIABLE.has(o.type) && /\/(Adam|Adam_1|Momentum|RMSProp|RMSProp_1|Adagrad|Adadelta|Adadelta_1|Ftrl|Ftrl_1)$/.test(o.name));
     const slotParams = slots.reduce((a, o) => a + elements(o.outputs[0]?.shape ?? null), 0);
     if (training.has(name) || (compute.length === 0 && params === 0 && members.every((o) => o.type !== 'Placeholder'))) {
       hiddenOps += members.length;

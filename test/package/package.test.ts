@@ -17,9 +17,9 @@ const TSC = join(NODE_MODULES, 'typescript', 'bin', 'tsc');
 // TG_TSX: a tsx cli.mjs elsewhere, for a checkout installed before tsx became a devDependency
 const TSX = process.env.TG_TSX ?? join(NODE_MODULES, 'tsx', 'dist', 'cli.mjs');
 
-function sh(cmd: string, args: string[], cwd: string): { status: number | null; out: string } {
+function sh(cmd: string, args: string[], cwd: string): { status: number | null; out: string; stdout: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 const CONSUMER = `import * as tg from 'tensorgraph';
@@ -51,7 +51,8 @@ describe('package: what npm pack publishes', function () {
     // dist/ is already built by `npm test`; the prepare script would build it again
     const pack = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], REPO);
     expect(pack.status, pack.out).to.equal(0);
-    const tarball = join(dir, (JSON.parse(pack.out.slice(pack.out.indexOf('['))) as { filename: string }[])[0].filename);
+    // the JSON is on stdout; npm's warnings (e.g. about .npmrc's onnxruntime-node key) on stderr
+    const tarball = join(dir, (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string }[])[0].filename);
     // <dir>/node_modules -> our dependencies; <dir>/app/node_modules/tensorgraph is the tarball
     symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');
     project = join(dir, 'app');

@@ -20,6 +20,7 @@ const TEMPLATES: Token[][] = [
   ['v', 'fs', 'f'], ['v', 'v', 'fs', 'f'], ['v', 'v', 'fs', 'f', 'fs'],
   ['x4', 'c', 'c', 'c', 'c'], ['x4', 'x4', 'c', 'c', 'c', 'c'],
   ['v', 'v', 'v', 'fs', 'fs', 'fs', 'fs', 'f'], ['v', 'v', 'v', 'fs', 'fs', 'fs', 'fs', 'fs', 'fs', 'f'],
+  ['v', 'v', 'v', 'fs', 'fs', 'fs', 'f'], ['v', 'v', 'v', 'f', 'fs', 'fs', 'fs', 'fs'], ['v', 'v', 'v', 'f', 'fs', 'fs', 'fs', 'fs', 'fs'],
 ];
 
 const ATTR_OPTIONS: tg.AttrMap[] = [
@@ -56,6 +57,7 @@ const EXAMPLES: Record<string, (p: Record<Token, tg.Tensor>) => tg.Tensor | tg.T
   StridedSlice: (p) => tg.stridedSlice(p.f, [0, 0], [2, 2], [1, 2], { shrinkAxisMask: 1 }),
   StridedSliceGrad: (p) => tg.gradients(tg.reduceSum(tg.stridedSlice(p.f, [1], [2])), [p.f])[0]!,
   GatherV2: (p) => tg.gather(p.f, [1, 0], 1),
+  InTopKV2: (p) => tg.nn.inTopK(p.f, p.lab, 1),
   Pad: (p) => tg.pad(p.f, [[1, 0], [0, 2]]),
   PadV2: (p) => tg.pad(p.f, [[1, 0], [0, 2]], 3),
   OneHot: (p) => tg.oneHot(p.lab, 3, { axis: 0 }),

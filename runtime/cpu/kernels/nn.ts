@@ -11,6 +11,7 @@ import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import { AvgPoolAttrs, PoolAttrs, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
+import { TOP_K_KERNELS } from './top_k.js';
 
 /** Splits a shape around the channel axis: outer * channels * inner elements. */
 function around(shape: readonly number[], axis: number): [number, number, number] {
@@ -164,4 +165,5 @@ export const NN_KERNELS = {
     const g = poolGeometry(out.shape, dy.shape, p);
     return [inNHWC(p, out.shape, (dyd) => avgPoolGradNHWC(dyd, g), dy)];
   }),
+  ...TOP_K_KERNELS,
 };

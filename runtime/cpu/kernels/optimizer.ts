@@ -1,13 +1,38 @@
+import { ADADELTA_SIG, type ApplyAdadeltaAttrs } from '../../../ops/optimizer/apply_adadelta.js';
 import { ADAGRAD_SIG, type ApplyAdagradAttrs } from '../../../ops/optimizer/apply_adagrad.js';
 import { ADAM_SIG, type ApplyAdamAttrs } from '../../../ops/optimizer/apply_adam.js';
 import { type ApplyMomentumAttrs, MOMENTUM_SIG } from '../../../ops/optimizer/apply_momentum.js';
 import { type ApplyRMSPropAttrs, RMS_PROP_SIG } from '../../../ops/optimizer/apply_rms_prop.js';
 import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
 import { copyOf, readApplyInputs } from './apply_inputs.js';
+import { ftrlKernel } from './ftrl.js';
 import { kernel } from './kernel.js';
 
 /** The optimizer family's CPU kernels. */
 export const OPTIMIZER_KERNELS = {
+  ApplyAdadelta: kernel<ApplyAdadeltaAttrs>((inputs, _a, _o, ctx) => {
+    const [v, accum, accumUpdate, lrIn, rhoIn, epsIn, grad] = readApplyInputs(ADADELTA_SIG, inputs, ctx);
+    const [lr, rho, eps] = [lrIn, rhoIn, epsIn].map((x) => x.data[0]);
+    const nv = copyOf(v);
+    const na = copyOf(accum);
+    const nu = copyOf(accumUpdate);
+    const w = nv.data;
+    const a = na.data;
+    const u = nu.data;
+    const g = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      a[i] = a[i] * rho + g[i] * g[i] * (1 - rho);
+      const update = (Math.sqrt(u[i] + eps) / Math.sqrt(a[i] + eps)) * g[i];
+      u[i] = u[i] * rho + update * update * (1 - rho);
+      w[i] -= update * lr;
+    }
+    ctx.variables.write(ctx.refName(1), na);
+    ctx.variables.write(ctx.refName(2), nu);
+    ctx.variables.write(ctx.refName(0), nv);
+    return [nv];
+  }),
+  ApplyFtrl: ftrlKernel(false),
+  ApplyFtrlV2: ftrlKernel(true),
   ApplyAdagrad: kernel<ApplyAdagradAttrs>((inputs, attrs, _o, ctx) => {
     const [v, accum, lrIn, grad] = readApplyInputs(ADAGRAD_SIG, inputs, ctx);
     const lr = lrIn.data[0];

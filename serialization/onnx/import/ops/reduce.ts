@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../../graph/ir/index.js';
-import type { NodeContext, OpTable, VersionedHandlers } from '../context.js';
-import { always, int32s, normAxis, rankOf } from './util.js';
+import type { Handler, NodeContext, OpTable, VersionedHandlers } from '../context.js';
+import { always, cast, int32s, normAxis, rankOf, scalar, transpose } from './util.js';
 
 /**
  * Reductions. `axes` is an attribute until opset 13 (ReduceSum) or 18 (the others) and an
@@ -62,7 +62,31 @@ function argReduce(type: 'ArgMax' | 'ArgMin'): VersionedHandlers {
   });
 }
 
+/**
+ * TopK as TF's TopKV2, which selects along the last axis: another axis is swapped to the end and
+ * back. K is an attribute before opset 10 and a 1-D input from it (known while importing). Both
+ * order ties lower index first when sorted; sorted=0 allows any order, so ours does. ONNX's
+ * indices are int64.
+ */
+function topK(kInput: boolean): Handler {
+  return (ctx) => {
+    const x = ctx.input(0);
+    const rank = rankOf(ctx, x);
+    const axis = normAxis(ctx, ctx.attrs.int('axis', -1), rank);
+    if (ctx.attrs.int('largest', 1) === 0) ctx.refuse('largest=0 (the k smallest) is not mapped: TF\'s TopKV2 selects the largest');
+    const k = kInput ? ctx.ints(1, 'K') : [ctx.attrs.int('k', -1)];
+    if (k.length !== 1 || k[0] < 0) ctx.invalid(`K must be one non-negative integer, got [${k.join(',')}]`);
+    const perm = [...Array(rank).keys()];
+    [perm[axis], perm[rank - 1]] = [perm[rank - 1], perm[axis]];
+    const last = axis === rank - 1 ? x : transpose(ctx, x, perm);
+    const [values, indices] = ctx.op('TopKV2', [last, scalar(ctx, k[0], 'int32')], { sorted: true });
+    const back = (t: Tensor): Tensor => (axis === rank - 1 ? t : transpose(ctx, t, perm));
+    return [back(values), cast(ctx, back(indices), 'int64')];
+  };
+}
+
 export const REDUCE_IMPORTS: OpTable = {
+  TopK: { 1: topK(false), 10: topK(true) },
   ReduceSum: reduceOp('ReduceSum', 13),
   ReduceMean: reduceOp('ReduceMean', 18),
   ReduceMax: reduceOp('ReduceMax', 18),
