@@ -23,6 +23,7 @@ import { MATH_BINARY_GRADS } from './elementwise/math_binary_grad.js';
 import { COMPARE_GRADS } from './elementwise/compare_grad.js';
 import { REDUCE_GRADS } from './reduce/grads.js';
 import { ARRAY_GRADS } from './array/grads.js';
+import { CONTROL_FLOW_GRADS } from './control/control_flow_grad.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -48,7 +49,7 @@ import { SUMMARY_ONNX } from './summary/onnx.js';
  */
 export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(LEAF_OPS, LEAF_ONNX),
-  ...attachOnnx(CONTROL_OPS, CONTROL_ONNX),
+  ...attachOnnx(attachGrads(CONTROL_OPS, CONTROL_FLOW_GRADS), CONTROL_ONNX),
   ...attachOnnx(attachGrads(MATH_UNARY_OPS, MATH_UNARY_GRADS), MATH_UNARY_ONNX),
   ...attachOnnx(attachGrads(MATH_BINARY_OPS, MATH_BINARY_GRADS), MATH_BINARY_ONNX),
   ...attachOnnx(attachGrads(COMPARE_OPS, COMPARE_GRADS), COMPARE_ONNX),

@@ -1,4 +1,5 @@
 import { AddN, Identity, NoOp, StopGradient } from './control.js';
 import { CheckNumerics } from './check_numerics.js';
+import { CONTROL_FLOW_OPS } from './control_flow.js';
 
-export const CONTROL_OPS = [Identity, StopGradient, NoOp, AddN, CheckNumerics];
+export const CONTROL_OPS = [Identity, StopGradient, NoOp, AddN, CheckNumerics, ...CONTROL_FLOW_OPS];

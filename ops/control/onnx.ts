@@ -1,5 +1,5 @@
 import type { OnnxFacet } from '../op_def.js';
-import { onnx, same } from '../onnx_mapping.js';
+import { onnx, refused, same } from '../onnx_mapping.js';
 
 export const CONTROL_ONNX: Readonly<Record<string, OnnxFacet>> = {
   Identity: same('Identity'),
@@ -8,6 +8,16 @@ export const CONTROL_ONNX: Readonly<Record<string, OnnxFacet>> = {
   CheckNumerics: same('Identity'),
   // no outputs: nothing an exported output can depend on
   NoOp: onnx(() => {}),
+  // TF1 control flow is a dataflow encoding (dead tensors, frames) that ONNX has no node for: an
+  // exported cond or while loop must become a structured If/Loop, done by the exporter for the
+  // shapes it recognises (serialization/onnx); a lone primitive cannot be mapped on its own.
+  ...Object.fromEntries(
+    ['Switch', 'RefSwitch', 'Merge', 'RefMerge', 'Enter', 'RefEnter', 'Exit', 'RefExit', 'NextIteration', 'RefNextIteration', 'LoopCond'].map((t) => [
+      t,
+      refused(`${t} is a TF1 control-flow primitive; ONNX expresses control flow only as If/Loop subgraphs, and this ${t} is not part of a tg.cond/tg.whileLoop structure the exporter recognises`),
+    ]),
+  ),
+  ControlTrigger: onnx(() => {}),
   AddN: onnx((ctx, op) => {
     const xs = op.inputs.map((v) => v.name);
     const out = [op.outputs[0].name];
