@@ -109,7 +109,12 @@ export function gradients(
       if (def.grad === 'none') continue;
       const gradFn = def.grad;
       if (!gradFn) throw new InternalError(`Op type '${op.type}' has no gradient decision (the registry checks this at load)`);
-      const inGrads = graph.nameScope(`${op.name}_grad`, () => gradFn(op, outGrads));
+      // An op of a cond branch gets its gradient built in that branch again (TF re-enters the
+      // context): gradient ops with no inputs then depend on the branch's pivot, so they are dead,
+      // like the rest of the branch's gradient, when the branch was not taken.
+      const flow = graph.contextOf(op);
+      const inBranch = flow !== null && flow.kind === 'cond';
+      const inGrads = graph.nameScope(`${op.name}_grad`, () => (inBranch ? graph.withControlFlowContext(flow, () => gradFn(op, outGrads)) : gradFn(op, outGrads)));
       if (inGrads.length !== op.inputs.length) {
         throw new InternalError(`Gradient function for '${op.name}' (${op.type}) returned ${inGrads.length} gradients, expected ${op.inputs.length}`);
       }

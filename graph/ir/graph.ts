@@ -157,6 +157,12 @@ export class Graph {
     return this.flowOf.get(op) ?? null;
   }
 
+  /** Puts `op` in `ctx` after the fact (TF's op._set_control_flow_context): a loop's Enters belong to it. */
+  setContextOf(op: Operation, ctx: ControlFlowContext | null): void {
+    if (ctx) this.flowOf.set(op, ctx);
+    else this.flowOf.delete(op);
+  }
+
   /** Rewires input `i` of `op` to `t` (a while loop's back edge); consumer lists follow. */
   updateInput(op: Operation, i: number, t: Tensor): void {
     if (op.graph !== this || t.graph !== this) throw new InvalidArgumentError(`updateInput: '${op.name}' and ${t.name} must both be in this graph`);
