@@ -17,7 +17,7 @@ export const ROUTINES = [
   'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput', 'Enter', 'Exit', 'ExpandDims', 'Fill', 'FusedBatchNormGradV3',
   'FusedBatchNormV3', 'GatherV2', 'HistogramSummary', 'Identity', 'InvertPermutation', 'L2Loss',
-  'LRN', 'LRNGrad', 'LogSoftmax', 'LoopCond', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
+  'LRN', 'LRNGrad', 'LogSoftmax', 'LoopCond', 'LoopStack', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
   'Mean', 'Merge', 'MergeSummary', 'Min', 'NextIteration', 'NoOp', 'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2',
   'Placeholder', 'PlaceholderWithDefault', 'Prod', 'RandomStandardNormal', 'RandomUniform',
   'RandomUniformInt', 'Range', 'Rank', 'Reshape', 'ScalarSummary', 'Shape', 'Size', 'Slice',

@@ -39,7 +39,12 @@ abstract class ContextBase implements ControlFlowContext {
   }
 
   added(op: Operation): void {
-    if (op.inputs.length === 0 && !NO_PIVOT.has(op.type)) op.addControlInputs([this.pivot()]);
+    if (NO_PIVOT.has(op.type)) return;
+    // An op reading only loop invariants (constant Enters) would be live in the iteration where
+    // the loop ends too; the pivot keeps it to iterations that run the body (TF's
+    // _MaybeAddControlDependency). Deadness reaches a cond branch's ops through its Switches.
+    const free = op.inputs.length === 0 || (this.kind === 'while' && op.controlInputs.length === 0 && op.inputs.every((t) => this.inside.has(t)));
+    if (free) op.addControlInputs([this.pivot()]);
   }
 }
 
@@ -87,6 +92,9 @@ export class WhileContext extends ContextBase {
   }
 
   protected wire(t: Tensor): Tensor {
-    return enter(t, this.frameName, { isConstant: true, parallelIterations: this.parallelIterations, name: 'Enter' });
+    const e = enter(t, this.frameName, { isConstant: true, parallelIterations: this.parallelIterations, name: 'Enter' });
+    // the Enter belongs to the loop (TF's _FixControlInputsAndContext), whatever built it
+    this.graph.setContextOf(e.op, this);
+    return e;
   }
 }

@@ -99,7 +99,43 @@ export const ControlTrigger = defineOp({
   grad: 'none',
 });
 
-export const CONTROL_FLOW_OPS: readonly OpDef[] = [Switch, RefSwitch, Merge, RefMerge, Enter, RefEnter, Exit, RefExit, NextIteration, RefNextIteration, LoopCond, ControlTrigger];
+export type StackAttrs = { elem_type: string; elem_shape: readonly (number | null)[] | null };
+
+/**
+ * The while-loop gradient's stacks, our equivalent of TF's StackV2 / StackPushV2 / StackPopV2 (TF's
+ * take a resource handle, a dtype we do not have, so these carry an int32 handle and keep TF's
+ * names with a leading underscore as ours). _LoopStack makes an empty stack per run; the forward
+ * loop pushes a value each iteration; the backward loop pops them in reverse.
+ */
+export const LoopStack = defineOp<StackAttrs>({
+  type: '_LoopStack',
+  infer: () => [{ dtype: 'int32', shape: [] }],
+  lowering: { kind: 'routine', routine: 'LoopStack' },
+  stateful: true,
+  grad: 'none',
+});
+
+export const LoopStackPush = defineOp({
+  type: '_LoopStackPush',
+  infer: ([, x]) => [pass(x)],
+  lowering: { kind: 'routine', routine: 'LoopStack' },
+  hostInputs: [0],
+  stateful: true,
+  grad: 'none',
+});
+
+export const LoopStackPop = defineOp<StackAttrs>({
+  type: '_LoopStackPop',
+  infer: (_i, attrs) => [{ dtype: attrs.elem_type as OutputSpec['dtype'], shape: attrs.elem_shape === null ? null : [...attrs.elem_shape] }],
+  lowering: { kind: 'routine', routine: 'LoopStack' },
+  hostInputs: [0],
+  stateful: true,
+  grad: 'none',
+});
+
+export const CONTROL_FLOW_OPS: readonly OpDef[] = [
+  Switch, RefSwitch, Merge, RefMerge, Enter, RefEnter, Exit, RefExit, NextIteration, RefNextIteration, LoopCond, ControlTrigger, LoopStack, LoopStackPush, LoopStackPop,
+];
 
 /** Op types the control-flow executor interprets itself (everything else is dispatched to a kernel). */
 export const CONTROL_FLOW_TYPES: ReadonlySet<string> = new Set(CONTROL_FLOW_OPS.map((d) => d.type));

@@ -45,21 +45,16 @@ function buildWhile(userCond: (...v: Structure[]) => TensorLike, userBody: (...v
   if (!Array.isArray(loopVars) || loopVars.length === 0) throw new InvalidArgumentError('whileLoop: loopVars must be a non-empty array');
   const graph = graphOf(flatten(loopVars as Structure));
   return graph.nameScope(options.name ?? 'while', (scope) => {
-    let vars: Vars = loopVars;
-    let condFn = userCond;
-    let bodyFn = (...v: Structure[]): Vars => asList(userBody(...v), loopVars.length);
     let invariants = options.shapeInvariants as Structure | undefined;
-    const counted = options.maximumIterations !== undefined;
-    if (counted) {
-      // TF1: an iteration counter rides along as the first loop variable
-      const maxIt = toTensor(options.maximumIterations!, 'int32', graph);
-      if (maxIt.shape !== null && maxIt.shape.length !== 0) throw new InvalidArgumentError(`whileLoop: maximumIterations must be a scalar, got shape ${formatShape(maxIt.shape)}`);
-      const counter = toTensor(0, maxIt.dtype, graph, 'iteration_counter');
-      vars = [counter, ...loopVars];
-      condFn = (i, ...v) => logicalAnd(less(i as Tensor, maxIt), toTensor(userCond(...v), 'bool', graph));
-      bodyFn = (i, ...v) => [add(i as Tensor, 1), ...asList(userBody(...v), loopVars.length)];
-      if (invariants !== undefined) invariants = [[] as unknown as Structure, ...(invariants as Structure[])];
-    }
+    // An iteration counter rides along as the first loop variable, as TF1 adds one for
+    // maximum_iterations; here always, since the loop's gradient runs its backward loop that many times.
+    const maxIt = options.maximumIterations === undefined ? null : toTensor(options.maximumIterations, 'int32', graph);
+    if (maxIt && maxIt.shape !== null && maxIt.shape.length !== 0) throw new InvalidArgumentError(`whileLoop: maximumIterations must be a scalar, got shape ${formatShape(maxIt.shape)}`);
+    const counter = toTensor(0, maxIt?.dtype ?? 'int32', graph, 'iteration_counter');
+    const vars: Vars = [counter, ...loopVars];
+    const condFn = (...[i, ...v]: Structure[]): TensorLike => (maxIt ? logicalAnd(less(i as Tensor, maxIt), toTensor(userCond(...v), 'bool', graph)) : userCond(...v));
+    const bodyFn = (...[i, ...v]: Structure[]): Vars => [add(i as Tensor, 1), ...asList(userBody(...v), loopVars.length)];
+    if (invariants !== undefined) invariants = [[] as unknown as Structure, ...(invariants as Structure[])];
     const flat = flatten(vars as Structure).map((v) => toTensor(leafTensor(v), undefined, graph));
     const shapes = invariantShapes(flat, invariants, vars);
     const parallelIterations = options.parallelIterations ?? 10;
@@ -115,7 +110,7 @@ function buildWhile(userCond: (...v: Structure[]) => TensorLike, userBody: (...v
     );
     recordLoop(graph, { context: ctx, enters, merges, switches, identities: ids, nexts: next, exits, pred });
     const result = pack(vars as Structure, exits) as Structure[];
-    return counted ? result.slice(1) : result;
+    return result.slice(1);
   });
 }
 

@@ -82,6 +82,8 @@ export async function executeControlFlow(
   for (const s of plan.steps) for (const c of s.copiesBefore) copyOf.set(c.dst, c);
   const stats: StepStat[] = [];
   const t0 = performance.now();
+  // the while-loop gradients' stacks of this run, by handle
+  const stacks = new Map<number, Value[]>();
   // executions this run, per stateful op: a random op in a loop draws a fresh stream each iteration
   const executions = new Map<string, number>();
 
@@ -161,6 +163,24 @@ export async function executeControlFlow(
         for (const m of cf.mergesFed.get(index) ?? []) it?.next.set(m, inputs[0]);
         scope.live.set(index, true);
         return;
+      case '_LoopStack': {
+        const id = stacks.size + 1;
+        stacks.set(id, []);
+        return setOutputs(step, index, scope, [await intScalar(id, backends[step.device])]);
+      }
+      case '_LoopStackPush':
+      case '_LoopStackPop': {
+        const h = await hostValue(inputs[0] as DeviceBuffer, (step.inputs[0] as { slot: number }).slot);
+        const stack = stacks.get(h.data[0]);
+        if (!stack) throw new InternalError(`'${step.node.name}' (${type}): no stack with handle ${h.data[0]} in this run`);
+        if (type === '_LoopStackPush') {
+          stack.push(inputs[1]);
+          return setOutputs(step, index, scope, [inputs[1]]);
+        }
+        const v = stack.pop();
+        if (v === undefined) throw new InternalError(`'${step.node.name}' (${type}): the stack is empty (the backward loop ran more iterations than the forward one)`);
+        return setOutputs(step, index, scope, [v]);
+      }
       case 'LoopCond':
       case 'Enter':
       case 'RefEnter':

@@ -30,6 +30,9 @@ export const CONTROL_KERNELS = {
   Merge: kernel(() => {
     throw new InternalError('Merge is run by the control-flow executor, never as a kernel');
   }),
+  LoopStack: kernel(() => {
+    throw new InternalError('A loop stack op is run by the control-flow executor, never as a kernel');
+  }),
   Enter: kernel(([x]) => [x]),
   Exit: kernel(([x]) => [x]),
   NextIteration: kernel(([x]) => [x]),
