@@ -25,13 +25,14 @@ const isSaved = (op: Operation): boolean => getOpDef(op.type).stateful === true 
  * differentiates that recomputation. Tensors the body captured from outside (a weight W) get the
  * sum of their per-iteration gradients.
  *
- * Returns the gradient for each outside tensor the loop reads: the initial values of its loop
- * variables and its captured tensors.
+ * Returns a gradient for each outside tensor the loop reads (the initial values of its loop
+ * variables and its captured tensors), one pair per use.
  */
-export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor | null)[], inner: InnerGradients): Map<Tensor, Tensor> {
+export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor | null)[], inner: InnerGradients): [Tensor, Tensor][] {
   const fwd = rec.context;
   const graph = fwd.graph;
-  const out = new Map<Tensor, Tensor>();
+  // one tensor may start several loop variables: a pair for each, summed by the driver
+  const out: [Tensor, Tensor][] = [];
   const floats = rec.exits.map((x, i) => i > 0 && x.dtype === 'float32');
   if (!exitGrads.some((g, i) => g !== null && floats[i])) return out;
 
@@ -75,12 +76,12 @@ export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor |
     const g = result[1 + k];
     const x = rec.enters[i].op.inputs[0];
     g.setShape(x.shape);
-    out.set(x, g);
+    out.push([x, g]);
   });
   captured.forEach(([t], c) => {
     const g = result[1 + varIdx.length + c];
     g.setShape(t.shape);
-    out.set(t, g);
+    out.push([t, g]);
   });
   return out;
 }
