@@ -143,3 +143,19 @@ describe('control flow: tg.cond and tg.case', () => {
     expect(((await sess.run([dx, dw], feeds(false))) as tg.NDArray[]).map((a) => a.toArray())).to.deep.equal([[0, 0], [5, 5]]);
   });
 });
+
+describe('control flow: compiler passes around cond', () => {
+  for (const { name, optimizer } of OPTIMIZERS) {
+    it(`does not fold a branch's constants into values live in both branches (${name})`, async () => {
+      const g = new tg.Graph();
+      const { p, y } = g.asDefault(() => {
+        const p = tg.placeholder('bool', [], 'p');
+        // the false branch is constant: folded without its pivot edge, it would win the Merge
+        return { p, y: tg.cond(p, () => tg.constant(5), () => tg.add(tg.constant(1), tg.constant(2))) };
+      });
+      const sess = new tg.Session({ graph: g, optimizer });
+      expect(num((await sess.run(y, new Map([[p, true]]))) as tg.NDArray)).to.equal(5);
+      expect(num((await sess.run(y, new Map([[p, false]]))) as tg.NDArray)).to.equal(3);
+    });
+  }
+});
