@@ -170,6 +170,11 @@ const SPECS: Record<string, Spec> = {
   RefNextIteration: ['data:Ref(T)', 'output:Ref(T)', 'T:type'],
   LoopCond: ['input:DT_BOOL', 'output:DT_BOOL', ''],
   ControlTrigger: ['', '', ''],
+  // data_flow_ops.cc: TF's handle is `handle:resource`; ours is an int32 scalar (no resource dtype,
+  // see ops/control/control_flow.ts), written here as what our ops carry.
+  StackV2: ['max_size:DT_INT32', 'handle:DT_INT32', 'elem_type:type stack_name:string='],
+  StackPushV2: ['handle:DT_INT32 elem:T', 'output:T', 'T:type swap_memory:bool=false'],
+  StackPopV2: ['handle:DT_INT32', 'elem:elem_type', 'elem_type:type'],
   // math
   AddN: ['inputs:N*T', 'sum:T', 'N:int T:type'],
   Neg: UNARY, Abs: UNARY, Exp: UNARY, Log: UNARY, Log1p: UNARY, Sqrt: UNARY, Rsqrt: UNARY,

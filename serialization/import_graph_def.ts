@@ -19,6 +19,7 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   AddN: ['N'],
   Merge: ['N'],
   RefMerge: ['N'],
+  StackPopV2: ['elem_type'],
   Cast: ['SrcT', 'DstT'],
   ConcatV2: ['N', 'Tidx'],
   Const: ['dtype'],

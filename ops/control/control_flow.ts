@@ -99,24 +99,28 @@ export const ControlTrigger = defineOp({
   grad: 'none',
 });
 
-export type StackAttrs = { elem_type: string; elem_shape: readonly (number | null)[] | null };
+export type StackAttrs = { elem_type: string; stack_name: string };
 
 /**
- * The while-loop gradient's stacks, our equivalent of TF's StackV2 / StackPushV2 / StackPopV2 (TF's
- * take a resource handle, a dtype we do not have, so these carry an int32 handle and keep TF's
- * names with a leading underscore as ours). _LoopStack makes an empty stack per run; the forward
- * loop pushes a value each iteration; the backward loop pops them in reverse.
+ * The while-loop gradient's stacks, TF's StackV2 / StackPushV2 / StackPopV2 (tensorflow/core/ops/
+ * data_flow_ops.cc). TF's handle is a DT_RESOURCE, a dtype we do not have: ours is an int32 scalar
+ * naming the stack in the run (so a training graph with a loop gradient does not load into TF).
+ * StackV2 makes an empty stack per run; the forward loop pushes a value each iteration; the
+ * backward loop pops them in reverse. The control-flow executor runs them.
  */
-export const LoopStack = defineOp<StackAttrs>({
-  type: '_LoopStack',
+export const StackV2 = defineOp<StackAttrs>({
+  type: 'StackV2',
+  attrDefaults: { stack_name: '' },
   infer: () => [{ dtype: 'int32', shape: [] }],
   lowering: { kind: 'routine', routine: 'LoopStack' },
+  hostInputs: [0],
   stateful: true,
   grad: 'none',
 });
 
-export const LoopStackPush = defineOp({
-  type: '_LoopStackPush',
+export const StackPushV2 = defineOp<{ swap_memory: boolean }>({
+  type: 'StackPushV2',
+  attrDefaults: { swap_memory: false },
   infer: ([, x]) => [pass(x)],
   lowering: { kind: 'routine', routine: 'LoopStack' },
   hostInputs: [0],
@@ -124,9 +128,10 @@ export const LoopStackPush = defineOp({
   grad: 'none',
 });
 
-export const LoopStackPop = defineOp<StackAttrs>({
-  type: '_LoopStackPop',
-  infer: (_i, attrs) => [{ dtype: attrs.elem_type as OutputSpec['dtype'], shape: attrs.elem_shape === null ? null : [...attrs.elem_shape] }],
+/** The popped value's shape is unknown to the op (TF's too); the builder sets what it knows. */
+export const StackPopV2 = defineOp<{ elem_type: string }>({
+  type: 'StackPopV2',
+  infer: (_i, attrs) => [{ dtype: attrs.elem_type as OutputSpec['dtype'], shape: null }],
   lowering: { kind: 'routine', routine: 'LoopStack' },
   hostInputs: [0],
   stateful: true,
@@ -134,7 +139,7 @@ export const LoopStackPop = defineOp<StackAttrs>({
 });
 
 export const CONTROL_FLOW_OPS: readonly OpDef[] = [
-  Switch, RefSwitch, Merge, RefMerge, Enter, RefEnter, Exit, RefExit, NextIteration, RefNextIteration, LoopCond, ControlTrigger, LoopStack, LoopStackPush, LoopStackPop,
+  Switch, RefSwitch, Merge, RefMerge, Enter, RefEnter, Exit, RefExit, NextIteration, RefNextIteration, LoopCond, ControlTrigger, StackV2, StackPushV2, StackPopV2,
 ];
 
 /** Op types the control-flow executor interprets itself (everything else is dispatched to a kernel). */

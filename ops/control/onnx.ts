@@ -18,9 +18,9 @@ export const CONTROL_ONNX: Readonly<Record<string, OnnxFacet>> = {
     ]),
   ),
   ControlTrigger: onnx(() => {}),
-  _LoopStack: refused('it keeps a while loop\'s values for its gradient, found only in training graphs'),
-  _LoopStackPush: refused('it keeps a while loop\'s values for its gradient, found only in training graphs'),
-  _LoopStackPop: refused('it keeps a while loop\'s values for its gradient, found only in training graphs'),
+  StackV2: refused('it keeps a while loop\'s values for its gradient, found only in training graphs'),
+  StackPushV2: refused('it keeps a while loop\'s values for its gradient, found only in training graphs'),
+  StackPopV2: refused('it keeps a while loop\'s values for its gradient, found only in training graphs'),
   AddN: onnx((ctx, op) => {
     const xs = op.inputs.map((v) => v.name);
     const out = [op.outputs[0].name];

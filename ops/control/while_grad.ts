@@ -5,7 +5,8 @@ import { zerosLike } from '../array/fill_like.js';
 import { greater } from '../elementwise/compare.js';
 import { add, sub } from '../elementwise/math_binary.js';
 import type { WhileContext } from './contexts.js';
-import { CONTROL_FLOW_TYPES, LoopStack, LoopStackPop, LoopStackPush } from './control_flow.js';
+import { CONTROL_FLOW_TYPES, StackPopV2, StackPushV2, StackV2 } from './control_flow.js';
+import { toTensor } from '../builder.js';
 import type { LoopRecord } from './while_record.js';
 import { whileLoop } from './while_loop.js';
 
@@ -41,9 +42,9 @@ export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor |
   // began, and what cannot be recomputed (stateful ops' outputs)
   const saved: Tensor[] = [...rec.identities, ...body.filter(isSaved).flatMap((op) => op.outputs)];
   const handles = graph.withControlFlowContext(fwd.outer, () =>
-    graph.controlDependencies(null, () => saved.map((t) => makeOp(LoopStack, [], { elem_type: t.dtype, elem_shape: t.shape }, { name: 'stack' }).outputs[0])),
+    graph.controlDependencies(null, () => saved.map((t) => makeOp(StackV2, [toTensor(-1, 'int32', graph, 'max_size')], { elem_type: t.dtype }, { name: 'stack' }).outputs[0])),
   );
-  const pushes = graph.withControlFlowContext(fwd, () => graph.controlDependencies(null, () => saved.map((t, j) => makeOp(LoopStackPush, [handles[j], t], {}, { name: 'stack_push' }))));
+  const pushes = graph.withControlFlowContext(fwd, () => graph.controlDependencies(null, () => saved.map((t, j) => makeOp(StackPushV2, [handles[j], t], {}, { name: 'stack_push' }))));
   // the pushes run every forward iteration: the next iteration waits for them
   for (const n of rec.nexts) n.op.addControlInputs(pushes);
 
@@ -57,7 +58,11 @@ export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor |
     (k: Tensor) => greater(k, 0),
     (k: Tensor, ...gs: Tensor[]) => {
       const bwd = graph.controlFlowContext as WhileContext;
-      const popped = saved.map((t, j) => makeOp(LoopStackPop, [handles[j]], { elem_type: t.dtype, elem_shape: t.shape }, { name: 'stack_pop' }).outputs[0]);
+      const popped = saved.map((t, j) => {
+        const v = makeOp(StackPopV2, [handles[j]], { elem_type: t.dtype }, { name: 'stack_pop' }).outputs[0];
+        v.setShape(t.shape);
+        return v;
+      });
       const recomputed = recompute(rec, body, saved, popped, bwd);
       const ys = varIdx.map((i) => recomputed(rec.nexts[i].op.inputs[0]));
       const xs = [...varIdx.map((i) => popped[i]), ...captured.map(([t]) => bwd.capture(t))];

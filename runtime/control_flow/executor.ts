@@ -3,7 +3,7 @@ import type { KernelContext, VariableAccess } from '../../ops/op_def.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
 import type { CopyStep, Plan, PlanStep } from '../plan.js';
 import type { ExecuteOptions, SessionState, StepStat } from '../executor.js';
-import { copy, nullsOf, outBuffer } from '../executor.js';
+import { copy, nullsOf, outBuffer } from '../step_buffers.js';
 import { annotateRunError, checkFinite, checkOutputs, resolveOutputs } from '../step_checks.js';
 import { detachFetches } from '../detach.js';
 import { MemoryBudget } from '../memory_budget.js';
@@ -163,17 +163,17 @@ export async function executeControlFlow(
         for (const m of cf.mergesFed.get(index) ?? []) it?.next.set(m, inputs[0]);
         scope.live.set(index, true);
         return;
-      case '_LoopStack': {
+      case 'StackV2': {
         const id = stacks.size + 1;
         stacks.set(id, []);
         return setOutputs(step, index, scope, [await intScalar(id, backends[step.device])]);
       }
-      case '_LoopStackPush':
-      case '_LoopStackPop': {
+      case 'StackPushV2':
+      case 'StackPopV2': {
         const h = await hostValue(inputs[0] as DeviceBuffer, (step.inputs[0] as { slot: number }).slot);
         const stack = stacks.get(h.data[0]);
         if (!stack) throw new InternalError(`'${step.node.name}' (${type}): no stack with handle ${h.data[0]} in this run`);
-        if (type === '_LoopStackPush') {
+        if (type === 'StackPushV2') {
           stack.push(inputs[1]);
           return setOutputs(step, index, scope, [inputs[1]]);
         }
