@@ -14,7 +14,7 @@ abstract class ContextBase implements ControlFlowContext {
   private readonly captured = new Map<Tensor, Tensor>();
   /** What captures made: already this context's view of an outside value. */
   private readonly inside = new Set<Tensor>();
-  /** Outside tensor -> its captured form, in capture order (gradients read them). */
+  /** [the value in the enclosing context, its captured form here], in capture order (gradients read them). */
   readonly captures: [Tensor, Tensor][] = [];
 
   constructor(
@@ -26,14 +26,23 @@ abstract class ContextBase implements ControlFlowContext {
   abstract pivot(): Operation;
   protected abstract wire(t: Tensor): Tensor;
 
+  /**
+   * Set while a loop's gradient recomputes its body here: a tensor of the forward body read by a
+   * loop nested in it (rebuilt here) stands for its recomputed value.
+   */
+  substitute: ((t: Tensor) => Tensor | null) | null = null;
+
   capture(t: Tensor): Tensor {
     if (this.inside.has(t) || isWithin(this.graph.contextOf(t.op), this)) return t;
+    const sub = this.substitute?.(t);
+    if (sub) return sub;
     let c = this.captured.get(t);
     if (!c) {
       c = this.graph.withControlFlowContext(this.outer, () => this.graph.controlDependencies(null, () => this.wire(t)));
       this.captured.set(t, c);
       this.inside.add(c);
-      this.captures.push([t, c]);
+      // the value as the enclosing context sees it (itself captured there when it comes from further out)
+      this.captures.push([c.op.inputs[0], c]);
     }
     return c;
   }

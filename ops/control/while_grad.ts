@@ -7,7 +7,7 @@ import { add, sub } from '../elementwise/math_binary.js';
 import type { WhileContext } from './contexts.js';
 import { CONTROL_FLOW_TYPES, StackPopV2, StackPushV2, StackV2 } from './control_flow.js';
 import { toTensor } from '../builder.js';
-import type { LoopRecord } from './while_record.js';
+import { LoopRecord, loopOfContext } from './while_record.js';
 import { whileLoop } from './while_loop.js';
 
 /** tf.gradients as the loop gradient calls it for one backward iteration (given by the driver: no import cycle). */
@@ -40,7 +40,7 @@ export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor |
   const body = bodyOps(rec);
   // what one backward iteration needs from its forward one: the loop variables as the iteration
   // began, and what cannot be recomputed (stateful ops' outputs)
-  const saved: Tensor[] = [...rec.identities, ...body.filter(isSaved).flatMap((op) => op.outputs)];
+  const saved: Tensor[] = [...rec.identities, ...body.flatMap((it) => ('op' in it && isSaved(it.op) ? it.op.outputs : []))];
   const handles = graph.withControlFlowContext(fwd.outer, () =>
     graph.controlDependencies(null, () => saved.map((t) => makeOp(StackV2, [toTensor(-1, 'int32', graph, 'max_size')], { elem_type: t.dtype }, { name: 'stack' }).outputs[0])),
   );
@@ -91,24 +91,37 @@ export function whileLoopGradient(rec: LoopRecord, exitGrads: readonly (Tensor |
   return out;
 }
 
+/** A step of the recomputation: one op, or a whole loop nested in the body (rebuilt as a unit). */
+type BodyItem = { readonly op: Operation } | { readonly loop: LoopRecord };
+
 /**
  * The forward body's ops that lead to the next values (through data and control edges), in
- * creation order, from the iteration's loop variables and captured tensors.
+ * creation order, from the iteration's loop variables and captured tensors. A loop nested in the
+ * body is one item, placed at its Exits: its initial values and captures are body values.
  */
-function bodyOps(rec: LoopRecord): Operation[] {
+function bodyOps(rec: LoopRecord): BodyItem[] {
   const ctx = rec.context;
   const graph = ctx.graph;
   const stop = new Set<Operation>(rec.identities.map((t) => t.op));
   const seen = new Set<Operation>();
+  const nested = new Set<LoopRecord>();
   const work = rec.nexts.map((n) => n.op.inputs[0].op);
   while (work.length > 0) {
     const op = work.pop()!;
     if (seen.has(op) || stop.has(op)) continue;
     const flow = graph.contextOf(op);
     if (!isWithin(flow, ctx)) continue; // an outside value (never reached but through a capture)
-    if (op.type === 'Enter' || op.type === 'RefEnter') continue; // a capture: read from outside
-    if (flow !== ctx && nestedLoop(flow, ctx)) {
-      throw new UnimplementedError(`Gradient of '${rec.exits[0].op.name.replace(/\/[^/]*$/, '')}': its body contains another while loop ('${op.name}', ${op.type}); gradients through nested while loops are not supported`);
+    if (flow === ctx && (op.type === 'Enter' || op.type === 'RefEnter')) continue; // a capture: read from outside
+    const inner = nestedLoop(flow, ctx);
+    if (inner) {
+      const loop = loopOfContext(inner);
+      if (!loop) throw new UnimplementedError(`while loop gradient: '${op.name}' (${op.type}) is in a loop nested in the body that tg.whileLoop did not build`);
+      if (!nested.has(loop)) {
+        nested.add(loop);
+        for (const e of loop.enters) work.push(e.op.inputs[0].op);
+        for (const [outside] of loop.context.captures) work.push(outside.op);
+      }
+      continue;
     }
     seen.add(op);
     if (isSaved(op)) continue; // saved, not recomputed
@@ -116,12 +129,16 @@ function bodyOps(rec: LoopRecord): Operation[] {
     for (const c of op.controlInputs) work.push(c);
   }
   const index = new Map(graph.getOperations().map((o, i) => [o, i]));
-  return [...seen].sort((a, b) => index.get(a)! - index.get(b)!);
+  const items: [number, BodyItem][] = [...seen].map((op) => [index.get(op)!, { op }]);
+  for (const loop of nested) items.push([index.get(loop.exits[0].op)!, { loop }]);
+  return items.sort((a, b) => a[0] - b[0]).map(([, it]) => it);
 }
 
-function nestedLoop(flow: ControlFlowContext | null, ctx: ControlFlowContext): boolean {
-  for (let c = flow; c !== null && c !== ctx; c = c.outer) if (c.kind === 'while') return true;
-  return false;
+/** The while context directly inside `ctx` on `flow`'s chain, when `flow` is in a loop nested in ctx's body. */
+function nestedLoop(flow: ControlFlowContext | null, ctx: ControlFlowContext): WhileContext | null {
+  let found: WhileContext | null = null;
+  for (let c = flow; c !== null && c !== ctx; c = c.outer) if (c.kind === 'while') found = c as WhileContext;
+  return found;
 }
 
 /**
@@ -129,21 +146,33 @@ function nestedLoop(flow: ControlFlowContext | null, ctx: ControlFlowContext): b
  * and saved stateful outputs come from the stacks, captured tensors are read from outside again
  * (the backward context captures them), everything else is recomputed op by op.
  */
-function recompute(rec: LoopRecord, body: readonly Operation[], saved: readonly Tensor[], popped: readonly Tensor[], bwd: WhileContext): (t: Tensor) => Tensor {
+function recompute(rec: LoopRecord, body: readonly BodyItem[], saved: readonly Tensor[], popped: readonly Tensor[], bwd: WhileContext): (t: Tensor) => Tensor {
   const graph = bwd.graph;
   const map = new Map<Tensor, Tensor>();
   saved.forEach((t, j) => map.set(t, popped[j]));
   const opMap = new Map<Operation, Operation>();
   const outsideOf = new Map<Tensor, Tensor>(rec.context.captures.map(([o, e]) => [e, o]));
-  const value = (t: Tensor): Tensor => {
+  const known = (t: Tensor): Tensor | null => {
     const m = map.get(t);
     if (m) return m;
     const o = outsideOf.get(t);
-    if (o) return bwd.capture(o);
+    return o ? bwd.capture(o) : null;
+  };
+  const value = (t: Tensor): Tensor => {
+    const k = known(t);
+    if (k) return k;
     if (!isWithin(graph.contextOf(t.op), rec.context)) return bwd.capture(t);
     throw new InvalidArgumentError(`while loop gradient: ${t.name} (${t.op.type}) is read by the body but is neither a loop variable, a capture nor recomputed`);
   };
-  for (const op of body) {
+  // a nested loop rebuilt here reads the forward body's values through bwd: they stand for their recomputed ones
+  bwd.substitute = known;
+  for (const it of body) {
+    if ('loop' in it) {
+      const again = it.loop.rebuild(it.loop.enters.slice(1).map((e) => value(e.op.inputs[0])));
+      it.loop.exits.forEach((x, k) => map.set(x, again.exits[k]));
+      continue;
+    }
+    const op = it.op;
     if (op.outputs.every((t) => map.has(t))) continue;
     const controls = op.controlInputs.flatMap((c) => (opMap.has(c) ? [opMap.get(c)!] : []));
     const clone = makeOp(getOpDef(op.type), op.inputs.map(value), op.attrs, { name: op.name.split('/').pop(), controlInputs: controls });

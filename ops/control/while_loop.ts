@@ -6,7 +6,7 @@ import { identity } from './control.js';
 import { WhileContext } from './contexts.js';
 import { enter, exit, loopCond, merge, nextIteration, switchOp } from './control_flow.js';
 import { assertSameStructure, flatten, Leaf, pack, Structure, TensorStructure } from './nest.js';
-import { recordLoop } from './while_record.js';
+import { LoopRecord, recordLoop } from './while_record.js';
 
 export interface WhileLoopOptions {
   /** Stops after this many iterations even when cond is still true (a counter loop variable, as TF1). */
@@ -38,10 +38,10 @@ type Vars = readonly Structure[];
 export type LoopTensors<V extends readonly unknown[]> = { -readonly [K in keyof V]: TensorStructure<V[K]> };
 
 export function whileLoop<V extends readonly unknown[]>(cond: (...vars: LoopTensors<V>) => TensorLike, body: (...vars: LoopTensors<V>) => Vars | Structure, loopVars: V, options: WhileLoopOptions = {}): LoopTensors<V> {
-  return buildWhile(cond as unknown as (...v: Structure[]) => TensorLike, body as unknown as (...v: Structure[]) => Vars | Structure, loopVars as unknown as Vars, options) as unknown as LoopTensors<V>;
+  return buildWhile(cond as unknown as (...v: Structure[]) => TensorLike, body as unknown as (...v: Structure[]) => Vars | Structure, loopVars as unknown as Vars, options).result as unknown as LoopTensors<V>;
 }
 
-function buildWhile(userCond: (...v: Structure[]) => TensorLike, userBody: (...v: Structure[]) => Vars | Structure, loopVars: Vars, options: WhileLoopOptions): Structure[] {
+function buildWhile(userCond: (...v: Structure[]) => TensorLike, userBody: (...v: Structure[]) => Vars | Structure, loopVars: Vars, options: WhileLoopOptions): { result: Structure[]; record: LoopRecord } {
   if (!Array.isArray(loopVars) || loopVars.length === 0) throw new InvalidArgumentError('whileLoop: loopVars must be a non-empty array');
   const graph = graphOf(flatten(loopVars as Structure));
   return graph.nameScope(options.name ?? 'while', (scope) => {
@@ -108,9 +108,11 @@ function buildWhile(userCond: (...v: Structure[]) => TensorLike, userBody: (...v
         return x;
       }),
     );
-    recordLoop(graph, { context: ctx, enters, merges, switches, identities: ids, nexts: next, exits, pred });
+    const rebuild = (initial: readonly Tensor[]): LoopRecord => buildWhile(userCond, userBody, pack(loopVars as Structure, initial) as Vars, options).record;
+    const record: LoopRecord = { context: ctx, enters, merges, switches, identities: ids, nexts: next, exits, pred, rebuild };
+    recordLoop(record);
     const result = pack(vars as Structure, exits) as Structure[];
-    return result.slice(1);
+    return { result: result.slice(1), record };
   });
 }
 
