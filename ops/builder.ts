@@ -213,7 +213,7 @@ export function makeOp(def: OpDef, inputs: readonly Tensor[], attrs: AttrMap, op
     throw annotateBuildError(e, graph.currentScope + requested, def.type, inputs);
   }
   checkOutputShapes(outputs, graph.currentScope + requested, def.type);
-  return graph.addOp({ type: def.type, name: requested, inputs, attrs: full, outputs, controlInputs: options.controlInputs });
+  return graph.addOp({ type: def.type, name: requested, inputs, attrs: full, outputs, controlInputs: options.controlInputs, refInputs: def.refInputs });
 }
 
 /**

@@ -16,14 +16,14 @@ export const ROUTINES = [
   'BatchMatMulV2', 'BiasAdd', 'BiasAddGrad', 'BroadcastGradientArgs', 'CheckNumerics', 'ConcatV2',
   'Const', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Cumprod', 'Cumsum',
   'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter',
-  'DepthwiseConv2dNativeBackpropInput', 'ExpandDims', 'Fill', 'FusedBatchNormGradV3',
+  'DepthwiseConv2dNativeBackpropInput', 'Enter', 'Exit', 'ExpandDims', 'Fill', 'FusedBatchNormGradV3',
   'FusedBatchNormV3', 'GatherV2', 'HistogramSummary', 'Identity', 'InTopKV2', 'InvertPermutation', 'L2Loss',
-  'LRN', 'LRNGrad', 'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
-  'Mean', 'MergeSummary', 'Min', 'NoOp', 'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2',
+  'LRN', 'LRNGrad', 'LogSoftmax', 'LoopCond', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
+  'Mean', 'Merge', 'MergeSummary', 'Min', 'NextIteration', 'NoOp', 'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2',
   'Placeholder', 'PlaceholderWithDefault', 'Prod', 'RandomStandardNormal', 'RandomUniform',
   'RandomUniformInt', 'Range', 'Rank', 'Reshape', 'ScalarSummary', 'Shape', 'Size', 'Slice',
   'Softmax', 'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits', 'Split',
-  'SplitV', 'Squeeze', 'StopGradient', 'StridedSlice', 'StridedSliceGrad', 'Sum', 'Tile',
+  'SplitV', 'Squeeze', 'StackV2', 'StopGradient', 'StridedSlice', 'StridedSliceGrad', 'Sum', 'Switch', 'Tile',
   'TopKV2', 'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VariableV2', 'ZerosLike',
 ] as const;
 

@@ -28,6 +28,7 @@ import { ACTIVATION_GRADS } from './activation/grads.js';
 import { NN_CONV_GRADS } from './nn/grads.js';
 import { MATMUL_GRADS } from './matmul/grads.js';
 import { LOSS_GRADS } from './loss/grads.js';
+import { CONTROL_FLOW_GRADS } from './control/control_flow_grad.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -78,7 +79,7 @@ export type OpType =
  */
 export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(LEAF_OPS, LEAF_ONNX),
-  ...attachOnnx(CONTROL_OPS, CONTROL_ONNX),
+  ...attachOnnx(attachGrads(CONTROL_OPS, CONTROL_FLOW_GRADS), CONTROL_ONNX),
   ...attachOnnx(attachGrads(MATH_UNARY_OPS, MATH_UNARY_GRADS), MATH_UNARY_ONNX),
   ...attachOnnx(attachGrads(MATH_BINARY_OPS, MATH_BINARY_GRADS), MATH_BINARY_ONNX),
   ...attachOnnx(attachGrads(COMPARE_OPS, COMPARE_GRADS), COMPARE_ONNX),

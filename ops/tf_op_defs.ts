@@ -160,6 +160,25 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   // read from ops_history_v2/CheckNumerics.pbtxt (last block)
   CheckNumerics: ['tensor:T', 'output:T', 'T:type message:string'],
   NoOp: ['', '', ''],
+  // control flow: tensorflow/core/ops/control_flow_ops.cc (Switch, RefSwitch, Merge, RefMerge, Enter,
+  // RefEnter, Exit, RefExit, NextIteration, RefNextIteration, LoopCond, ControlTrigger)
+  Switch: ['data:T pred:DT_BOOL', 'output_false:T output_true:T', 'T:type'],
+  RefSwitch: ['data:Ref(T) pred:DT_BOOL', 'output_false:Ref(T) output_true:Ref(T)', 'T:type'],
+  Merge: ['inputs:N*T', 'output:T value_index:DT_INT32', 'T:type N:int'],
+  RefMerge: ['inputs:Ref(N*T)', 'output:Ref(T) value_index:DT_INT32', 'T:type N:int'],
+  Enter: ['data:T', 'output:T', 'T:type frame_name:string is_constant:bool=false parallel_iterations:int=10'],
+  RefEnter: ['data:Ref(T)', 'output:Ref(T)', 'T:type frame_name:string is_constant:bool=false parallel_iterations:int=10'],
+  Exit: ['data:T', 'output:T', 'T:type'],
+  RefExit: ['data:Ref(T)', 'output:Ref(T)', 'T:type'],
+  NextIteration: ['data:T', 'output:T', 'T:type'],
+  RefNextIteration: ['data:Ref(T)', 'output:Ref(T)', 'T:type'],
+  LoopCond: ['input:DT_BOOL', 'output:DT_BOOL', ''],
+  ControlTrigger: ['', '', ''],
+  // data_flow_ops.cc: TF's handle is `handle:resource`; ours is an int32 scalar (no resource dtype,
+  // see ops/control/control_flow.ts), written here as what our ops carry.
+  StackV2: ['max_size:DT_INT32', 'handle:DT_INT32', 'elem_type:type stack_name:string='],
+  StackPushV2: ['handle:DT_INT32 elem:T', 'output:T', 'T:type swap_memory:bool=false'],
+  StackPopV2: ['handle:DT_INT32', 'elem:elem_type', 'elem_type:type'],
   // math
   AddN: ['inputs:N*T', 'sum:T', 'N:int T:type'],
   Neg: UNARY, Abs: UNARY, Exp: UNARY, Log: UNARY, Log1p: UNARY, Sqrt: UNARY, Rsqrt: UNARY,

@@ -1,10 +1,12 @@
 import { InternalError, NDArray } from '../graph/ir/index.js';
-import type { KernelContext, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
-import type { Backend, DeviceBuffer } from './backend.js';
-import type { Plan, PlanStep } from './plan.js';
+import type { KernelContext, VariableAccess } from '../ops/op_def.js';
+import type { DeviceBuffer } from './backend.js';
+import type { Plan } from './plan.js';
 import { annotateRunError, checkFinite, checkOutputs, resolveOutputs } from './step_checks.js';
 import { detachFetches } from './detach.js';
 import { MemoryBudget } from './memory_budget.js';
+import { copy, nullsOf, outBuffer } from './step_buffers.js';
+import { executeControlFlow } from './control_flow/executor.js';
 
 /** What a session keeps between runs. */
 export interface SessionState {
@@ -47,6 +49,8 @@ export async function execute(
   state: SessionState,
   options: ExecuteOptions = {},
 ): Promise<{ fetched: NDArray[]; stats: StepStat[] }> {
+  // plans with Switch/Merge/loops take the dataflow scheduler; straight-line plans stay on this loop
+  if (plan.controlFlow) return executeControlFlow(plan, plan.controlFlow, feeds, state, options);
   const backends = plan.devices.backends;
   const slots: (DeviceBuffer | undefined)[] = new Array(plan.numSlots);
   for (const [s, v] of feeds) slots[s] = v;
@@ -172,42 +176,3 @@ export async function execute(
     for (const b of backends) b.endRun();
   }
 }
-
-const NULLS: (readonly null[])[] = [];
-
-/** A shared, frozen array of `n` nulls (read only). */
-function nullsOf(n: number): (NDArray | null)[] {
-  let a = NULLS[n];
-  if (!a) {
-    a = Object.freeze(new Array<null>(n).fill(null));
-    NULLS[n] = a;
-  }
-  return a as (NDArray | null)[];
-}
-
-/** A copy step: device to host is a read back, host to device an upload, device to device both. */
-async function copy(v: DeviceBuffer | undefined, from: Backend, to: Backend, step: PlanStep, src: number): Promise<DeviceBuffer> {
-  if (!v) throw new InternalError(`Executor: no value in slot ${src} to copy for '${step.node.name}'`);
-  const onHost = from.hostResident ? (v as NDArray) : await from.read(v);
-  return to.hostResident ? onHost : to.upload(onHost);
-}
-
-/** The buffer the plan lets this step write into: a dying input's (in place) or a pooled one. */
-function outBuffer(step: PlanStep, inputs: readonly (DeviceBuffer | null)[], resolved: readonly ResolvedOutput[], backend: Backend): DeviceBuffer | undefined {
-  if (step.inPlace < 0 && !step.pooledOutput) return undefined;
-  if (resolved.length !== 1 || resolved[0].unknownRank || resolved[0].shape.some((d) => d < 0)) return undefined;
-  if (step.inPlace >= 0) {
-    const x = inputs[step.inPlace];
-    return x && x.dtype === resolved[0].dtype && sameSize(x.shape, resolved[0].shape) ? x : undefined;
-  }
-  return backend.alloc(resolved[0].dtype, resolved[0].shape);
-}
-
-function sameSize(a: readonly number[], b: readonly number[]): boolean {
-  let n = 1;
-  let m = 1;
-  for (const d of a) n *= d;
-  for (const d of b) m *= d;
-  return n === m;
-}
-

@@ -4,6 +4,8 @@ import type { InputSpec, OpDef, ResolvedOutput } from '../ops/op_def.js';
 import { hostInputMask } from './host_inputs.js';
 import { MemoryPlan, planMemory } from './memory_plan.js';
 import { DeviceSet, PlacementEntry, placeNodes, PlacementOptions } from './placement.js';
+import { analyzeFrames, ControlFlowPlan } from './control_flow/frames.js';
+import { CONTROL_FLOW_TYPES } from '../ops/control/control_flow.js';
 
 /** Where a step's input comes from: a value slot, or a variable named by a ref input. */
 /**
@@ -78,6 +80,11 @@ export interface Plan {
   readonly heldValues: readonly NDArray[];
   /** Their buffers: never handed out by a run. */
   readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
+  /**
+   * Frames of a plan with control flow (Switch, Merge, loops): the executor then schedules it as
+   * dataflow with dead values and iterations (runtime/control_flow/). Null for straight-line plans.
+   */
+  readonly controlFlow?: ControlFlowPlan | null;
 }
 
 export interface PlanOptions extends PlacementOptions {
@@ -174,12 +181,16 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
   const release: number[][] = steps.map(() => []);
   for (const [s, i] of lastUse) if (!keep.has(s)) release[i].push(s);
   const withRelease = steps.map((s, i) => ({ ...s, release: release[i] }));
-  const memory = planMemory(withRelease, numSlots, slotOf, keep, options.planMemory ?? true);
+  // Buffer reuse assumes each step runs once, in order; in a loop a value is made every iteration
+  // and the untaken side of a cond never is, so plans with control flow keep every buffer apart.
+  const controlFlow = program.nodes.some((n) => CONTROL_FLOW_TYPES.has(n.type));
+  const memory = planMemory(withRelease, numSlots, slotOf, keep, !controlFlow && (options.planMemory ?? true));
   const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
   const heldValues: NDArray[] = [];
   for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
   const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
-  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries, heldValues, heldBuffers };
+  const frames = controlFlow ? analyzeFrames(finalSteps, numSlots) : null;
+  return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries, heldValues, heldBuffers, controlFlow: frames };
 }
 
 /**

@@ -17,6 +17,9 @@ import type { AttrValueObj, GraphDef, NodeDef } from './types.js';
  */
 const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   AddN: ['N'],
+  Merge: ['N'],
+  RefMerge: ['N'],
+  StackPopV2: ['elem_type'],
   Cast: ['SrcT', 'DstT'],
   ConcatV2: ['N', 'Tidx'],
   Const: ['dtype'],
@@ -195,11 +198,12 @@ export function checkGraphDef(def: GraphDef, source: string): NodeDef[] {
       if (!byName.has(src)) throw new InvalidArgumentError(`${source}: Node '${n.name}': Unknown input node '${inp}'`);
     }
   }
-  // Kahn's algorithm, stable in file order
+  // Kahn's algorithm, stable in file order; a while loop's back edges (NextIteration -> Merge) are
+  // not ordering constraints, as in TF's importer: the Merge is built first and rewired after
   const indeg = new Map<string, number>();
   const users = new Map<string, string[]>();
   for (const n of def.node) {
-    const srcs = new Set((n.input ?? []).map((i) => parseInputName(i)[0]));
+    const srcs = new Set((n.input ?? []).filter((i) => !isBackEdgeInput(n, i, byName)).map((i) => parseInputName(i)[0]));
     indeg.set(n.name, srcs.size);
     for (const s of srcs) {
       const u = users.get(s);
@@ -224,18 +228,35 @@ export function checkGraphDef(def: GraphDef, source: string): NodeDef[] {
   return order;
 }
 
+/** A Merge's input from a NextIteration node: a loop's back edge. */
+function isBackEdgeInput(n: NodeDef, input: string, byName: ReadonlyMap<string, NodeDef>): boolean {
+  if (n.op !== 'Merge' && n.op !== 'RefMerge') return false;
+  const [src, i] = parseInputName(input);
+  const op = byName.get(src)?.op;
+  return i >= 0 && (op === 'NextIteration' || op === 'RefNextIteration');
+}
+
 function build(def: GraphDef, order: NodeDef[], graph: Graph, prefix: string, inputMap: Map<string, Tensor>, source: string): Map<string, Operation> {
-  void def;
+  const byName = new Map(def.node.map((n) => [n.name, n]));
   const created = new Map<string, Operation>();
+  // back edges to rewire once their NextIteration exists: [merge, input index, source, output index]
+  const backEdges: [Operation, number, string, number][] = [];
   for (const n of order) {
     const where = `${source}: node '${n.name}' (${n.op})`;
     const opDef = getOpDef(n.op);
     const inputs: Tensor[] = [];
     const control: Operation[] = [];
+    const pendingBack: [number, string, number][] = [];
     for (const inp of n.input ?? []) {
       const [src, i] = parseInputName(inp);
       if (i < 0) {
         control.push(created.get(src)!);
+        continue;
+      }
+      if (isBackEdgeInput(n, inp, byName) && !created.has(src)) {
+        // stands in for the NextIteration until it exists (a Merge's inputs share one type)
+        pendingBack.push([inputs.length, src, i]);
+        inputs.push(null as unknown as Tensor);
         continue;
       }
       const mapped = inputMap.get(`${src}:${i}`);
@@ -246,6 +267,11 @@ function build(def: GraphDef, order: NodeDef[], graph: Graph, prefix: string, in
       const op = created.get(src)!;
       if (i >= op.outputs.length) throw new InvalidArgumentError(`${where}: input '${inp}' refers to output ${i} of an op with ${op.outputs.length} outputs`);
       inputs.push(op.outputs[i]);
+    }
+    if (pendingBack.length > 0) {
+      const first = inputs.find((t) => t !== null);
+      if (!first) throw new InvalidArgumentError(`${where}: a Merge fed only by NextIteration nodes has no value to start a loop with`);
+      for (const [k] of pendingBack) inputs[k] = first;
     }
     // a Map, then own properties only: an attr named 'constructor' or 'toString' stays an attr
     // (and is refused); '_'-prefixed ones, '__proto__' included, are TF's annotations, never read
@@ -270,6 +296,12 @@ function build(def: GraphDef, order: NodeDef[], graph: Graph, prefix: string, in
       throw new InvalidArgumentError(`${where}: invalid node (${n.input?.length ?? 0} inputs, attrs [${[...attrs.keys()].join(', ')}]): ${(e as Error).message}`);
     }
     created.set(n.name, op);
+    for (const [k, src, i] of pendingBack) backEdges.push([op, k, src, i]);
+  }
+  for (const [merge, k, src, i] of backEdges) {
+    const next = created.get(src)!;
+    if (i >= next.outputs.length) throw new InvalidArgumentError(`${source}: node '${merge.name}' (Merge): input '${src}:${i}' refers to output ${i} of an op with ${next.outputs.length} outputs`);
+    graph.updateInput(merge, k, next.outputs[i]);
   }
   return created;
 }

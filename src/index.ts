@@ -111,6 +111,11 @@ export { oneHot } from '../ops/array/one_hot.js';
 export type { OneHotOptions } from '../ops/array/one_hot.js';
 export type { IntOperand } from '../ops/array/operands.js';
 export { identity, stopGradient, noOp, group, addN } from '../ops/control/control.js';
+export { cond, caseOp as case, caseOp } from '../ops/control/cond.js';
+export type { CondOptions, CaseOptions } from '../ops/control/cond.js';
+export { whileLoop } from '../ops/control/while_loop.js';
+export type { WhileLoopOptions, LoopTensors } from '../ops/control/while_loop.js';
+export type { TensorStructure } from '../ops/control/nest.js';
 
 // neural networks and losses
 export * as nn from './nn.js';

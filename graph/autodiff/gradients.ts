@@ -1,4 +1,5 @@
 import {
+  ControlFlowContext,
   formatShape,
   InvalidArgumentError,
   isCompatible,
@@ -12,6 +13,8 @@ import { shape } from '../../ops/array/reshape.js';
 import { getOpDef } from '../../ops/registry.js';
 import { toTensor, TensorLike } from '../../ops/builder.js';
 import { NDArray } from '../ir/index.js';
+import { loopOf, LoopRecord } from '../../ops/control/while_record.js';
+import { whileLoopGradient } from '../../ops/control/while_grad.js';
 
 type Differentiable = Tensor | { toTensor(): Tensor; ref?: Tensor };
 
@@ -22,6 +25,12 @@ function sourceTensor(x: Differentiable): Tensor {
 }
 
 const canCarryGradient = (t: Tensor): boolean => t.dtype === 'float32';
+
+/** The op is in a while loop opened below `here` (differentiated as a whole loop, not op by op). */
+function insideLoop(flow: ControlFlowContext | null, here: ControlFlowContext | null): boolean {
+  for (let c = flow; c !== null && c !== here; c = c.outer) if (c.kind === 'while') return true;
+  return false;
+}
 
 /**
  * Symbolic gradients, TF1's tf.gradients: the sum over all paths of d(sum ys)/dx, built as graph
@@ -99,8 +108,22 @@ export function gradients(
 
     // creation order is topological for data edges; walk it backwards
     const ordered = graph.getOperations().filter((op) => between.has(op)).reverse();
+    const here = graph.controlFlowContext;
+    const loopsDone = new Set<LoopRecord>();
     for (const op of ordered) {
       if (stops.has(op)) continue;
+      // A tg.whileLoop is differentiated as a whole when the walk reaches its Exits (all their
+      // consumers were created after them, so their gradients are complete): a backward loop
+      // (ops/control/while_grad.ts). Its inner ops are then not visited one by one.
+      const loop = loopOf(op);
+      if (loop && (op.type === 'Exit' || op.type === 'RefExit')) {
+        if (loopsDone.has(loop)) continue;
+        loopsDone.add(loop);
+        const grads = whileLoopGradient(loop, loop.exits.map(total), (ys, xs, gys) => gradients(ys, xs, gys, { name: 'body_grad' }));
+        for (const [t, g] of grads) if (canCarryGradient(t) && fromX.has(t.op)) addPartial(t, g);
+        continue;
+      }
+      if (insideLoop(graph.contextOf(op), here)) continue;
       // nothing upstream of this op leads back to an x
       if (!op.inputs.some((t) => fromX.has(t.op))) continue;
       const outGrads = op.outputs.map(total);
@@ -109,7 +132,12 @@ export function gradients(
       if (def.grad === 'none') continue;
       const gradFn = def.grad;
       if (!gradFn) throw new InternalError(`Op type '${op.type}' has no gradient decision (the registry checks this at load)`);
-      const inGrads = graph.nameScope(`${op.name}_grad`, () => gradFn(op, outGrads));
+      // An op of a cond branch gets its gradient built in that branch again (TF re-enters the
+      // context): gradient ops with no inputs then depend on the branch's pivot, so they are dead,
+      // like the rest of the branch's gradient, when the branch was not taken.
+      const flow = graph.contextOf(op);
+      const inBranch = flow !== null && flow.kind === 'cond';
+      const inGrads = graph.nameScope(`${op.name}_grad`, () => (inBranch ? graph.withControlFlowContext(flow, () => gradFn(op, outGrads)) : gradFn(op, outGrads)));
       if (inGrads.length !== op.inputs.length) {
         throw new InternalError(`Gradient function for '${op.name}' (${op.type}) returned ${inGrads.length} gradients, expected ${op.inputs.length}`);
       }

@@ -5,6 +5,7 @@ import { Operation } from './operation.js';
 import type { PartialShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { captureUserFrames } from './traceback.js';
+import type { ControlFlowContext } from './control_flow_context.js';
 
 const VALID_OP_NAME = /^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$/;
 
@@ -17,6 +18,8 @@ export interface NewOpSpec {
   outputs: readonly { dtype: DType; shape: PartialShape }[];
   /** Extra control inputs beyond those of the enclosing controlDependencies scopes. */
   controlInputs?: readonly Operation[];
+  /** Inputs that must stay the variable itself (ref inputs): a control-flow context never rewires them. */
+  refInputs?: readonly number[];
 }
 
 /**
@@ -33,6 +36,8 @@ export class Graph {
   private scope = '';
   private readonly controlStack: Operation[][] = [];
   private readonly deviceStack: string[] = [];
+  private readonly flowStack: (ControlFlowContext | null)[] = [];
+  private readonly flowOf = new WeakMap<Operation, ControlFlowContext>();
   private _version = 0;
   private _finalized = false;
   /** Graph-level random seed (tg.setRandomSeed); op seeds combine with it. */
@@ -132,6 +137,49 @@ export class Graph {
     }
   }
 
+  /** The cond branch or loop body ops are being built in now (null at the top level). */
+  get controlFlowContext(): ControlFlowContext | null {
+    return this.flowStack.length > 0 ? this.flowStack[this.flowStack.length - 1] : null;
+  }
+
+  /** Builds `fn` inside `ctx` (null: at the top level, as a context does to wire its own inputs). */
+  withControlFlowContext<T>(ctx: ControlFlowContext | null, fn: () => T): T {
+    this.flowStack.push(ctx);
+    try {
+      return fn();
+    } finally {
+      this.flowStack.pop();
+    }
+  }
+
+  /** The control-flow context `op` was built in, or null (TF's op._get_control_flow_context()). */
+  contextOf(op: Operation): ControlFlowContext | null {
+    return this.flowOf.get(op) ?? null;
+  }
+
+  /** Puts `op` in `ctx` after the fact (TF's op._set_control_flow_context): a loop's Enters belong to it. */
+  setContextOf(op: Operation, ctx: ControlFlowContext | null): void {
+    if (ctx) this.flowOf.set(op, ctx);
+    else this.flowOf.delete(op);
+  }
+
+  /** Rewires input `i` of `op` to `t` (a while loop's back edge); consumer lists follow. */
+  updateInput(op: Operation, i: number, t: Tensor): void {
+    if (op.graph !== this || t.graph !== this) throw new InvalidArgumentError(`updateInput: '${op.name}' and ${t.name} must both be in this graph`);
+    if (i < 0 || i >= op.inputs.length) throw new InvalidArgumentError(`updateInput: '${op.name}' has no input ${i}`);
+    const old = op.inputs[i];
+    op.setInput(i, t);
+    if (!op.inputs.includes(old)) {
+      const users = this.consumers.get(old) ?? [];
+      const k = users.indexOf(op);
+      if (k >= 0) users.splice(k, 1);
+    }
+    const list = this.consumers.get(t);
+    if (!list) this.consumers.set(t, [op]);
+    else if (!list.includes(op)) list.push(op);
+    this._version++;
+  }
+
   // ---- building ---------------------------------------------------------------------------
 
   /** Adds an operation whose output types have already been inferred by its op definition. */
@@ -161,11 +209,14 @@ export class Graph {
       if (op.graph !== this) throw new InvalidArgumentError(`Control input '${op.name}' must be from the same graph`);
       if (!control.includes(op)) control.push(op);
     }
+    const flow = this.controlFlowContext;
+    // inside a cond branch or loop body, outside values come in through Switch/Enter (made by the context)
+    const inputs = flow ? spec.inputs.map((t, i) => (spec.refInputs?.includes(i) ? t : flow.capture(t))) : spec.inputs;
     const op = new Operation({
       graph: this,
       name,
       type: spec.type,
-      inputs: spec.inputs,
+      inputs,
       controlInputs: control,
       attrs: spec.attrs,
       device: this.deviceStack[this.deviceStack.length - 1] ?? '',
@@ -174,12 +225,16 @@ export class Graph {
     op.setOutputs(spec.outputs.map((o, i) => new Tensor(op, i, o.dtype, o.shape)));
     this.ops.push(op);
     this.byName.set(name, op);
-    for (const t of spec.inputs) {
+    for (const t of inputs) {
       const list = this.consumers.get(t);
       if (list) list.push(op);
       else this.consumers.set(t, [op]);
     }
     this._version++;
+    if (flow) {
+      this.flowOf.set(op, flow);
+      flow.added(op);
+    }
     return op;
   }
 

@@ -9,3 +9,4 @@ export * from './operation.js';
 export * from './graph.js';
 export * from './graph_keys.js';
 export * from './verifier.js';
+export * from './control_flow_context.js';

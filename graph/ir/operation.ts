@@ -64,6 +64,15 @@ export class Operation {
     this.graph.touch();
   }
 
+  /**
+   * Rewires data input `i` (TF's op._update_input), for a while loop's back edge: the Merge is
+   * built before the NextIteration that feeds it. Goes through Graph.updateInput, which keeps the
+   * consumer lists and the version right.
+   */
+  setInput(i: number, t: Tensor): void {
+    (this.inputs as Tensor[])[i] = t;
+  }
+
   /** Used once by the graph when it creates the outputs. */
   setOutputs(outputs: Tensor[]): void {
     if (this._outputs.length > 0) throw new Error(`Outputs of '${this.name}' are already set`);

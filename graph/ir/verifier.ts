@@ -1,6 +1,7 @@
 import { InternalError } from './errors.js';
 import type { Graph } from './graph.js';
 import type { Operation } from './operation.js';
+import { isBackEdge } from './control_flow_context.js';
 
 export interface VerifyOptions {
   /** Checks op types against a registry and the op's inputs/outputs against its definition. */
@@ -10,7 +11,8 @@ export interface VerifyOptions {
 /**
  * Structural invariants of a graph: names unique and well-formed, every input and control input
  * belonging to this graph and created before use is resolvable, output tensors know their op, and
- * the data + control edges form no cycle. Run in tests after every pass and import.
+ * the data + control edges form no cycle (a
+ * while loop's NextIteration -> Merge back edges aside). Run in tests after every pass and import.
  */
 export function verifyGraph(graph: Graph, options: VerifyOptions = {}): void {
   const problems: string[] = [];
@@ -79,9 +81,10 @@ export function findCycle(ops: readonly Operation[]): string[] | null {
   return null;
 }
 
+/** Producers of `op`'s data and control inputs, loop back edges left out (see isBackEdge). */
 export function predecessors(op: Operation): Operation[] {
   const out: Operation[] = [];
-  for (const t of op.inputs) out.push(t.op);
+  op.inputs.forEach((t, i) => isBackEdge(op, i) || out.push(t.op));
   for (const c of op.controlInputs) out.push(c);
   return out;
 }

@@ -15,8 +15,8 @@ const NEVER: ReadonlySet<string> = new Set(['Const', 'Placeholder', 'Placeholder
 /**
  * Constant folding: a stateless node whose inputs are all Consts is run once at compile time (on
  * the CPU kernels) and replaced by Consts, unless a result is larger than the size limit. Stateful
- * ops (variables, assignments, random ops), placeholders and nodes with control inputs are left
- * alone; a node whose kernel fails is left to fail at run time with its usual error. The pass
+ * ops (variables, assignments, random ops), placeholders and nodes with control inputs (or Const
+ * inputs that have them) are left alone; a node whose kernel fails is left to fail at run time with its usual error. The pass
  * checks its time budget before each fold and stops there, saying so.
  */
 export const constantFoldPass: Pass = {
@@ -30,7 +30,10 @@ export const constantFoldPass: Pass = {
     const notes: string[] = [];
     let stoppedAtBudget = false;
     let tooLarge = 0;
-    const valueOf = (v: ProgramValue): NDArray | null => folded.get(v) ?? constValue(v);
+    // A Const with a control input runs only when that input did: a cond branch's or a loop
+    // body's constants hang on its pivot. Folding through it would drop that edge and make the
+    // result live everywhere (it would then win a Merge), so such a Const is no constant here.
+    const valueOf = (v: ProgramValue): NDArray | null => folded.get(v) ?? (v.node.controlInputs.length === 0 ? constValue(v) : null);
     for (const n of program.nodes) {
       if (NEVER.has(n.type) || n.def.stateful || n.def.refInputs?.length || n.controlInputs.length > 0 || n.outputs.length === 0) continue;
       const inputs = n.inputs.map(valueOf);

@@ -50,11 +50,13 @@ export const fuseElementwisePass: Pass = {
 /**
  * A rank-0 Const that can be a literal: it broadcasts to anything, so inlining it changes no
  * shape. Only finite values other than -0: the CPU renderer spells -Infinity and -0 without
- * parentheses, and `x - -0` would render as `x--0`; those stay loop operands.
+ * parentheses, and `x - -0` would render as `x--0`; those stay loop operands. A Const with a
+ * control input (a cond branch's or loop body's, hung on its pivot) stays an operand too: as a
+ * literal, the fused node would lose the edge that makes it dead with its branch.
  */
 function isScalarConst(v: ProgramValue): boolean {
   const c = constValue(v);
-  return c !== null && c.shape.length === 0 && Number.isFinite(c.data[0]) && !Object.is(c.data[0], -0);
+  return c !== null && v.node.controlInputs.length === 0 && c.shape.length === 0 && Number.isFinite(c.data[0]) && !Object.is(c.data[0], -0);
 }
 
 function growRegion(root: ProgramNode, uses: Uses, taken: ReadonlySet<ProgramNode>): Set<ProgramNode> {

@@ -1,4 +1,4 @@
-import type { AttrMap, DType, NDArray, Operation, PartialShape, Tensor } from '../ir/index.js';
+import { AttrMap, DType, isBackEdge, NDArray, Operation, PartialShape, Tensor } from '../ir/index.js';
 import type { OpDef } from '../../ops/op_def.js';
 import { getOpDef } from '../../ops/registry.js';
 import { FEED_DEF } from './synthetic_defs.js';
@@ -142,19 +142,25 @@ export function lowerProgram(
     return { tensor: t, value: node.outputs[0] };
   });
   const nodes: ProgramNode[] = [];
+  const inProgram = new Set(ops);
   for (const op of ops) {
     const def = getOpDef(op.type);
-    const inputs = op.inputs.map((t) => {
+    // A loop's back edge leaves the IR: the Merge keeps its forward inputs and the NextIteration
+    // names the Merges it feeds (attr _loop_merge), so every pass sees a DAG and the control-flow
+    // executor (runtime/control_flow/) restores the edge per iteration.
+    const forward = op.inputs.filter((_t, i) => !isBackEdge(op, i));
+    const inputs = forward.map((t) => {
       const v = valueOf.get(t);
       if (!v) throw new Error(`lowerProgram: input ${t.name} of '${op.name}' comes before its producer`);
       return v;
     });
     const outputs = refineOutputs(op, def, inputs);
+    const feedsMerges = op.type === 'NextIteration' || op.type === 'RefNextIteration' ? op.outputs[0].consumers().filter((c) => inProgram.has(c) && (c.type === 'Merge' || c.type === 'RefMerge')).map((c) => c.name) : [];
     const node = makeNode(ids, {
       name: op.name,
       type: op.type,
       def,
-      attrs: op.attrs,
+      attrs: feedsMerges.length > 0 ? { ...op.attrs, _loop_merge: feedsMerges } : op.attrs,
       inputs,
       controlInputs: op.controlInputs.filter((c) => nodeOf.has(c)).map((c) => nodeOf.get(c)!),
       outputs,

@@ -1,5 +1,5 @@
 import { Graph as DiGraph, alg } from '@dagrejs/graphlib';
-import { InvalidArgumentError, Operation, Tensor } from '../ir/index.js';
+import { InvalidArgumentError, isBackEdge, Operation, Tensor } from '../ir/index.js';
 
 /** The ops one fetch/feed signature needs, in a valid order (lowered into a Program next). */
 export interface PrunedGraph {
@@ -45,7 +45,8 @@ function topologicalOrder(ops: ReadonlySet<Operation>, fed: ReadonlySet<Tensor>)
     byName.set(op.name, op);
   }
   for (const op of ordered) {
-    for (const t of op.inputs) if (!fed.has(t) && ops.has(t.op)) g.setEdge(t.op.name, op.name);
+    // a loop's back edge (NextIteration -> Merge) is not an ordering constraint: the executor runs it per iteration
+    op.inputs.forEach((t, i) => !fed.has(t) && ops.has(t.op) && !isBackEdge(op, i) && g.setEdge(t.op.name, op.name));
     for (const c of op.controlInputs) if (ops.has(c)) g.setEdge(c.name, op.name);
   }
   if (!alg.isAcyclic(g)) {

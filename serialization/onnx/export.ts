@@ -1,4 +1,4 @@
-import { Graph, InvalidArgumentError, NDArray, Operation, Tensor, UnimplementedError } from '../../graph/ir/index.js';
+import { Graph, InvalidArgumentError, isBackEdge, NDArray, Operation, Tensor, UnimplementedError } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 import { staticValue } from '../../ops/builder.js';
 import type { OnnxAttr, OnnxExportContext, OnnxOpView, OnnxValue } from '../../ops/op_def.js';
@@ -77,7 +77,8 @@ function opsNeeded(outputs: readonly Tensor[], cut: ReadonlySet<Tensor>): Operat
     if (s === 'done') return;
     if (s === 'visiting') throw new InvalidArgumentError(`ONNX export: the graph has a cycle through '${op.name}'`);
     state.set(op, 'visiting');
-    for (const t of op.inputs) if (!cut.has(t)) visit(t.op);
+    // a while loop's back edge is no dependency: its ops are then refused one by one, each saying why
+    op.inputs.forEach((t, i) => !cut.has(t) && !isBackEdge(op, i) && visit(t.op));
     state.set(op, 'done');
     order.push(op);
   };

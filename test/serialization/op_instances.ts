@@ -1,3 +1,4 @@
+import { Enter, Merge, RefEnter, RefMerge, StackPopV2, StackPushV2, StackV2 } from '../../ops/control/control_flow.js';
 import * as tg from '../../src/index.js';
 import { makeOp } from '../../ops/builder.js';
 import type { OpDef } from '../../ops/op_def.js';
@@ -11,10 +12,10 @@ import { tfOpDef } from '../../serialization/tf_op_attrs.js';
  * template must have as many inputs as TF's op def (tf_op_attrs.ts) says, and only TF's attrs
  * are passed.
  */
-export type Token = 'f' | 'fs' | 'i2' | 'iperm' | 'is' | 'iz' | 'b' | 'v' | 'x4' | 'c' | 'lab';
+export type Token = 'f' | 'fs' | 'i2' | 'iperm' | 'is' | 'iz' | 'b' | 'bs' | 'v' | 'x4' | 'c' | 'lab';
 
 const TEMPLATES: Token[][] = [
-  [], ['f'], ['i2'], ['b'], ['is'], ['fs'],
+  [], ['f'], ['i2'], ['b'], ['is'], ['fs'], ['bs'], ['f', 'bs'],
   ['f', 'f'], ['f', 'i2'], ['f', 'iperm'], ['f', 'is'], ['b', 'b'], ['i2', 'i2'], ['i2', 'fs'], ['f', 'lab'], ['v', 'f'], ['i2', 'is'],
   ['b', 'f', 'f'], ['fs', 'fs', 'fs'], ['is', 'is', 'is'], ['f', 'f', 'f'], ['i2', 'iz', 'is'],
   ['v', 'fs', 'f'], ['v', 'v', 'fs', 'f'], ['v', 'v', 'fs', 'f', 'fs'],
@@ -40,6 +41,7 @@ export function pool(g: tg.Graph): Record<Token, tg.Tensor> {
       is: tg.constant(1, { dtype: 'int32', name: 'is' }),
       iz: tg.constant(0, { dtype: 'int32', name: 'iz' }),
       b: tg.constant([[true, false], [false, true]], { name: 'b' }),
+      bs: tg.constant(true, { name: 'bs' }),
       v: v.ref,
       x4: tg.constant(tg.NDArray.from(new Float32Array(8).map((_, i) => i), [1, 2, 2, 2]), { name: 'x4' }),
       c: tg.constant([1, 2], { name: 'c' }),
@@ -88,6 +90,15 @@ const EXAMPLES: Record<string, (p: Record<Token, tg.Tensor>) => tg.Tensor | tg.T
   UnsortedSegmentSum: (p) => tg.unsortedSegmentSum(p.f, [1, 0], 2),
   BiasAdd: (p) => tg.nn.biasAdd(p.x4, p.c),
   LRN: (p) => tg.nn.localResponseNormalization(p.x4, { depthRadius: 1 }),
+  // control flow: Merge holds its input count (as AddN), Enter needs its frame
+  Merge: (p) => makeOp(Merge, [p.f, p.f], { N: 2 }, { name: 'the_Merge' }).outputs[0],
+  RefMerge: (p) => makeOp(RefMerge, [p.f, p.f], { N: 2 }, { name: 'the_RefMerge' }).outputs[0],
+  Enter: (p) => makeOp(Enter, [p.f], { frame_name: 'the_frame' }, { name: 'the_Enter' }).outputs[0],
+  RefEnter: (p) => makeOp(RefEnter, [p.f], { frame_name: 'the_frame' }, { name: 'the_RefEnter' }).outputs[0],
+  // the while-loop gradient's stacks: a handle comes from StackV2
+  StackV2: (p) => makeOp(StackV2, [p.is], { elem_type: 'float32' }, { name: 'the_StackV2' }).outputs[0],
+  StackPushV2: (p) => makeOp(StackPushV2, [makeOp(StackV2, [p.is], { elem_type: 'float32' }).outputs[0], p.f], {}, { name: 'the_StackPushV2' }).outputs[0],
+  StackPopV2: (p) => makeOp(StackPopV2, [makeOp(StackV2, [p.is], { elem_type: 'float32' }).outputs[0]], { elem_type: 'float32' }, { name: 'the_StackPopV2' }).outputs[0],
   LRNGrad: (p) => tg.gradients(tg.reduceSum(tg.nn.localResponseNormalization(p.x4, { depthRadius: 1 })), [p.x4])[0]!,
 };
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NDArray, formatShape } from '../../../graph/ir/index.js';
+import { InternalError, InvalidArgumentError, NDArray, formatShape } from '../../../graph/ir/index.js';
 import type { CheckAttrs } from '../../../ops/control/check_numerics.js';
 import { kernel } from './kernel.js';
 
@@ -22,6 +22,22 @@ export const CONTROL_KERNELS = {
   Identity: kernel(([x]) => [x]),
   StopGradient: kernel(([x]) => [x]),
   NoOp: kernel(() => []),
+  // Control-flow ops never reach a kernel: the control-flow executor (runtime/control_flow/) gives
+  // them deadness and frames. The forwarding ones still have their plain meaning here.
+  Switch: kernel(() => {
+    throw new InternalError('Switch is run by the control-flow executor, never as a kernel');
+  }),
+  Merge: kernel(() => {
+    throw new InternalError('Merge is run by the control-flow executor, never as a kernel');
+  }),
+  // StackV2, StackPushV2 and StackPopV2 share this routine
+  StackV2: kernel(() => {
+    throw new InternalError('A loop stack op is run by the control-flow executor, never as a kernel');
+  }),
+  Enter: kernel(([x]) => [x]),
+  Exit: kernel(([x]) => [x]),
+  NextIteration: kernel(([x]) => [x]),
+  LoopCond: kernel(([x]) => [x]),
   AddN: kernel((inputs, _a, [out]) => {
     const n = inputs[0].size;
     for (const x of inputs) {
