@@ -1,9 +1,9 @@
+import { InternalError } from '../../../graph/ir/index.js';
 import type { DataArray } from '../../../graph/ir/index.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, NR } from './gemm_module.js';
 import { wasmHeap } from './heap.js';
 import { instantiate, wasmApi } from './wasm_api.js';
-import { InternalError } from '../../../graph/ir/index.js';
 
 /** One operand read in place: element (row, col) at off + row·rs + col·cs (see kernels/gemm.ts). */
 export interface GemmOperand {
@@ -13,89 +13,83 @@ export interface GemmOperand {
   readonly cs: number;
 }
 
-/** Rows of the micro-kernel: 4×8 keeps 8 accumulators, which V8 holds in registers (6×8 spills). */
+/** Rows of the micro-kernel (see gemm_module.ts for why 4). */
 const MR = 4;
-/** Depth of a packed block: a B micro-panel of KC·8 floats (8 KiB) stays in L1. */
+/** Depth of a packed block: a B panel of KC·8 floats (8 KiB) stays in L1. */
 const KC = 256;
-/** Rows of A packed per call: an MC×KC block (96 KiB) stays in L2 while every B panel streams by. */
-const MC = MR * 16;
+/** Rows of A per call: an MC×KC block (64 KiB) stays in L2 while every B panel streams by. */
+const MC = 64;
 
-type GemmFn = (pa: number, pb: number, pc: number, ldc: number, mTiles: number, nPanels: number, kc: number) => void;
-let kernel: GemmFn | null = null;
+interface GemmExports {
+  gemm(a: number, lda: number, pb: number, pc: number, ldc: number, mTiles: number, nPanels: number, kc: number): void;
+  packB(src: number, ldb: number, dst: number, kc: number, nPanels: number): void;
+}
+let kernels: GemmExports | null = null;
 
-function gemmKernel(): GemmFn {
-  if (kernel) return kernel;
-  const heap = wasmHeap();
-  const bytes = buildGemmModule(MR, wasmFeatures().relaxedMadd);
+function gemmKernels(): GemmExports {
+  if (kernels) return kernels;
   const api = wasmApi();
   if (!api) throw new InternalError('WebAssembly is not available: the JS gemm should have been chosen');
-  const instance = instantiate(api, bytes, heap.memory);
-  kernel = instance.exports.gemm as GemmFn;
-  return kernel;
+  const ex = instantiate(api, buildGemmModule(MR, wasmFeatures().relaxedMadd), wasmHeap().memory).exports;
+  kernels = { gemm: ex.gemm as GemmExports['gemm'], packB: ex.packB as GemmExports['packB'] };
+  return kernels;
 }
 
 /**
- * C[m,n] += A[m,k]·B[k,n] (float32, C row-major at cOff) with the WebAssembly SIMD kernel. The
- * operands are packed from their JS arrays into wasm memory (transposes fold into the packing,
- * padding rows and columns are zero), C is copied in and out: O(mk + kn + mn) copying for
- * O(mnk) work. The caller checks `wasmFeatures().simd` first.
+ * C[m,n] += A[m,k]·B[k,n] (float32, C row-major at cOff) with the WebAssembly SIMD kernel. A is
+ * copied into wasm memory row-major (a memcpy unless transposed), with zero rows up to a multiple
+ * of MR; B row-major with zero columns up to a multiple of 8, then packed by wasm per depth block;
+ * C is copied in and out. That is O(mk + kn + mn) copying for O(mnk) work; transposes fold into
+ * the copies. The caller checks `wasmFeatures().simd` first.
  */
 export function wasmGemm(a: GemmOperand, b: GemmOperand, c: Float32Array, cOff: number, m: number, k: number, n: number): void {
-  const gemm = gemmKernel();
+  const { gemm, packB } = gemmKernels();
   const heap = wasmHeap();
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
   const kcMax = Math.min(k, KC);
-  const mcMax = Math.min(mPad, MC);
-  // layout in floats: C (mPad × nPad), then the packed A block, then the packed B block
+  // layout in floats: C (mPad × nPad), A (mPad × k), B (k × nPad), packed B block (kcMax × nPad)
   const cAt = 0;
   const aAt = cAt + mPad * nPad;
-  const bAt = aAt + mcMax * kcMax;
-  heap.ensure((bAt + nPad * kcMax) * 4, `MatMul of [${m},${k}]×[${k},${n}]`);
+  const bAt = aAt + mPad * k;
+  const pAt = bAt + k * nPad;
+  heap.ensure((pAt + kcMax * nPad) * 4, `MatMul of [${m},${k}]×[${k},${n}]`);
   const F = heap.f32();
 
-  for (let i = 0; i < m; i++) {
-    const src = cOff + i * n;
-    F.set(c.subarray(src, src + n), cAt + i * nPad);
-  }
+  if (n === nPad) F.set(c.subarray(cOff, cOff + m * n), cAt);
+  else for (let i = 0; i < m; i++) F.set(c.subarray(cOff + i * n, cOff + i * n + n), cAt + i * nPad);
+  copyRows(a, F, aAt, m, k, k);
+  F.fill(0, aAt + m * k, bAt);
+  copyRows(b, F, bAt, k, n, nPad);
+
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    packB(b, F, bAt, p0, kc, n, nPad);
+    packB((bAt + p0 * nPad) * 4, nPad * 4, pAt * 4, kc, nPad / NR);
     for (let i0 = 0; i0 < mPad; i0 += MC) {
       const mc = Math.min(MC, mPad - i0);
-      packA(a, F, aAt, i0, mc, m, p0, kc);
-      gemm(aAt * 4, bAt * 4, (cAt + i0 * nPad) * 4, nPad * 4, mc / MR, nPad / NR, kc);
+      gemm((aAt + i0 * k + p0) * 4, k * 4, pAt * 4, (cAt + i0 * nPad) * 4, nPad * 4, mc / MR, nPad / NR, kc);
     }
   }
-  for (let i = 0; i < m; i++) {
-    const src = cAt + i * nPad;
-    c.set(F.subarray(src, src + n), cOff + i * n);
-  }
+  if (n === nPad) c.set(F.subarray(cAt, cAt + m * n), cOff);
+  else for (let i = 0; i < m; i++) c.set(F.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
 }
 
-/** Rows [i0, i0+mc) of A, depth [p0, p0+kc), as MR-row panels, k-major; rows past m are zero. */
-function packA(a: GemmOperand, F: Float32Array, at: number, i0: number, mc: number, m: number, p0: number, kc: number): void {
-  const A = a.data;
-  for (let r = 0; r < mc; r++) {
-    const i = i0 + r;
-    let dst = at + Math.floor(r / MR) * MR * kc + (r % MR);
-    if (i >= m) {
-      for (let p = 0; p < kc; p++, dst += MR) F[dst] = 0;
-      continue;
+/**
+ * Writes the rows × cols operand row-major at `at` with row stride `ld` ≥ cols, zeros after each
+ * row. A row-major source is a memcpy per row (one for the whole block when contiguous); a
+ * transposed one is gathered column by column so its reads stay sequential.
+ */
+function copyRows(x: GemmOperand, F: Float32Array, at: number, rows: number, cols: number, ld: number): void {
+  const X = x.data;
+  if (x.cs === 1 && X instanceof Float32Array) {
+    if (x.rs === cols && ld === cols) F.set(X.subarray(x.off, x.off + rows * cols), at);
+    else for (let i = 0; i < rows; i++) F.set(X.subarray(x.off + i * x.rs, x.off + i * x.rs + cols), at + i * ld);
+  } else {
+    for (let j = 0; j < cols; j++) {
+      let src = x.off + j * x.cs;
+      let dst = at + j;
+      for (let i = 0; i < rows; i++, src += x.rs, dst += ld) F[dst] = X[src];
     }
-    let src = a.off + i * a.rs + p0 * a.cs;
-    for (let p = 0; p < kc; p++, dst += MR, src += a.cs) F[dst] = A[src];
   }
-}
-
-/** Depth [p0, p0+kc) of B as 8-column panels, k-major; columns past n are zero. */
-function packB(b: GemmOperand, F: Float32Array, at: number, p0: number, kc: number, n: number, nPad: number): void {
-  const B = b.data;
-  for (let p = 0; p < kc; p++) {
-    let src = b.off + (p0 + p) * b.rs;
-    const row = at + p * NR;
-    let j = 0;
-    for (; j < n; j++, src += b.cs) F[row + (j >> 3) * NR * kc + (j & 7)] = B[src];
-    for (; j < nPad; j++) F[row + (j >> 3) * NR * kc + (j & 7)] = 0;
-  }
+  if (ld > cols) for (let i = 0; i < rows; i++) F.fill(0, at + i * ld + cols, at + (i + 1) * ld);
 }
