@@ -13,8 +13,13 @@ export interface GemmOperand {
   readonly cs: number;
 }
 
+/** A left operand already in wasm memory: row-major m×k at this float offset, lda = k. */
+export interface ResidentA {
+  readonly residentAt: number;
+}
+
 /** Rows of the micro-kernel (see gemm_module.ts for why 4). */
-const MR = 4;
+export const MR = 4;
 /** Depth of a packed block: a B panel of KC·8 floats (8 KiB) stays in L1. */
 const KC = 256;
 /** Rows of A per call: an MC×KC block (64 KiB) stays in L2 while every B panel streams by. */
@@ -42,24 +47,28 @@ function gemmKernels(): GemmExports {
  * C is copied in and out. That is O(mk + kn + mn) copying for O(mnk) work; transposes fold into
  * the copies. The caller checks `wasmFeatures().simd` first.
  */
-export function wasmGemm(a: GemmOperand, b: GemmOperand, c: Float32Array, cOff: number, m: number, k: number, n: number): void {
+export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand, c: Float32Array, cOff: number, m: number, k: number, n: number, base = 0): void {
   const { gemm, packB } = gemmKernels();
   const heap = wasmHeap();
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
   const kcMax = Math.min(k, KC);
-  // layout in floats: C (mPad × nPad), A (mPad × k), B (k × nPad), packed B block (kcMax × nPad)
-  const cAt = 0;
-  const aAt = cAt + mPad * nPad;
-  const bAt = aAt + mPad * k;
+  // layout in floats from `base`: C (mPad × nPad), A (mPad × k) unless resident, B (k × nPad),
+  // packed B block (kcMax × nPad)
+  const resident = 'residentAt' in a;
+  const cAt = base;
+  const aAt = resident ? a.residentAt : cAt + mPad * nPad;
+  const bAt = resident ? cAt + mPad * nPad : aAt + mPad * k;
   const pAt = bAt + k * nPad;
   heap.ensure((pAt + kcMax * nPad) * 4, `MatMul of [${m},${k}]×[${k},${n}]`);
   const F = heap.f32();
 
   if (n === nPad) F.set(c.subarray(cOff, cOff + m * n), cAt);
   else for (let i = 0; i < m; i++) F.set(c.subarray(cOff + i * n, cOff + i * n + n), cAt + i * nPad);
-  copyRows(a, F, aAt, m, k, k);
-  F.fill(0, aAt + m * k, bAt);
+  if (!resident) {
+    copyRows(a, F, aAt, m, k, k);
+    F.fill(0, aAt + m * k, aAt + mPad * k);
+  }
   copyRows(b, F, bAt, k, n, nPad);
 
   for (let p0 = 0; p0 < k; p0 += KC) {
