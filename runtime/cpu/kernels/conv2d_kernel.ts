@@ -1,6 +1,6 @@
 import { gemm } from './gemm.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
-import { wasmConv2d } from '../wasm/wasm_conv.js';
+import { wasmConv2d, wasmConv2dFilterGrad } from '../wasm/wasm_conv.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
@@ -173,6 +173,10 @@ export function conv2dBackpropFilterNHWC(x: Float32Array, dy: Float32Array, g: G
   const M = g.n * g.oh * g.ow;
   const df = new Float32Array(K * oc);
   if (M === 0 || K === 0 || oc === 0) return df;
+  if (groups === 1 && wasmKernelsOn()) {
+    wasmConv2dFilterGrad(x, dy, g, oc, df);
+    return df;
+  }
   const step = chunkRows(K, M);
   const colsT = new Float32Array(step * K);
   const dyg = groups === 1 ? dy : new Float32Array(step * og);

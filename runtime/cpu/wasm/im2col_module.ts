@@ -1,26 +1,28 @@
 import { ModuleBuilder } from './module.js';
 
 /**
- * `im2col(x, dst, ld, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cg, m0, rows)`: patch rows
- * [m0, m0+rows) of an NHWC image at `x` (channels [0, cg), cg = c for an ungrouped conv), row r at
- * dst + r·ld bytes, column (ky, kx, ci). Taps outside the image are zero. Channels are copied four
- * at a time where four remain. Addresses in bytes; geometry as in ops/nn/conv_params.ts.
+ * `im2col(x, dst, rs, ks, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cg, m0, rows)`: patch
+ * rows [m0, m0+rows) of an NHWC image at `x` (channels [0, cg), cg = c for an ungrouped conv),
+ * element (r, k) at dst + r·rs + k·ks bytes, k = (ky, kx, ci): rs = K·4, ks = 4 is row-major, rs =
+ * 4, ks = rows·4 the transposed patches the filter gradient needs. Taps outside the image are zero.
+ * Row-major channels are copied four at a time where four remain. Geometry as in
+ * ops/nn/conv_params.ts.
  */
 export function buildIm2colModule(): Uint8Array {
   const m = new ModuleBuilder();
-  const names = ['x', 'dst', 'ld', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl', 'cg', 'm0', 'rows'] as const;
+  const names = ['x', 'dst', 'rs', 'ks', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl', 'cg', 'm0', 'rows'] as const;
   const { f } = m.func('im2col', names.map(() => 'i32' as const));
   const p = Object.fromEntries(names.map((n, i) => [n, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;
   const [r, mm, ox, oy, nb, ky, kx, iy, ix, d, src, ci, cg4] = Array.from({ length: 13 }, () => f.local('i32'));
 
-  // cg4 = cg rounded down to a multiple of 4 (channels copied as v128)
-  f.get(p.cg).i32(-4).op('i32.and').set(cg4);
+  // cg4 = cg rounded down to a multiple of 4 (channels copied as v128), 0 unless row-major
+  f.get(p.cg).i32(-4).op('i32.and').i32(0).get(p.ks).i32(4).op('i32.eq').op('select').set(cg4);
   f.forRange(r, () => f.i32(0), () => f.get(p.rows), 1, () => {
     f.get(p.m0).get(r).op('i32.add').set(mm);
     f.get(mm).get(p.ow).op('i32.rem_u').set(ox);
     f.get(mm).get(p.ow).op('i32.div_u').tee(oy).get(p.oh).op('i32.div_u').set(nb);
     f.get(oy).get(p.oh).op('i32.rem_u').set(oy);
-    f.get(p.dst).get(r).get(p.ld).op('i32.mul').op('i32.add').set(d);
+    f.get(p.dst).get(r).get(p.rs).op('i32.mul').op('i32.add').set(d);
     f.forRange(ky, () => f.i32(0), () => f.get(p.kh), 1, () => {
       f.get(oy).get(p.sh).op('i32.mul').get(p.pt).op('i32.sub').get(ky).get(p.dh).op('i32.mul').op('i32.add').set(iy);
       f.forRange(kx, () => f.i32(0), () => f.get(p.kw), 1, () => {
@@ -45,7 +47,7 @@ export function buildIm2colModule(): Uint8Array {
             f.loop((top) => {
               f.get(ci).get(p.cg).op('i32.ge_s').brIf(done);
               f.get(d).get(src).mem('f32.load').mem('f32.store');
-              f.get(d).i32(4).op('i32.add').set(d);
+              f.get(d).get(p.ks).op('i32.add').set(d);
               f.get(src).i32(4).op('i32.add').set(src);
               f.get(ci).i32(1).op('i32.add').set(ci);
               f.br(top);
@@ -54,7 +56,7 @@ export function buildIm2colModule(): Uint8Array {
         }, () => {
           f.forRange(ci, () => f.i32(0), () => f.get(p.cg), 1, () => {
             f.get(d).f32(0).mem('f32.store');
-            f.get(d).i32(4).op('i32.add').set(d);
+            f.get(d).get(p.ks).op('i32.add').set(d);
           });
         });
       });

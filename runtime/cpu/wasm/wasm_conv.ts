@@ -38,9 +38,34 @@ export function wasmConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: nu
   const run = im2col();
   for (let m0 = 0; m0 < M; m0 += step) {
     const rows = Math.min(step, M - m0);
-    run(xAt * 4, pAt * 4, K * 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    run(xAt * 4, pAt * 4, K * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
     const rowsPad = Math.ceil(rows / MR) * MR;
     heap.f32().fill(0, pAt + rows * K, pAt + rowsPad * K);
     wasmGemm({ residentAt: pAt }, { data: f, off: 0, rs: oc, cs: 1 }, y, m0 * oc, rows, K, oc, after);
+  }
+}
+
+/**
+ * df[kh, kw, c, oc] = patchesᵀ · dy for an ungrouped NHWC conv, accumulated over chunks of output
+ * pixels: the wasm im2col writes each chunk's patches transposed ([K, rows], the gemm's row-major
+ * left operand, in place), and dy's rows are the right operand.
+ */
+export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geometry, oc: number, df: Float32Array): void {
+  const K = g.kh * g.kw * g.c;
+  const M = g.n * g.oh * g.ow;
+  const KPad = Math.ceil(K / MR) * MR;
+  const step = Math.max(1, Math.min(M, Math.floor(CHUNK / KPad)));
+  const heap = wasmHeap();
+  const xAt = 0;
+  const pAt = Math.ceil(x.length / 4) * 4;
+  const after = pAt + KPad * step;
+  heap.ensure(after * 4, `Conv2DBackpropFilter over [${g.n},${g.h},${g.w},${g.c}]`);
+  heap.f32().set(x, xAt);
+  const run = im2col();
+  for (let m0 = 0; m0 < M; m0 += step) {
+    const rows = Math.min(step, M - m0);
+    run(xAt * 4, pAt * 4, 4, rows * 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    heap.f32().fill(0, pAt + K * rows, pAt + KPad * rows);
+    wasmGemm({ residentAt: pAt }, { data: dy, off: m0 * oc, rs: oc, cs: 1 }, df, 0, K, rows, oc, after);
   }
 }
