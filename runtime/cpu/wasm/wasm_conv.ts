@@ -47,25 +47,27 @@ export function wasmConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: nu
 
 /**
  * df[kh, kw, c, oc] = patchesᵀ · dy for an ungrouped NHWC conv, accumulated over chunks of output
- * pixels: the wasm im2col writes each chunk's patches transposed ([K, rows], the gemm's row-major
- * left operand, in place), and dy's rows are the right operand.
+ * pixels, computed as dfᵀ = dyᵀ · patches: the wasm im2col writes each chunk's patches row-major
+ * (row stride K rounded up to 8) where the gemm reads them in place as its right operand, dyᵀ is
+ * the small left operand, and dfᵀ ([oc, K]) is transposed into df at the end.
  */
 export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geometry, oc: number, df: Float32Array): void {
   const K = g.kh * g.kw * g.c;
   const M = g.n * g.oh * g.ow;
-  const KPad = Math.ceil(K / MR) * MR;
-  const step = Math.max(1, Math.min(M, Math.floor(CHUNK / KPad)));
+  const ld = Math.ceil(K / 8) * 8;
+  const step = Math.max(1, Math.min(M, Math.floor(CHUNK / ld)));
   const heap = wasmHeap();
   const xAt = 0;
   const pAt = Math.ceil(x.length / 4) * 4;
-  const after = pAt + KPad * step;
+  const after = pAt + ld * step;
   heap.ensure(after * 4, `Conv2DBackpropFilter over [${g.n},${g.h},${g.w},${g.c}]`);
   heap.f32().set(x, xAt);
   const run = im2col();
+  const dfT = new Float32Array(oc * K);
   for (let m0 = 0; m0 < M; m0 += step) {
     const rows = Math.min(step, M - m0);
-    run(xAt * 4, pAt * 4, 4, rows * 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
-    heap.f32().fill(0, pAt + K * rows, pAt + KPad * rows);
-    wasmGemm({ residentAt: pAt }, { data: dy, off: m0 * oc, rs: oc, cs: 1 }, df, 0, K, rows, oc, after);
+    run(xAt * 4, pAt * 4, ld * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    wasmGemm({ data: dy, off: m0 * oc, rs: 1, cs: oc }, { residentAt: pAt, ld }, dfT, 0, oc, rows, K, after);
   }
+  for (let o = 0; o < oc; o++) for (let k = 0; k < K; k++) df[k * oc + o] += dfT[o * K + k];
 }

@@ -18,6 +18,12 @@ export interface ResidentA {
   readonly residentAt: number;
 }
 
+/** A right operand already in wasm memory: row-major k×n at this float offset, row stride `ld` (a multiple of 8). */
+export interface ResidentB {
+  readonly residentAt: number;
+  readonly ld: number;
+}
+
 /** Rows of the micro-kernel (see gemm_module.ts for why 4). */
 export const MR = 4;
 /** Depth of a packed block: a B panel of KC·8 floats (8 KiB) stays in L1. */
@@ -47,7 +53,7 @@ function gemmKernels(): GemmExports {
  * C is copied in and out. That is O(mk + kn + mn) copying for O(mnk) work; transposes fold into
  * the copies. The caller checks `wasmFeatures().simd` first.
  */
-export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand, c: Float32Array, cOff: number, m: number, k: number, n: number, base = 0): void {
+export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array, cOff: number, m: number, k: number, n: number, base = 0): void {
   const { gemm, packB } = gemmKernels();
   const heap = wasmHeap();
   const mPad = Math.ceil(m / MR) * MR;
@@ -58,8 +64,11 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand, c: Float32A
   const resident = 'residentAt' in a;
   const cAt = base;
   const aAt = resident ? a.residentAt : cAt + mPad * nPad;
-  const bAt = resident ? cAt + mPad * nPad : aAt + mPad * k;
-  const pAt = bAt + k * nPad;
+  const free = resident ? cAt + mPad * nPad : aAt + mPad * k;
+  const bResident = 'residentAt' in b;
+  const bAt = bResident ? b.residentAt : free;
+  const ldb = bResident ? b.ld : nPad;
+  const pAt = bResident ? free : bAt + k * nPad;
   heap.ensure((pAt + kcMax * nPad) * 4, `MatMul of [${m},${k}]×[${k},${n}]`);
   const F = heap.f32();
 
@@ -69,11 +78,11 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand, c: Float32A
     copyRows(a, F, aAt, m, k, k);
     F.fill(0, aAt + m * k, aAt + mPad * k);
   }
-  copyRows(b, F, bAt, k, n, nPad);
+  if (!bResident) copyRows(b, F, bAt, k, n, nPad);
 
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    packB((bAt + p0 * nPad) * 4, nPad * 4, pAt * 4, kc, nPad / NR);
+    packB((bAt + p0 * ldb) * 4, ldb * 4, pAt * 4, kc, nPad / NR);
     for (let i0 = 0; i0 < mPad; i0 += MC) {
       const mc = Math.min(MC, mPad - i0);
       gemm((aAt + i0 * k + p0) * 4, k * 4, pAt * 4, (cAt + i0 * nPad) * 4, nPad * 4, mc / MR, nPad / NR, kc);
