@@ -71,6 +71,8 @@ function build(id: WorkloadId): () => Float32Array {
       };
       const y = tf.oneHot(tf.tensor1d(TRAIN_LABELS, 'int32'), 10);
       const opt = id === 'mlpTrain' ? tf.train.adam(ADAM_LR) : tf.train.sgd(SGD_LR);
+      // create the variables before minimize lists the trainable ones
+      tf.tidy(() => net(ins[0], v));
       return () => {
         const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net(ins[0], v)) as tf.Scalar, true);
         return read(cost!);
