@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       const gflops = w.flops ? (w.flops / r.ms / 1e6).toFixed(1) : '';
       console.log(`${w.title.padEnd(34)} ${impl.padEnd(17)} ${r.ms.toFixed(2).padStart(9)} ${gflops.padStart(8)}  ${bad ? `DISAGREES with tensorgraph (${bad}); left out` : 'checked'}`);
     }
-    if (!('error' in ours) && Number.isFinite(best)) console.log(`${''.padEnd(34)} ${'ours ÷ best peer'.padEnd(17)} ${(ours.ms / best).toFixed(2).padStart(9)}`);
+    if (!('error' in ours) && Number.isFinite(best)) console.log(`${''.padEnd(34)} ${'ours ÷ best peer'.padEnd(17)} ${(ours.ms / best).toPrecision(3).padStart(9)}`);
   }
 }
 
