@@ -7,6 +7,13 @@ import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, Unim
 import type { RoutineName } from '../../ops/lowering.js';
 import { CPU_KERNELS } from './kernels/index.js';
 import type { CpuKernel } from './kernels/kernel.js';
+import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
+import type { CpuKernelMode } from './wasm/kernel_mode.js';
+
+export interface CpuBackendOptions {
+  /** 'auto' (default): WebAssembly SIMD kernels where the engine has SIMD, else the JS ones. */
+  readonly kernels?: CpuKernelMode;
+}
 
 const EMPTY = Arr.zeros('float32', [0]);
 
@@ -22,6 +29,12 @@ export class CpuBackend implements Backend<NDArray> {
   readonly lowerings = ANY_TARGET.lowerings;
   // buffers freed during the current run, by dtype and length, for the steps that reuse them
   private readonly pool = new Map<string, DataArray[]>();
+  /** Whether its kernels may use WebAssembly SIMD (decided once, from the option and the engine). */
+  readonly wasm: boolean;
+
+  constructor(options: CpuBackendOptions = {}) {
+    this.wasm = resolveKernelMode(options.kernels);
+  }
 
   kernelFor(def: OpDef, nodeType: string): KernelChoice {
     const low = def.lowering;
@@ -71,7 +84,7 @@ export class CpuBackend implements Backend<NDArray> {
     let inputs = d.inputs as readonly NDArray[];
     // ref inputs arrive as null (a kernel reads the variable through ctx); kernels expect arrays
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
-    return this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data);
+    return withWasmKernels(this.wasm, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data));
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {

@@ -3,6 +3,9 @@ import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../ops/elementwise/scalar_expr.js';
 import { SCALAR_HELPERS } from './render_js.js';
 import { renderRounded } from './render_rounded.js';
+import type { Transcendentals } from './render_js.js';
+import { wasmKernelsOn } from './wasm/kernel_mode.js';
+import { wasmElementwise } from './wasm/wasm_elementwise.js';
 
 type LoopFn = (ins: readonly DataArray[], out: DataArray | Float64Array, shape: readonly number[], strides: readonly (readonly number[])[]) => void;
 
@@ -13,6 +16,9 @@ type LoopFn = (ins: readonly DataArray[], out: DataArray | Float64Array, shape: 
  * loop.
  */
 const cache = new Map<string, LoopFn>();
+
+/** Below this many elements the JS loop beats copying into wasm memory and back. */
+const MIN_WASM = 64;
 
 export function compiledKernelCount(): number {
   return cache.size;
@@ -46,7 +52,7 @@ export type LoopMode = 'store' | 'sum' | 'max' | 'min';
 
 const LOOP_MODES: readonly LoopMode[] = ['store', 'sum', 'max', 'min'];
 
-function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, rank: number, scalar: readonly boolean[], mode: LoopMode = 'store'): LoopFn {
+function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, rank: number, scalar: readonly boolean[], mode: LoopMode, tr: Transcendentals): LoopFn {
   // Everything spliced into the source below is checked to come from a fixed table or to be a
   // small integer; the expression itself is checked by renderJs.
   if (!isDType(outType) || !inTypes.every(isDType) || !LOOP_MODES.includes(mode) || !Number.isSafeInteger(rank) || rank < 0) {
@@ -54,7 +60,7 @@ function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, r
   }
   const n = inTypes.length;
   const valueNames = inTypes.map((_t, i) => `v${i}`);
-  const r = renderRounded(expr, inTypes, valueNames);
+  const r = renderRounded(expr, inTypes, valueNames, tr === 'f32' ? 'f32' : 'double');
   const castOut = outType === 'bool' && r.dtype !== 'bool' ? `(${r.result}!==0?1:0)` : r.result;
   const src: string[] = [];
   for (let i = 0; i < n; i++) src.push(`const a${i}=ins[${i}];`);
@@ -101,10 +107,15 @@ export function runElementwise(expr: ScalarExpr, inputs: readonly NDArray[], out
   const { shape, strides } = collapse(outShape, raw);
   const scalar = strides.map((s) => s.every((v) => v === 0));
   const inTypes = inputs.map((x) => x.dtype);
-  const key = `${exprKey(expr)}|${inTypes.join(',')}|${outDType}|${shape.length}|${scalar.map((s) => (s ? 1 : 0)).join('')}`;
+  const wasm = wasmKernelsOn();
+  if (wasm && outDType === 'float32' && size >= MIN_WASM && inTypes.every((t) => t === 'float32')) {
+    if (wasmElementwise(expr, inputs.map((x) => x.data), out as Float32Array, shape, strides)) return new NDArray(outDType, outShape, out);
+  }
+  const tr: Transcendentals = wasm ? 'f32' : 'double';
+  const key = `${tr}|${exprKey(expr)}|${inTypes.join(',')}|${outDType}|${shape.length}|${scalar.map((s) => (s ? 1 : 0)).join('')}`;
   let fn = cache.get(key);
   if (!fn) {
-    fn = generate(expr, inTypes, outDType, shape.length, scalar);
+    fn = generate(expr, inTypes, outDType, shape.length, scalar, 'store', tr);
     cache.set(key, fn);
   }
   fn(inputs.map((x) => x.data), out, shape, strides);
@@ -123,10 +134,11 @@ export function reduceElementwise(expr: ScalarExpr, inputs: readonly NDArray[], 
   const c = collapse(shape, raw);
   const scalar = c.strides.map((st) => st.every((v) => v === 0));
   const inTypes = inputs.map((x) => x.dtype);
-  const key = `${mode}|${exprKey(expr)}|${inTypes.join(',')}|${valueDType}|${c.shape.length}|${scalar.map((b) => (b ? 1 : 0)).join('')}`;
+  const tr: Transcendentals = wasmKernelsOn() ? 'f32' : 'double';
+  const key = `${tr}|${mode}|${exprKey(expr)}|${inTypes.join(',')}|${valueDType}|${c.shape.length}|${scalar.map((b) => (b ? 1 : 0)).join('')}`;
   let fn = cache.get(key);
   if (!fn) {
-    fn = generate(expr, inTypes, valueDType, c.shape.length, scalar, mode);
+    fn = generate(expr, inTypes, valueDType, c.shape.length, scalar, mode, tr);
     cache.set(key, fn);
   }
   const acc = new Float64Array(1);

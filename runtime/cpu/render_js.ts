@@ -1,6 +1,7 @@
 import { InvalidArgumentError, isDType } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 import type { BinaryPrim, ScalarExpr, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
+import { expf, sigmoidf } from './wasm/f32_math.js';
 
 /**
  * Renders a scalar expression to JS statements. Values are JS numbers; int32 results are wrapped
@@ -42,12 +43,20 @@ function literal(v: unknown, d: DType): string {
   return n < 0 ? `(${String(n)})` : String(n);
 }
 
-function unary(f: UnaryPrim, a: string, d: DType): string {
+/**
+ * How float32 exp and sigmoid are computed: 'double' (Math.exp, rounded once) with the JS kernels;
+ * 'f32' (the float32 formulas the wasm SIMD kernels use, f32_math.ts) when those run, so every
+ * elementwise loop of a backend, fused or not, wasm or JS, gives the same values.
+ */
+export type Transcendentals = 'double' | 'f32';
+
+function unary(f: UnaryPrim, a: string, d: DType, tr: Transcendentals): string {
   const int = isInt(d);
+  const f32 = tr === 'f32' && d === 'float32';
   switch (f) {
     case 'neg': return int ? `((-${a})|0)` : `(-${a})`;
     case 'abs': return int ? `(Math.abs(${a})|0)` : `Math.abs(${a})`;
-    case 'exp': return `Math.exp(${a})`;
+    case 'exp': return f32 ? `H.expf(${a})` : `Math.exp(${a})`;
     case 'expm1': return `Math.expm1(${a})`;
     case 'log': return `Math.log(${a})`;
     case 'log1p': return `Math.log1p(${a})`;
@@ -62,7 +71,7 @@ function unary(f: UnaryPrim, a: string, d: DType): string {
     case 'sin': return `Math.sin(${a})`;
     case 'cos': return `Math.cos(${a})`;
     case 'tanh': return `H.tanh(${a})`;
-    case 'sigmoid': return `H.sigmoid(${a})`;
+    case 'sigmoid': return f32 ? `H.sigmoidf(${a})` : `H.sigmoid(${a})`;
     case 'erf': return `H.erf(${a})`;
     case 'not': return `(${a}^1)`;
     default: return refuse(`unknown unary operator (${typeof f})`);
@@ -103,7 +112,7 @@ function castTo(to: DType, a: string, from: DType): string {
 }
 
 /** Renders `root` with argument i read from `argNames[i]`. Shared sub-expressions render once. */
-export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames: readonly string[]): Rendered {
+export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames: readonly string[], tr: Transcendentals = 'double'): Rendered {
   const lines: string[] = [];
   const memo = new Map<ScalarExpr, { code: string; dtype: DType }>();
   let tmp = 0;
@@ -129,7 +138,7 @@ export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames:
       case 'un': {
         const a = walk(e.a, hint);
         const d = e.f === 'not' ? 'bool' : a.dtype;
-        r = emit(unary(e.f, a.code, a.dtype), d);
+        r = emit(unary(e.f, a.code, a.dtype, tr === 'f32' ? 'f32' : 'double'), d);
         break;
       }
       case 'bin': {
@@ -167,6 +176,8 @@ export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames:
 
 /** Scalar helpers the generated code calls (kept out of the hot loop body's text). */
 export const SCALAR_HELPERS = {
+  expf,
+  sigmoidf,
   roundEven(x: number): number {
     const r = Math.round(x);
     return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;

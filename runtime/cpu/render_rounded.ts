@@ -1,6 +1,7 @@
 import type { DType } from '../../graph/ir/index.js';
 import { arg, bin, cast, ScalarExpr, select, un, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
 import { Rendered, renderJs } from './render_js.js';
+import type { Transcendentals } from './render_js.js';
 
 const EXACT_UNARY: ReadonlySet<UnaryPrim> = new Set(['neg', 'abs', 'floor', 'ceil', 'roundEven', 'sign']);
 
@@ -14,7 +15,7 @@ const EXACT_UNARY: ReadonlySet<UnaryPrim> = new Set(['neg', 'abs', 'floor', 'cei
  * x = 1e20 is NaN, not 0). Literals stay inline, and so do sub-expressions of untyped literals
  * alone: their operator renders them with the dtype of the operand they meet.
  */
-export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argNames: readonly string[]): Rendered {
+export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argNames: readonly string[], tr: Transcendentals = 'double'): Rendered {
   const names = [...argNames];
   const types = [...argTypes];
   const lines: string[] = [];
@@ -59,7 +60,7 @@ export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argN
     if (e.k === 'arg' || e.k === 'const' || !standsAlone(e)) return e;
     const hit = standsFor.get(e);
     if (hit) return hit;
-    const r = renderJs(withOperandsNamed(e), types, names);
+    const r = renderJs(withOperandsNamed(e), types, names, tr);
     const name = `w${names.length}`;
     const round = r.dtype === 'float32' && !keepsFloat32(e);
     lines.push(`let ${name};{${r.lines.join('')}${name}=${round ? `Math.fround(${r.result})` : r.result};}`);
@@ -91,6 +92,6 @@ export function renderRounded(root: ScalarExpr, argTypes: readonly DType[], argN
     }
   };
 
-  const top = renderJs(withOperandsNamed(root), types, names);
+  const top = renderJs(withOperandsNamed(root), types, names, tr);
   return { lines: [...lines, ...top.lines], result: top.result, dtype: top.dtype };
 }

@@ -28,5 +28,6 @@ export function readApplyInputs(sig: ApplySignature, inputs: readonly NDArray[],
 
 /** A fresh float32 copy of a value, for the kernel to update and then write back. */
 export function copyOf(x: NDArray): NDArray {
-  return new NDArray(x.dtype, x.shape, Float32Array.from(x.data as Float32Array));
+  // slice is a memcpy; Float32Array.from walks the iterator protocol (a tenth of the speed)
+  return new NDArray(x.dtype, x.shape, (x.data as Float32Array).slice());
 }

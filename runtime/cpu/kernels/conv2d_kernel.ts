@@ -1,4 +1,6 @@
 import { gemm } from './gemm.js';
+import { wasmKernelsOn } from '../wasm/kernel_mode.js';
+import { wasmConv2d, wasmConv2dFilterGrad } from '../wasm/wasm_conv.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
@@ -112,6 +114,10 @@ export function conv2dNHWC(x: Float32Array, f: Float32Array, g: Geometry, cg: nu
   const M = g.n * g.oh * g.ow;
   const y = new Float32Array(M * oc);
   if (M === 0 || oc === 0) return y;
+  if (groups === 1 && K > 0 && wasmKernelsOn()) {
+    wasmConv2d(x, f, g, oc, y);
+    return y;
+  }
   const step = chunkRows(K, M);
   const cols = new Float32Array(step * K);
   const tmp = groups === 1 ? y : new Float32Array(step * og);
@@ -167,6 +173,10 @@ export function conv2dBackpropFilterNHWC(x: Float32Array, dy: Float32Array, g: G
   const M = g.n * g.oh * g.ow;
   const df = new Float32Array(K * oc);
   if (M === 0 || K === 0 || oc === 0) return df;
+  if (groups === 1 && wasmKernelsOn()) {
+    wasmConv2dFilterGrad(x, dy, g, oc, df);
+    return df;
+  }
   const step = chunkRows(K, M);
   const colsT = new Float32Array(step * K);
   const dyg = groups === 1 ? dy : new Float32Array(step * og);

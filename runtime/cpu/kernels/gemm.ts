@@ -1,4 +1,6 @@
 import type { DataArray } from '../../../graph/ir/index.js';
+import { wasmKernelsOn } from '../wasm/kernel_mode.js';
+import { wasmGemm } from '../wasm/wasm_gemm.js';
 
 /**
  * One operand of a product, read in place: element (row, col) is at off + row·rs + col·cs, so a
@@ -21,13 +23,16 @@ let packA = new Float64Array(0);
 let packB = new Float64Array(0);
 
 /**
- * C[m,n] += A[m,k] · B[k,n] into row-major C at cOff. Floats go through the packed kernel; ints
- * use a plain loop whose doubles wrap to int32 on store, like TF's int matmul.
+ * C[m,n] += A[m,k] · B[k,n] into row-major C at cOff. Floats go through a packed kernel: the
+ * WebAssembly SIMD one (float32 accumulation, as TF's CPU gemm), or the JS one where wasm is off
+ * (float64 accumulation within a depth block). Ints use a plain loop whose doubles wrap to int32 on
+ * store, like TF's int matmul.
  */
 export function gemm(a: MatView, b: MatView, c: Float32Array | Int32Array, cOff: number, m: number, k: number, n: number): void {
   if (m === 0 || n === 0 || k === 0) return;
-  if (c instanceof Float32Array && m * n * k >= SMALL) packedGemm(a, b, c, cOff, m, k, n);
-  else plainGemm(a, b, c, cOff, m, k, n);
+  if (!(c instanceof Float32Array) || m * n * k < SMALL) plainGemm(a, b, c, cOff, m, k, n);
+  else if (wasmKernelsOn()) wasmGemm(a, b, c, cOff, m, k, n);
+  else packedGemm(a, b, c, cOff, m, k, n);
 }
 
 function plainGemm(a: MatView, b: MatView, c: Float32Array | Int32Array, cOff: number, m: number, k: number, n: number): void {

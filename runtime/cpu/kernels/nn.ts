@@ -8,6 +8,8 @@ import { conv2dBackpropFilterNHWC, conv2dBackpropInputNHWC, conv2dNHWC } from '.
 import type { Conv2DAttrs } from '../../../ops/nn/conv2d.js';
 import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC } from './depthwise_kernel.js';
 import type { LRNAttrs } from '../../../ops/nn/lrn.js';
+import { wasmKernelsOn } from '../wasm/kernel_mode.js';
+import { wasmMaxPool } from '../wasm/wasm_pool.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import { AvgPoolAttrs, PoolAttrs, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
@@ -143,7 +145,7 @@ export const NN_KERNELS = {
   MaxPool: kernel<PoolAttrs>(([x], attrs, [out]) => {
     const p = poolParams(attrs, 'MaxPool', true);
     const g = poolGeometry(x.shape, out.shape, p);
-    return [inNHWC(p, out.shape, (xd) => maxPoolArgmax(xd, g).y, x)];
+    return [inNHWC(p, out.shape, (xd) => (wasmKernelsOn() ? wasmMaxPool(xd, g) : null) ?? maxPoolArgmax(xd, g).y, x)];
   }),
   MaxPoolGrad: kernel<PoolAttrs>(([x, , dy], attrs, [out]) => {
     const p = poolParams(attrs, 'MaxPoolGrad', true);

@@ -1,0 +1,70 @@
+import { ModuleBuilder } from './module.js';
+
+/**
+ * `im2col(x, dst, rs, ks, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cg, m0, rows)`: patch
+ * rows [m0, m0+rows) of an NHWC image at `x` (channels [0, cg), cg = c for an ungrouped conv),
+ * element (r, k) at dst + r·rs + k·ks bytes, k = (ky, kx, ci): rs = K·4, ks = 4 is row-major, rs =
+ * 4, ks = rows·4 the transposed patches the filter gradient needs. Taps outside the image are zero.
+ * Row-major channels are copied four at a time where four remain. Geometry as in
+ * ops/nn/conv_params.ts.
+ */
+export function buildIm2colModule(): Uint8Array {
+  const m = new ModuleBuilder();
+  const names = ['x', 'dst', 'rs', 'ks', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl', 'cg', 'm0', 'rows'] as const;
+  const { f } = m.func('im2col', names.map(() => 'i32' as const));
+  const p = Object.fromEntries(names.map((n, i) => [n, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;
+  const [r, mm, ox, oy, nb, ky, kx, iy, ix, d, src, ci, cg4, cb, rowBase, tap] = Array.from({ length: 16 }, () => f.local('i32'));
+
+  // cg4 = cg rounded down to a multiple of 4 (channels copied as v128), 0 unless row-major
+  f.get(p.cg).i32(-4).op('i32.and').i32(0).get(p.ks).i32(4).op('i32.eq').op('select').set(cg4);
+  f.get(p.c).i32(4).op('i32.mul').set(cb);
+  // bytes one tap advances the destination: cg elements of ks bytes
+  f.get(p.cg).get(p.ks).op('i32.mul').set(tap);
+  f.forRange(r, () => f.i32(0), () => f.get(p.rows), 1, () => {
+    f.get(p.m0).get(r).op('i32.add').set(mm);
+    f.get(mm).get(p.ow).op('i32.rem_u').set(ox);
+    f.get(mm).get(p.ow).op('i32.div_u').tee(oy).get(p.oh).op('i32.div_u').set(nb);
+    f.get(oy).get(p.oh).op('i32.rem_u').set(oy);
+    f.get(p.dst).get(r).get(p.rs).op('i32.mul').op('i32.add').set(d);
+    f.forRange(ky, () => f.i32(0), () => f.get(p.kh), 1, () => {
+      f.get(oy).get(p.sh).op('i32.mul').get(p.pt).op('i32.sub').get(ky).get(p.dh).op('i32.mul').op('i32.add').set(iy);
+      // the image row's first byte (meaningful only when iy is inside)
+      f.get(p.x).get(nb).get(p.h).op('i32.mul').get(iy).op('i32.add').get(p.w).op('i32.mul').get(cb).op('i32.mul').op('i32.add').set(rowBase);
+      f.forRange(kx, () => f.i32(0), () => f.get(p.kw), 1, () => {
+        f.get(ox).get(p.sw).op('i32.mul').get(p.pl).op('i32.sub').get(kx).get(p.dw).op('i32.mul').op('i32.add').set(ix);
+        // inside when 0 <= iy < h and 0 <= ix < w: one unsigned compare each
+        f.get(iy).get(p.h).op('i32.lt_u').get(ix).get(p.w).op('i32.lt_u').op('i32.and');
+        f.if(() => {
+          f.get(rowBase).get(ix).get(cb).op('i32.mul').op('i32.add').set(src);
+          f.get(p.cg).i32(1).op('i32.eq');
+          // one channel (a first layer): a single copy, no loops
+          f.if(() => f.get(d).get(src).mem('f32.load').mem('f32.store'), () => {
+            f.i32(0).set(ci);
+            f.block((done4) => {
+              f.loop((top) => {
+                f.get(ci).get(cg4).op('i32.ge_s').brIf(done4);
+                f.get(d).get(ci).i32(4).op('i32.mul').op('i32.add').get(src).get(ci).i32(4).op('i32.mul').op('i32.add').simdMem('v128.load').simdMem('v128.store');
+                f.get(ci).i32(4).op('i32.add').set(ci);
+                f.br(top);
+              });
+            });
+            f.block((done) => {
+              f.loop((top) => {
+                f.get(ci).get(p.cg).op('i32.ge_s').brIf(done);
+                f.get(d).get(ci).get(p.ks).op('i32.mul').op('i32.add').get(src).get(ci).i32(4).op('i32.mul').op('i32.add').mem('f32.load').mem('f32.store');
+                f.get(ci).i32(1).op('i32.add').set(ci);
+                f.br(top);
+              });
+            });
+          });
+        }, () => {
+          f.forRange(ci, () => f.i32(0), () => f.get(p.cg), 1, () => {
+            f.get(d).get(ci).get(p.ks).op('i32.mul').op('i32.add').f32(0).mem('f32.store');
+          });
+        });
+        f.get(d).get(tap).op('i32.add').set(d);
+      });
+    });
+  });
+  return m.bytes();
+}

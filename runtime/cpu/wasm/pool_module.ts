@@ -1,0 +1,53 @@
+import { ModuleBuilder } from './module.js';
+
+/**
+ * `maxPool(x, y, n, h, w, c, kh, kw, oh, ow, sh, sw, pt, pl)` on NHWC float32 with c a multiple of
+ * 4, four channels per v128. Each window starts from its first in-bounds element and takes v where
+ * v > max: the JS kernel's rule (the first element wins ties; a NaN only as the first element).
+ * Addresses in bytes.
+ */
+export function buildPoolModule(): Uint8Array {
+  const m = new ModuleBuilder();
+  const names = ['x', 'y', 'n', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'pt', 'pl'] as const;
+  const { f } = m.func('maxPool', names.map(() => 'i32' as const));
+  const p = Object.fromEntries(names.map((nm, i) => [nm, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;
+  const [b, oy, ox, y0, x0, yLo, yHi, xLo, xHi, iy, ix, ci, out, src, cb] = Array.from({ length: 15 }, () => f.local('i32'));
+  const acc = f.local('v128');
+  const v = f.local('v128');
+  // max(a, b) and min(a, b) of the two i32s on the stack, through select
+  const clampLo = (val: () => void, lo: number, into: typeof yLo) => {
+    val();
+    f.i32(lo);
+    val();
+    f.i32(lo).op('i32.gt_s').op('select').set(into);
+  };
+  f.get(p.c).i32(4).op('i32.mul').set(cb);
+  f.get(p.y).set(out);
+  f.forRange(b, () => f.i32(0), () => f.get(p.n), 1, () => {
+    f.forRange(oy, () => f.i32(0), () => f.get(p.oh), 1, () => {
+      f.get(oy).get(p.sh).op('i32.mul').get(p.pt).op('i32.sub').set(y0);
+      clampLo(() => f.get(y0), 0, yLo);
+      // yHi = min(h, y0 + kh)
+      f.get(y0).get(p.kh).op('i32.add').get(p.h).get(y0).get(p.kh).op('i32.add').get(p.h).op('i32.lt_s').op('select').set(yHi);
+      f.forRange(ox, () => f.i32(0), () => f.get(p.ow), 1, () => {
+        f.get(ox).get(p.sw).op('i32.mul').get(p.pl).op('i32.sub').set(x0);
+        clampLo(() => f.get(x0), 0, xLo);
+        f.get(x0).get(p.kw).op('i32.add').get(p.w).get(x0).get(p.kw).op('i32.add').get(p.w).op('i32.lt_s').op('select').set(xHi);
+        f.forRange(ci, () => f.i32(0), () => f.get(cb), 16, () => {
+          // the first in-bounds element, then the rest of the window
+          f.get(p.x).get(b).get(p.h).op('i32.mul').get(yLo).op('i32.add').get(p.w).op('i32.mul').get(xLo).op('i32.add').get(cb).op('i32.mul').op('i32.add').get(ci).op('i32.add').simdMem('v128.load').set(acc);
+          f.forRange(iy, () => f.get(yLo), () => f.get(yHi), 1, () => {
+            f.forRange(ix, () => f.get(xLo), () => f.get(xHi), 1, () => {
+              f.get(p.x).get(b).get(p.h).op('i32.mul').get(iy).op('i32.add').get(p.w).op('i32.mul').get(ix).op('i32.add').get(cb).op('i32.mul').op('i32.add').get(ci).op('i32.add').set(src);
+              f.get(src).simdMem('v128.load').set(v);
+              f.get(v).get(acc).get(v).get(acc).simd('f32x4.gt').simd('v128.bitselect').set(acc);
+            });
+          });
+          f.get(out).get(acc).simdMem('v128.store');
+          f.get(out).i32(16).op('i32.add').set(out);
+        });
+      });
+    });
+  });
+  return m.bytes();
+}

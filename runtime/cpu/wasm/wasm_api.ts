@@ -1,0 +1,30 @@
+/**
+ * The slice of the WebAssembly JS API the kernels use, typed here because the library compiles
+ * without DOM types. Read from globalThis so an engine without WebAssembly loads the library and
+ * takes the JS kernels.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+export interface WasmInstance {
+  readonly exports: Readonly<Record<string, unknown>>;
+}
+
+export interface WasmApi {
+  readonly Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: Readonly<Record<string, Readonly<Record<string, unknown>>>>) => WasmInstance;
+  validate(bytes: Uint8Array): boolean;
+}
+
+export function wasmApi(): WasmApi | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  return api && typeof api.validate === 'function' ? api : null;
+}
+
+/** Compiles and instantiates a module over the shared memory. */
+export function instantiate(api: WasmApi, bytes: Uint8Array, memory: WasmMemory): WasmInstance {
+  return new api.Instance(new api.Module(bytes), { env: { memory } });
+}

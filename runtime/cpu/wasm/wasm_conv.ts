@@ -1,0 +1,73 @@
+import { InternalError } from '../../../graph/ir/index.js';
+import type { Geometry } from '../../../ops/nn/conv_params.js';
+import { wasmHeap } from './heap.js';
+import { buildIm2colModule } from './im2col_module.js';
+import { instantiate, wasmApi } from './wasm_api.js';
+import { MR, wasmGemm } from './wasm_gemm.js';
+
+type Im2colFn = (...args: number[]) => void;
+let im2colFn: Im2colFn | null = null;
+
+function im2col(): Im2colFn {
+  if (im2colFn) return im2colFn;
+  const api = wasmApi();
+  if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
+  im2colFn = instantiate(api, buildIm2colModule(), wasmHeap().memory).exports.im2col as Im2colFn;
+  return im2colFn;
+}
+
+/** Patch rows per chunk: bounds wasm memory at about 16 MiB of patches. */
+const CHUNK = 1 << 22;
+
+/**
+ * y[n, oh, ow, oc] = conv(x, f) for an ungrouped NHWC conv: the image is copied into wasm memory
+ * once, each chunk of patch rows is built there by the wasm im2col, and the gemm reads it in place
+ * (no JS loop touches a patch). `f` is the HWIO filter, already the [K, oc] right-hand side.
+ */
+export function wasmConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: number, y: Float32Array): void {
+  const K = g.kh * g.kw * g.c;
+  const M = g.n * g.oh * g.ow;
+  const step = Math.max(MR, Math.min(M, Math.floor(CHUNK / Math.max(K, 1))));
+  const stepPad = Math.ceil(step / MR) * MR;
+  const heap = wasmHeap();
+  const xAt = 0;
+  const pAt = Math.ceil(x.length / 4) * 4;
+  const after = pAt + stepPad * K;
+  heap.ensure(after * 4, `Conv2D over [${g.n},${g.h},${g.w},${g.c}]`);
+  heap.f32().set(x, xAt);
+  const run = im2col();
+  for (let m0 = 0; m0 < M; m0 += step) {
+    const rows = Math.min(step, M - m0);
+    run(xAt * 4, pAt * 4, K * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    const rowsPad = Math.ceil(rows / MR) * MR;
+    heap.f32().fill(0, pAt + rows * K, pAt + rowsPad * K);
+    wasmGemm({ residentAt: pAt }, { data: f, off: 0, rs: oc, cs: 1 }, y, m0 * oc, rows, K, oc, after);
+  }
+}
+
+/**
+ * df[kh, kw, c, oc] = patchesᵀ · dy for an ungrouped NHWC conv, accumulated over chunks of output
+ * pixels, computed as dfᵀ = dyᵀ · patches: the wasm im2col writes each chunk's patches row-major
+ * (row stride K rounded up to 8) where the gemm reads them in place as its right operand, dyᵀ is
+ * the small left operand, and dfᵀ ([oc, K]) is transposed into df at the end.
+ */
+export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geometry, oc: number, df: Float32Array): void {
+  const K = g.kh * g.kw * g.c;
+  const M = g.n * g.oh * g.ow;
+  const ld = Math.ceil(K / 8) * 8;
+  const step = Math.max(1, Math.min(M, Math.floor(CHUNK / ld)));
+  const heap = wasmHeap();
+  const xAt = 0;
+  const pAt = Math.ceil(x.length / 4) * 4;
+  const after = pAt + ld * step;
+  heap.ensure(after * 4, `Conv2DBackpropFilter over [${g.n},${g.h},${g.w},${g.c}]`);
+  heap.f32().set(x, xAt);
+  const run = im2col();
+  const dfT = new Float32Array(oc * K);
+  for (let m0 = 0; m0 < M; m0 += step) {
+    const rows = Math.min(step, M - m0);
+    run(xAt * 4, pAt * 4, ld * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    wasmGemm({ data: dy, off: m0 * oc, rs: 1, cs: oc }, { residentAt: pAt, ld }, dfT, 0, oc, rows, K, after);
+  }
+  for (let o = 0; o < oc; o++) for (let k = 0; k < K; k++) df[k * oc + o] += dfT[o * K + k];
+}
