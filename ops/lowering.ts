@@ -11,7 +11,8 @@ import type { OpDef } from './op_def.js';
  */
 export const ROUTINES = [
   'AddN', 'ApplyAdagrad', 'ApplyAdam', 'ApplyGradientDescent', 'ApplyMomentum', 'ApplyRMSProp',
-  'ArgMax', 'ArgMin', 'Assign', 'AssignAdd', 'AssignSub', 'AvgPool', 'AvgPoolGrad',
+  'ArgMax', 'ArgMin', 'Assign', 'AssignAdd', 'AssignAddVariableOp', 'AssignSub', 'AssignSubVariableOp',
+  'AssignVariableOp', 'AvgPool', 'AvgPoolGrad',
   'BatchMatMulV2', 'BiasAdd', 'BiasAddGrad', 'BroadcastGradientArgs', 'CheckNumerics', 'ConcatV2',
   'Const', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Cumprod', 'Cumsum',
   'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter',
@@ -20,10 +21,12 @@ export const ROUTINES = [
   'LRN', 'LRNGrad', 'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
   'Mean', 'MergeSummary', 'Min', 'NoOp', 'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2',
   'Placeholder', 'PlaceholderWithDefault', 'Prod', 'RandomStandardNormal', 'RandomUniform',
-  'RandomUniformInt', 'Range', 'Rank', 'Reshape', 'ScalarSummary', 'Shape', 'Size', 'Slice',
+  'RandomUniformInt', 'Range', 'Rank', 'ReadVariableOp', 'Reshape', 'ResourceApplyAdagrad', 'ResourceApplyAdam',
+  'ResourceApplyGradientDescent', 'ResourceApplyMomentum', 'ResourceApplyRMSProp', 'ResourceGather', 'ScalarSummary', 'Shape', 'Size', 'Slice',
   'Softmax', 'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits', 'Split',
   'SplitV', 'Squeeze', 'StopGradient', 'StridedSlice', 'StridedSliceGrad', 'Sum', 'Tile',
-  'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VariableV2', 'ZerosLike',
+  'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VarHandleOp', 'VarIsInitializedOp', 'VariableV2',
+  'ZerosLike',
 ] as const;
 
 export type RoutineName = (typeof ROUTINES)[number];

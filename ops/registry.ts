@@ -23,6 +23,7 @@ import { MATH_BINARY_GRADS } from './elementwise/math_binary_grad.js';
 import { COMPARE_GRADS } from './elementwise/compare_grad.js';
 import { REDUCE_GRADS } from './reduce/grads.js';
 import { ARRAY_GRADS } from './array/grads.js';
+import { RESOURCE_GRADS } from './state/resource_grad.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -57,7 +58,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(MATMUL_OPS, MATMUL_ONNX),
   ...attachOnnx(NN_CONV_OPS, NN_CONV_ONNX),
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
-  ...attachOnnx(STATE_OPS, STATE_ONNX),
+  ...attachOnnx(attachGrads(STATE_OPS, RESOURCE_GRADS), STATE_ONNX),
   ...attachOnnx(OPTIMIZER_OPS, OPTIMIZER_ONNX),
   ...attachOnnx(ACTIVATION_OPS, ACTIVATION_ONNX),
   ...attachOnnx(LOSS_OPS, LOSS_ONNX),

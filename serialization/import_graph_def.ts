@@ -41,6 +41,11 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   Unpack: ['num'],
   UnsortedSegmentSum: ['T', 'Tindices', 'Tnumsegments'],
   VariableV2: ['dtype'],
+  ReadVariableOp: ['dtype'],
+  AssignVariableOp: ['dtype'],
+  AssignAddVariableOp: ['dtype'],
+  AssignSubVariableOp: ['dtype'],
+  ResourceGather: ['dtype', 'Tindices'],
   ScalarSummary: ['T'],
   HistogramSummary: ['T'],
 };

@@ -21,7 +21,8 @@ function sourceTensor(x: Differentiable): Tensor {
   return x.ref ?? x.toTensor();
 }
 
-const canCarryGradient = (t: Tensor): boolean => t.dtype === 'float32';
+// a resource handle carries its variable's gradient (ReadVariableOp's gradient flows to it, as in TF)
+const canCarryGradient = (t: Tensor): boolean => t.dtype === 'float32' || t.dtype === 'resource';
 
 /**
  * Symbolic gradients, TF1's tf.gradients: the sum over all paths of d(sum ys)/dx, built as graph

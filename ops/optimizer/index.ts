@@ -4,4 +4,6 @@ import { ApplyGradientDescent } from './apply_gradient_descent.js';
 import { ApplyMomentum } from './apply_momentum.js';
 import { ApplyRMSProp } from './apply_rms_prop.js';
 
-export const OPTIMIZER_OPS = [ApplyGradientDescent, ApplyMomentum, ApplyAdagrad, ApplyRMSProp, ApplyAdam];
+import { RESOURCE_APPLY_OPS } from './resource_apply.js';
+
+export const OPTIMIZER_OPS = [ApplyGradientDescent, ApplyMomentum, ApplyAdagrad, ApplyRMSProp, ApplyAdam, ...RESOURCE_APPLY_OPS];

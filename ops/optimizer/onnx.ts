@@ -9,4 +9,9 @@ export const OPTIMIZER_ONNX: Readonly<Record<string, OnnxFacet>> = {
   ApplyAdagrad: refused(WHY),
   ApplyRMSProp: refused(WHY),
   ApplyAdam: refused(WHY),
+  ResourceApplyGradientDescent: refused(WHY),
+  ResourceApplyMomentum: refused(WHY),
+  ResourceApplyAdagrad: refused(WHY),
+  ResourceApplyRMSProp: refused(WHY),
+  ResourceApplyAdam: refused(WHY),
 };

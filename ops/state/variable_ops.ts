@@ -9,6 +9,7 @@ import {
   } from '../../graph/ir/index.js';
 import { ALL, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, KernelContext, OpDef } from '../op_def.js';
+import { RESOURCE_OPS } from './resource_ops.js';
 
 export type VariableAttrs = { shape: PartialShape; dtype: DType; container: string; shared_name: string };
 
@@ -77,4 +78,4 @@ function updateOp(type: 'AssignAdd' | 'AssignSub'): OpDef {
 export const AssignAdd = updateOp('AssignAdd');
 export const AssignSub = updateOp('AssignSub');
 
-export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub];
+export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub, ...RESOURCE_OPS];
