@@ -45,7 +45,7 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   AssignVariableOp: ['dtype'],
   AssignAddVariableOp: ['dtype'],
   AssignSubVariableOp: ['dtype'],
-  ResourceGather: ['dtype', 'Tindices'],
+  ResourceGather: ['dtype'],
   ScalarSummary: ['T'],
   HistogramSummary: ['T'],
 };

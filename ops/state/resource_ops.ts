@@ -16,7 +16,7 @@ export type VarHandleAttrs = { container: string; shared_name: string; dtype: DT
 
 export const VarHandleOp = defineOp<VarHandleAttrs>({
   type: 'VarHandleOp',
-  attrDefaults: { container: '', shared_name: '', allowed_devices: [] },
+  attrDefaults: { container: '', shared_name: '', allowed_devices: [], debug_name: '' },
   infer: (_i, attrs) => {
     checkDType('dtype', attrs.dtype, ALL);
     return [{ dtype: 'resource', shape: attrs.shape === null ? null : [...attrs.shape] }];
@@ -37,7 +37,10 @@ export type ReadVariableAttrs = { dtype: DType };
 
 export const ReadVariableOp = defineOp<ReadVariableAttrs>({
   type: 'ReadVariableOp',
-  infer: (inputs, attrs, ctx) => [{ dtype: attrs.dtype, shape: handleOf(inputs, ctx.opType).shape }],
+  infer: (inputs, attrs, ctx) => {
+    checkDType('dtype', attrs.dtype, ALL);
+    return [{ dtype: attrs.dtype, shape: handleOf(inputs, ctx.opType).shape }];
+  },
   lowering: { kind: 'routine', routine: 'ReadVariableOp' },
   // its gradient flows to the handle (ops/state/resource_grad.ts), as TF's _ReadGrad
   stateful: true,
@@ -51,6 +54,7 @@ export const AssignVariableOp = defineOp<AssignVariableAttrs>({
   attrDefaults: { validate_shape: false },
   infer(inputs, attrs, ctx) {
     const h = handleOf(inputs, ctx.opType);
+    checkDType('dtype', attrs.dtype, ALL);
     const value = inputs[1];
     if (value.dtype !== attrs.dtype) throw new InvalidArgumentError(`Input 'value' of 'AssignVariableOp' Op has type ${value.dtype} that does not match type ${attrs.dtype} of argument 'dtype'.`);
     if (attrs.validate_shape && !isCompatible(h.shape, value.shape)) {
@@ -100,7 +104,7 @@ export const VarIsInitializedOp = defineOp<Record<string, never>>({
   refInputs: [0],
 });
 
-export type ResourceGatherAttrs = { batch_dims: number; validate_indices: boolean; dtype: DType; Tindices?: DType };
+export type ResourceGatherAttrs = { batch_dims: number; validate_indices: boolean; dtype: DType };
 
 /** Rows of the variable picked by `indices` (TF's embedding lookup on a resource variable), axis 0. */
 export const ResourceGather = defineOp<ResourceGatherAttrs>({
@@ -109,6 +113,7 @@ export const ResourceGather = defineOp<ResourceGatherAttrs>({
   infer(inputs, attrs, ctx) {
     const h = handleOf(inputs, ctx.opType);
     const indices = inputs[1];
+    checkDType('dtype', attrs.dtype, ALL);
     if (attrs.batch_dims !== 0) throw new UnimplementedError(`ResourceGather: batch_dims = ${attrs.batch_dims} is not supported; only batch_dims = 0`);
     checkDType('indices', indices.dtype, INTEGERS);
     if (h.shape !== null && h.shape.length === 0) throw new InvalidArgumentError('params must be at least 1 dimensional');
@@ -125,5 +130,5 @@ export const RESOURCE_OPS = [VarHandleOp, ReadVariableOp, AssignVariableOp, Assi
 
 /** ResourceGather over a handle: rows of its variable (dtype `dtype`) picked by `indices`. */
 export function resourceGather(handle: Tensor, indices: Tensor, dtype: DType, name?: string): Tensor {
-  return makeOp(ResourceGather, [handle, indices], { dtype, Tindices: indices.dtype, batch_dims: 0, validate_indices: true }, { name }).outputs[0];
+  return makeOp(ResourceGather, [handle, indices], { dtype, batch_dims: 0, validate_indices: true }, { name }).outputs[0];
 }

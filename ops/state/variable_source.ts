@@ -4,6 +4,7 @@ export const VARIABLE_OP_TYPES: ReadonlySet<string> = new Set(['VariableV2', 'Va
 interface NodeLike<N> {
   readonly type: string;
   readonly inputs: readonly { readonly node: N }[];
+  readonly outputs: readonly { readonly dtype: string }[];
 }
 
 /**
@@ -16,7 +17,8 @@ export function variableSource<N extends NodeLike<N>>(producer: N): N | null {
   // a chain longer than the graph is a cycle, which the verifier reports; stop rather than loop
   for (let hops = 0; hops < 10_000; hops++) {
     if (VARIABLE_OP_TYPES.has(n.type)) return n;
-    if (n.type !== 'Identity' || n.inputs.length !== 1) return null;
+    // only handles pass through Identity: an Identity of a TF1 ref is a value (W/read), not a ref
+    if (n.type !== 'Identity' || n.inputs.length !== 1 || n.outputs[0]?.dtype !== 'resource') return null;
     n = n.inputs[0].node;
   }
   return null;
