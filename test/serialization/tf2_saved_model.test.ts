@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tg from '../../src/index.js';
+import { BundleReader } from '../../serialization/checkpoint/bundle.js';
+import { readStringTensor } from '../../serialization/checkpoint/string_entry.js';
+import { pb } from '../../serialization/proto/schema.js';
+import { fixture, tempDir } from './fixtures.js';
+
+const DIR = fixture('tf2/half_plus_two_tf2');
+
+function load(dir = DIR): { sess: tg.Session; g: tg.Graph; meta: ReturnType<typeof tg.savedModel.load> } {
+  const g = new tg.Graph();
+  const sess = new tg.Session({ graph: g });
+  return { sess, g, meta: tg.savedModel.load(sess, ['serve'], dir) };
+}
+
+async function runSignature(sess: tg.Session, sig: tg.savedModel.LoadedSignature, x: number[]): Promise<unknown> {
+  const [input] = Object.values(sig.inputs);
+  const [output] = Object.values(sig.outputs);
+  return ((await sess.run(output.name, { [input.name]: tg.NDArray.from(x, [x.length]) })) as tg.NDArray).toArray();
+}
+
+describe('TF2 SavedModels (TF Serving half_plus_two_tf2, written by TF 2.14)', () => {
+  it('lists serving_default and the named signatures that run here; the tf.Example ones are skipped with the reason', () => {
+    const { meta } = load();
+    expect(Object.keys(meta.signatureDef).sort()).to.deep.equal(['classify_x2_to_y3', 'regress_x2_to_y3', 'serving_default']);
+    expect(Object.keys(meta.skippedSignatures).sort()).to.deep.equal(['__saved_model_init_op', 'classify_x_to_y', 'regress_x_to_y', 'regress_x_to_y2']);
+    expect(meta.skippedSignatures['regress_x_to_y']).to.include("needs op 'ParseExampleV2'");
+    expect(meta.skippedSignatures['__saved_model_init_op']).to.include('DT_STRING');
+    const sd = meta.signatureDef['serving_default'];
+    expect(Object.keys(sd.inputs)).to.deep.equal(['x']);
+    expect(Object.keys(sd.outputs)).to.deep.equal(['y']);
+    expect(sd.outputs.y.name).to.equal('StatefulPartitionedCall_5:0');
+  });
+
+  it('runs the signatures with the values the model defines: y = a*x + b (x/2 + 2), y3 = a*x + c', async () => {
+    const { sess, meta } = load();
+    expect(await runSignature(sess, meta.signatureDef['serving_default'], [4])).to.deep.equal([4]);
+    expect(await runSignature(sess, meta.signatureDef['serving_default'], [-1])).to.deep.equal([1.5]);
+    expect(await runSignature(sess, meta.signatureDef['regress_x2_to_y3'], [4])).to.deep.equal([5]);
+    expect(await runSignature(sess, meta.signatureDef['classify_x2_to_y3'], [1])).to.deep.equal([3.5]);
+    // serving_default_x is a PlaceholderWithDefault of [0]: unfed, y = b
+    expect(((await sess.run('StatefulPartitionedCall_5:0')) as tg.NDArray).toArray()).to.deep.equal([2]);
+  });
+
+  it('inlines the StatefulPartitionedCall bodies and restores the resource variables from the object-based checkpoint', async () => {
+    const { sess, g } = load();
+    const types = new Set(g.getOperations().map((o) => o.type));
+    expect(types.has('StatefulPartitionedCall')).to.equal(false);
+    expect([...types]).to.include.members(['VarHandleOp', 'ReadVariableOp', 'Mul', 'AddV2']);
+    expect(g.getOperationByName('StatefulPartitionedCall_5/StatefulPartitionedCall/Mul').type).to.equal('Mul');
+    for (const [name, want] of [['a', 0.5], ['b', 2], ['c', 3]] as const) {
+      expect(g.getOperationByName(name).type).to.equal('VarHandleOp');
+      expect(sess.variableValue(name)?.toArray()).to.equal(want);
+    }
+  });
+
+  it('the _CHECKPOINTABLE_OBJECT_GRAPH entry decodes (DT_STRING bundle entry) to the object graph naming each variable', () => {
+    const reader = new BundleReader(join(DIR, 'variables', 'variables'));
+    const [bytes] = readStringTensor(reader, '_CHECKPOINTABLE_OBJECT_GRAPH');
+    const og = pb.TrackableObjectGraph.toObject(pb.TrackableObjectGraph.decode(bytes)) as { nodes: { attributes?: { checkpoint_key: string }[] }[] };
+    const keys = og.nodes.flatMap((n) => (n.attributes ?? []).map((a) => a.checkpoint_key));
+    expect(keys).to.deep.equal(['a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE', 'c/.ATTRIBUTES/VARIABLE_VALUE']);
+  });
+
+  it('a corrupt object-graph entry or a missing variable value is a typed error, and the session is left as it was', () => {
+    const dir = join(tempDir('tf2'), 'model');
+    mkdirSync(join(dir, 'variables'), { recursive: true });
+    copyFileSync(join(DIR, 'saved_model.pb'), join(dir, 'saved_model.pb'));
+    copyFileSync(join(DIR, 'variables', 'variables.index'), join(dir, 'variables', 'variables.index'));
+    const data = readFileSync(join(DIR, 'variables', 'variables.data-00000-of-00001'));
+    const bad = Uint8Array.from(data);
+    bad[12 + 40] ^= 0xff; // inside the object graph's string bytes
+    writeFileSync(join(dir, 'variables', 'variables.data-00000-of-00001'), bad);
+    const g = new tg.Graph();
+    const sess = new tg.Session({ graph: g });
+    expect(() => tg.savedModel.load(sess, ['serve'], dir)).to.throw(tg.errors.DataLossError, "_CHECKPOINTABLE_OBJECT_GRAPH': checksum mismatch");
+    expect(g.getOperations()).to.deep.equal([]);
+    // truncated data file: the string entry lies past its end
+    writeFileSync(join(dir, 'variables', 'variables.data-00000-of-00001'), data.subarray(0, 100));
+    expect(() => tg.savedModel.load(sess, ['serve'], dir)).to.throw(tg.errors.DataLossError, 'past the end');
+    expect(g.getOperations()).to.deep.equal([]);
+  });
+});
