@@ -14,7 +14,7 @@ export interface InlineLimits {
   readonly maxNodes: number;
 }
 
-export const DEFAULT_INLINE_LIMITS: InlineLimits = { maxDepth: 64, maxNodes: 1_000_000 };
+export const DEFAULT_INLINE_LIMITS: InlineLimits = { maxDepth: 64, maxNodes: 200_000 };
 
 export interface InlinedGraph {
   readonly graphDef: GraphDef;
@@ -25,10 +25,22 @@ export interface InlinedGraph {
   readonly aliases: ReadonlyMap<string, string>;
 }
 
+/** The functions being expanded around a node, innermost first (a shared linked list). */
+interface Frame {
+  readonly name: string;
+  readonly depth: number;
+  readonly parent: Frame | null;
+}
+
 interface Pending {
   readonly node: NodeDef;
-  /** The functions being expanded around this node, outermost first. */
-  readonly stack: readonly string[];
+  readonly stack: Frame | null;
+}
+
+function frames(f: Frame | null): string[] {
+  const out: string[] = [];
+  for (let x = f; x; x = x.parent) out.unshift(x.name);
+  return out;
 }
 
 /**
@@ -48,9 +60,14 @@ export function inlineFunctions(def: GraphDef, source: string, limits: InlineLim
     if (library.has(name)) throw new InvalidArgumentError(`${source}: function '${name}' is defined twice in the library`);
     library.set(name, f);
   }
+  // sized before anything is built: a library that would expand past the limit is refused at once
+  let total = 0;
+  const sizes = new Map<string, number>();
+  for (const n of def.node) total += CALL_OPS.has(n.op) ? expandedSize(n.attr?.f?.func?.name ?? '', library, sizes, limits, source) : 1;
+  if (total > limits.maxNodes) throw new ResourceExhaustedError(`${source}: inlining the function library makes more than ${limits.maxNodes} nodes`);
   const out: NodeDef[] = [];
   const aliases = new Map<string, string>();
-  const work: Pending[] = def.node.map((node) => ({ node, stack: [] })).reverse();
+  const work: Pending[] = def.node.map((node) => ({ node, stack: null })).reverse();
   let count = def.node.length;
   while (work.length > 0) {
     const { node, stack } = work.pop()!;
@@ -63,13 +80,15 @@ export function inlineFunctions(def: GraphDef, source: string, limits: InlineLim
     if (!fname) throw new InvalidArgumentError(`${where} has no function attr 'f'`);
     const fn = library.get(fname);
     if (!fn) throw new NotFoundError(`${where} calls function '${fname}', which is not in the graph's function library`);
-    if (stack.includes(fname)) throw new InvalidArgumentError(`${where}: function '${fname}' calls itself (${[...stack, fname].join(' -> ')}); recursive functions cannot be inlined`);
-    if (stack.length >= limits.maxDepth) throw new ResourceExhaustedError(`${where}: calls nested more than ${limits.maxDepth} deep`);
+    for (let x = stack; x; x = x.parent) {
+      if (x.name === fname) throw new InvalidArgumentError(`${where}: function '${fname}' calls itself (${[...frames(stack), fname].join(' -> ')}); recursive functions cannot be inlined`);
+    }
+    if ((stack?.depth ?? 0) >= limits.maxDepth) throw new ResourceExhaustedError(`${where}: calls nested more than ${limits.maxDepth} deep`);
     const expanded = expandCall(node, fn, fname, library, where);
     count += expanded.nodes.length - 1;
     if (count > limits.maxNodes) throw new ResourceExhaustedError(`${source}: inlining the function library makes more than ${limits.maxNodes} nodes`);
     for (const [k, v] of expanded.aliases) aliases.set(k, v);
-    const inner = [...stack, fname];
+    const inner: Frame = { name: fname, depth: (stack?.depth ?? 0) + 1, parent: stack };
     for (let i = expanded.nodes.length - 1; i >= 0; i--) work.push({ node: expanded.nodes[i], stack: inner });
   }
   const rename = (s: string): string => {
@@ -80,6 +99,52 @@ export function inlineFunctions(def: GraphDef, source: string, limits: InlineLim
   const node = aliases.size === 0 ? out : out.map((n) => ({ ...n, input: (n.input ?? []).map(rename) }));
   const { library: _dropped, ...rest } = def;
   return { graphDef: { ...rest, node }, aliases };
+}
+
+/**
+ * How many nodes a call of `fname` becomes, all nested calls expanded (memoized in `sizes`), by an
+ * iterative walk of the call graph: a cycle (recursion) or a chain deeper than the limit is
+ * reported here with the same errors as the expansion's, and sizes saturate at the node limit.
+ * Missing functions count as one node (the expansion names them).
+ */
+function expandedSize(root: string, library: ReadonlyMap<string, FunctionDefObj>, sizes: Map<string, number>, limits: InlineLimits, source: string): number {
+  const cap = limits.maxNodes + 1;
+  const onPath: string[] = [];
+  const stack: { name: string; calls: string[]; next: number; size: number }[] = [];
+  const enter = (name: string): number | null => {
+    const known = sizes.get(name);
+    if (known !== undefined) return known;
+    const fn = library.get(name);
+    if (!fn) return 1;
+    if (onPath.includes(name)) {
+      throw new InvalidArgumentError(`${source}: function '${name}' calls itself (${[...onPath.slice(onPath.indexOf(name)), name].join(' -> ')}); recursive functions cannot be inlined`);
+    }
+    if (onPath.length >= limits.maxDepth) throw new ResourceExhaustedError(`${source}: function calls nested more than ${limits.maxDepth} deep (${onPath[0]} -> ...)`);
+    const body = fn.node_def ?? [];
+    const calls = body.filter((n) => CALL_OPS.has(n.op) || library.has(n.op)).map((n) => (CALL_OPS.has(n.op) ? (n.attr?.f?.func?.name ?? '') : n.op));
+    onPath.push(name);
+    stack.push({ name, calls, next: 0, size: body.length - calls.length + Math.max(1, (fn.signature?.output_arg ?? []).length) });
+    return null;
+  };
+  const first = enter(root);
+  if (first !== null) return first;
+  let result = 0;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next < top.calls.length) {
+      const s = enter(top.calls[top.next++]);
+      if (s !== null) top.size = Math.min(cap, top.size + s);
+      continue;
+    }
+    stack.pop();
+    onPath.pop();
+    sizes.set(top.name, top.size);
+    if (stack.length > 0) {
+      const parent = stack[stack.length - 1];
+      parent.size = Math.min(cap, parent.size + top.size);
+    } else result = top.size;
+  }
+  return result;
 }
 
 /** The body of one call, renamed into the caller's scope, with its output identities. */
