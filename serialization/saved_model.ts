@@ -10,7 +10,7 @@ import { writeFileAtomic } from './checkpoint/atomic_file.js';
 import { writeBundle } from './checkpoint/bundle.js';
 import { readForRestore } from './checkpoint/restore.js';
 import { decodeMessage, encodeMessage, pb } from './codec.js';
-import { TF_DTYPE } from './dtypes.js';
+import { fromTfDTypeOrNull, TF_DTYPE } from './dtypes.js';
 import { extractSubGraph } from './graph_util.js';
 import { defaultSaverDef, exportMetaGraph, graphDefWithoutSaver, importMetaGraphDef } from './meta_graph.js';
 import { shapeToProto } from './tensor_proto.js';
@@ -161,7 +161,10 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
   }
   if (needed.size > 0) {
     graphDef = { ...graphDef, node: graphDef.node.map((n) => placeholders.get(n.name) ?? n) };
-    graphDef = extractSubGraph(graphDef, [...needed]);
+    // as in TF, the whole graph is there, not only what the signatures fetch: a tensor such as y2,
+    // computable from a fed x, exists even when its own signature (tf.Example in) was skipped
+    const whole = extractSubGraph(graphDef, [...needed, ...importableNodes(graphDef)]);
+    graphDef = trialImport(whole, new Set(whole.node.map((n) => n.name)), new Map(), file) === null ? whole : extractSubGraph(graphDef, [...needed]);
   }
   const prefix = join(dir, 'variables', 'variables');
   // TF2: resource variables restored from the object-based checkpoint, matched through the object graph
@@ -181,6 +184,40 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
     signatureDef[k] = { inputs: conv(s.inputs), outputs: conv(s.outputs), methodName: s.method_name ?? '' };
   }
   return { metaInfoDef: { tags: [...(meta.meta_info_def?.tags ?? [])] }, signatureDef, skippedSignatures, metaGraphDef: meta };
+}
+
+/**
+ * The nodes whose whole input closure imports: registered ops (function calls aside: those come in
+ * through their signatures) with no attr naming a dtype tensorgraph lacks. Decided in topological
+ * order (Kahn's), without recursion; nodes on a cycle or reading a missing node are left out.
+ */
+function importableNodes(graphDef: GraphDef): string[] {
+  const own = (n: NodeDef): boolean =>
+    hasOpDef(n.op) && Object.values(n.attr ?? {}).every((a) => (a.type === undefined || fromTfDTypeOrNull(a.type) !== null) && (a.list?.type ?? []).every((t) => fromTfDTypeOrNull(t) !== null));
+  const byName = new Map(graphDef.node.map((n) => [n.name, n] as const));
+  const waiting = new Map<string, number>();
+  const readers = new Map<string, string[]>();
+  for (const n of graphDef.node) {
+    const deps = [...new Set((n.input ?? []).map((i) => parseInputName(i)[0]))];
+    waiting.set(n.name, deps.length);
+    for (const d of deps) {
+      const list = readers.get(d);
+      if (list) list.push(n.name);
+      else readers.set(d, [n.name]);
+    }
+  }
+  const ok = new Set<string>();
+  const ready = graphDef.node.filter((n) => waiting.get(n.name) === 0 && own(n)).map((n) => n.name);
+  while (ready.length > 0) {
+    const name = ready.pop()!;
+    ok.add(name);
+    for (const r of readers.get(name) ?? []) {
+      const left = waiting.get(r)! - 1;
+      waiting.set(r, left);
+      if (left === 0 && own(byName.get(r)!)) ready.push(r);
+    }
+  }
+  return [...ok];
 }
 
 /** A signature tensor's name after inlining (a call's output i > 0 moved to `<call>/output_<i>:0`). */

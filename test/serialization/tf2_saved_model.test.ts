@@ -6,6 +6,7 @@ import { BundleReader } from '../../serialization/checkpoint/bundle.js';
 import { readStringTensor } from '../../serialization/checkpoint/string_entry.js';
 import { pb } from '../../serialization/proto/schema.js';
 import { fixture, tempDir } from './fixtures.js';
+import { runOrt } from './onnx/helpers.js';
 
 const DIR = fixture('tf2/half_plus_two_tf2');
 
@@ -81,5 +82,42 @@ describe('TF2 SavedModels (TF Serving half_plus_two_tf2, written by TF 2.14)', (
     writeFileSync(join(dir, 'variables', 'variables.data-00000-of-00001'), data.subarray(0, 100));
     expect(() => tg.savedModel.load(sess, ['serve'], dir)).to.throw(tg.errors.DataLossError, 'past the end');
     expect(g.getOperations()).to.deep.equal([]);
+  });
+});
+
+describe('TF1 SavedModels: tensors outside the runnable signatures, resource variables', () => {
+  it('y2:0 exists and is computed from a fed x:0, as in TF, though its own signature (tf.Example in) is skipped', async () => {
+    const g = new tg.Graph();
+    const sess = new tg.Session({ graph: g });
+    const meta = tg.savedModel.load(sess, ['serve'], fixture('half_plus_two'));
+    expect(meta.skippedSignatures['regress_x_to_y2']).to.include("needs op 'ParseExample'");
+    // the model: y = a*x + b, y2 = a*x + c, y3 = a2*x2 + c2 (a = a2 = 0.5, b = 2, c = c2 = 3)
+    const x = tg.NDArray.from([[1], [2]], [2, 1]);
+    const out = (await sess.run(['y:0', 'y2:0', 'y3:0'], { 'x:0': x, 'x2:0': x })) as tg.NDArray[];
+    expect(out.map((o) => o.toArray())).to.deep.equal([[[2.5], [3]], [[3.5], [4]], [[3.5], [4]]]);
+    expect(() => g.getOperationByName('ParseExample/ParseExample')).to.throw(tg.errors.NotFoundError);
+  });
+
+  it('a TF-written TF1 SavedModel with resource variables (tf.keras Conv2D, MKL variant) restores them and runs, then freezes and exports to ONNX', async () => {
+    const dir = fixture('tf2/half_plus_two_mkl_tf1');
+    const g = new tg.Graph();
+    const sess = new tg.Session({ graph: g });
+    const meta = tg.savedModel.load(sess, ['serve'], dir);
+    const vars = tg.globalVariables(g);
+    expect(vars.filter((v) => v.isResource).map((v) => v.op.name)).to.deep.equal(['conv2d/kernel', 'conv2d/bias', 'conv2d_1/kernel', 'conv2d_1/bias', 'conv2d_2/kernel', 'conv2d_2/bias']);
+    for (const v of vars) expect(sess.variableValue(v.op.name)?.toArray(), v.op.name).to.deep.equal(tg.train.loadVariable(join(dir, 'variables', 'variables'), v.op.name).toArray());
+    const sig = meta.signatureDef['serving_default'];
+    const x = tg.NDArray.from([[1], [4]], [2, 1]);
+    // the conv over zeros adds 0: y = x/2 + 2
+    const y = (await sess.run(sig.outputs.y.name, { [sig.inputs.x.name]: x })) as tg.NDArray;
+    expect(y.toArray()).to.deep.equal([[2.5], [4]]);
+    const frozen = tg.graphUtil.convertVariablesToConstants(sess, g.toGraphDef(), ['y']);
+    expect(frozen.node.map((n) => n.op)).to.not.include.members(['VarHandleOp', 'ReadVariableOp', 'VariableV2']);
+    const g2 = new tg.Graph();
+    tg.importGraphDef(frozen, { graph: g2 });
+    expect(((await new tg.Session({ graph: g2 }).run('y:0', { 'x:0': x })) as tg.NDArray).toArray()).to.deep.equal([[2.5], [4]]);
+    const model = tg.onnx.exportModel(frozen, { inputs: ['x:0'], outputs: ['y:0'] });
+    const [ort] = await runOrt(model, { 'x:0': x }, ['y:0']);
+    expect(ort.data).to.deep.equal([2.5, 4]);
   });
 });
