@@ -53,6 +53,7 @@ function frames(f: Frame | null): string[] {
  * because the input is not modified.
  */
 export function inlineFunctions(def: GraphDef, source: string, limits: InlineLimits = DEFAULT_INLINE_LIMITS): InlinedGraph {
+  checkStructure(def, source);
   const library = new Map<string, FunctionDefObj>();
   for (const f of def.library?.function ?? []) {
     const name = f.signature?.name ?? '';
@@ -99,6 +100,46 @@ export function inlineFunctions(def: GraphDef, source: string, limits: InlineLim
   const node = aliases.size === 0 ? out : out.map((n) => ({ ...n, input: (n.input ?? []).map(rename) }));
   const { library: _dropped, ...rest } = def;
   return { graphDef: { ...rest, node }, aliases };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStringArray = (x: unknown): boolean => Array.isArray(x) && x.every((s) => typeof s === 'string');
+
+function checkNodes(nodes: unknown, where: string): void {
+  if (!Array.isArray(nodes)) throw new InvalidArgumentError(`${where}: the node list is not a list`);
+  for (const n of nodes) {
+    if (!isObject(n) || typeof n.name !== 'string' || typeof n.op !== 'string') throw new InvalidArgumentError(`${where}: a node is not a NodeDef with a name and an op`);
+    if (n.input !== undefined && !isStringArray(n.input)) throw new InvalidArgumentError(`${where}: node '${n.name}' has inputs that are not strings`);
+    if (n.attr !== undefined && (!isObject(n.attr) || !Object.values(n.attr).every(isObject))) throw new InvalidArgumentError(`${where}: node '${n.name}' has malformed attrs`);
+  }
+}
+
+/**
+ * The shapes the inliner reads, checked first (GraphDef objects may come from anywhere, not only
+ * from the protobuf decoder): node lists, and each function's signature, body and return maps.
+ */
+function checkStructure(def: GraphDef, source: string): void {
+  if (!isObject(def)) throw new InvalidArgumentError(`${source}: GraphDef is not an object`);
+  checkNodes(def.node, source);
+  const lib: unknown = def.library;
+  if (lib === undefined || lib === null) return;
+  const fns: unknown = (lib as { function?: unknown }).function ?? [];
+  if (!isObject(lib) || !Array.isArray(fns)) throw new InvalidArgumentError(`${source}: the function library is malformed`);
+  for (const f of fns as unknown[]) {
+    const sig = isObject(f) ? f.signature : undefined;
+    const name = isObject(sig) && typeof sig.name === 'string' ? sig.name : '';
+    const where = `${source}: function '${name}'`;
+    if (!isObject(f) || !isObject(sig)) throw new InvalidArgumentError(`${where}: not a FunctionDef with a signature`);
+    for (const k of ['input_arg', 'output_arg'] as const) {
+      const args: unknown = sig[k] ?? [];
+      if (!Array.isArray(args) || !args.every((a) => isObject(a) && (a.name === undefined || typeof a.name === 'string'))) throw new InvalidArgumentError(`${where}: malformed ${k}`);
+    }
+    checkNodes(f.node_def ?? [], where);
+    for (const k of ['ret', 'control_ret'] as const) {
+      const m: unknown = f[k] ?? {};
+      if (!isObject(m) || !Object.values(m).every((v) => typeof v === 'string')) throw new InvalidArgumentError(`${where}: malformed ${k} map`);
+    }
+  }
 }
 
 /**

@@ -89,7 +89,9 @@ export interface ImportGraphDefOptions {
 const MAX_NODES = 1_000_000;
 
 function hasFunctions(def: GraphDef): boolean {
-  return (def.library?.function ?? []).length > 0 || (def.node ?? []).some((n) => CALL_OPS.has(n.op));
+  // a malformed GraphDef is left to checkNodeDefs, which names what is wrong
+  if (typeof def !== 'object' || def === null || !Array.isArray(def.node)) return false;
+  return (def.library?.function ?? []).length > 0 || def.node.some((n) => typeof n === 'object' && n !== null && CALL_OPS.has(n.op));
 }
 
 function keyOf(name: string): string {

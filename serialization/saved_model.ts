@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from './platform/fs.js';
 import { join } from './platform/path.js';
-import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor, TensorGraphError } from '../graph/ir/index.js';
+import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor, UnimplementedError } from '../graph/ir/index.js';
 import { CALL_OPS, inlineFunctions } from './function_inline.js';
 import { importGraphDef } from './import_graph_def.js';
 import { isObjectBased, readObjectBasedVariables } from './saved_model_v2.js';
@@ -193,12 +193,15 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
  */
 function importableNodes(graphDef: GraphDef): string[] {
   const own = (n: NodeDef): boolean =>
-    hasOpDef(n.op) && Object.values(n.attr ?? {}).every((a) => (a.type === undefined || fromTfDTypeOrNull(a.type) !== null) && (a.list?.type ?? []).every((t) => fromTfDTypeOrNull(t) !== null));
-  const byName = new Map(graphDef.node.map((n) => [n.name, n] as const));
+    typeof n.op === 'string' &&
+    hasOpDef(n.op) &&
+    Object.values(n.attr ?? {}).every((a) => typeof a === 'object' && a !== null && (a.type === undefined || fromTfDTypeOrNull(a.type) !== null) && (a.list?.type ?? []).every((t) => fromTfDTypeOrNull(t) !== null));
+  const nodes = graphDef.node.filter((n) => typeof n?.name === 'string');
+  const byName = new Map(nodes.map((n) => [n.name, n] as const));
   const waiting = new Map<string, number>();
   const readers = new Map<string, string[]>();
-  for (const n of graphDef.node) {
-    const deps = [...new Set((n.input ?? []).map((i) => parseInputName(i)[0]))];
+  for (const n of nodes) {
+    const deps = [...new Set((Array.isArray(n.input) ? n.input : []).map((i) => parseInputName(String(i))[0]))];
     waiting.set(n.name, deps.length);
     for (const d of deps) {
       const list = readers.get(d);
@@ -207,7 +210,7 @@ function importableNodes(graphDef: GraphDef): string[] {
     }
   }
   const ok = new Set<string>();
-  const ready = graphDef.node.filter((n) => waiting.get(n.name) === 0 && own(n)).map((n) => n.name);
+  const ready = nodes.filter((n) => waiting.get(n.name) === 0 && own(n)).map((n) => n.name);
   while (ready.length > 0) {
     const name = ready.pop()!;
     ok.add(name);
@@ -243,7 +246,9 @@ function trialImport(graphDef: GraphDef, seen: ReadonlySet<string>, fed: Readonl
     importGraphDef(inlined, { graph: new Graph(), source: file });
     return null;
   } catch (e) {
-    if (e instanceof TensorGraphError) return e.message;
+    // what tensorgraph lacks (an op, a dtype, a library function) skips the signature; a malformed
+    // file (a bad attr, a recursive function) fails the load
+    if (e instanceof UnimplementedError || e instanceof NotFoundError) return e.message;
     throw e;
   }
 }
