@@ -121,3 +121,30 @@ describe('TF1 SavedModels: tensors outside the runnable signatures, resource var
     expect(ort.data).to.deep.equal([2.5, 4]);
   });
 });
+
+describe("TF2 SavedModels from tfjs-node's tests, with the values its tests expect", () => {
+  // these signatures take scalars (tfjs-node's tests feed vectors, which TF's C API lets through)
+  const s = (v: number, dtype: tg.DType = 'float32') => tg.NDArray.from([v], [], dtype);
+  const cases: [string, string, Record<string, tg.NDArray>, unknown[]][] = [
+    ['times_three_float', 'serving_default', { x: s(2) }, [6]],
+    ['times_two_int', 'serving_default', { x: s(3, 'int32') }, [6]],
+    ['module_with_multiple_signatures', 'serving_default', { x: s(2) }, [6]],
+    ['module_with_multiple_signatures', 'timestwo', { x: s(2) }, [4]],
+    ['model_single_input_multi_output', 'serving_default', { x: s(3, 'int32') }, [6, 3]],
+    ['model_multi_output', 'serving_default', { x: s(3, 'int32'), y: s(5, 'int32') }, [6, 5]],
+    ['int64_multiply', 'serving_default', { x: tg.NDArray.from([3, 4], [2], 'int64') }, [[18, 24]]],
+  ];
+  for (const [model, signature, inputs, want] of cases) {
+    it(`${model} / ${signature}`, async () => {
+      const g = new tg.Graph();
+      const sess = new tg.Session({ graph: g });
+      const meta = tg.savedModel.load(sess, ['serve'], fixture(`tf2/tfjs/${model}`));
+      const sig = meta.signatureDef[signature];
+      const feeds = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [sig.inputs[k].name, v]));
+      // outputs in key order (output_0, output_1), as TF lists them
+      const names = Object.keys(sig.outputs).sort().map((k) => sig.outputs[k].name);
+      const out = (await sess.run(names, feeds)) as tg.NDArray[];
+      expect(out.map((o) => o.toArray())).to.deep.equal(want);
+    });
+  }
+});
