@@ -1,11 +1,13 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tg from '../../../src/index.js';
 import { resourceApplyOf } from '../../../ops/optimizer/resource_apply.js';
 import { readVariableOp } from '../../../ops/state/variable.js';
+import { decodeMessage, pb } from '../../../serialization/codec.js';
 import { encodeGraphDef } from '../../../serialization/graph_def.js';
+import { decodeMetaGraph } from '../../../serialization/meta_graph.js';
 import { runOrt } from '../../serialization/onnx/helpers.js';
 
 type Made<T> = { g: tg.Graph; sess: tg.Session; t: T };
@@ -191,6 +193,33 @@ describe('resource variables (useResource)', () => {
     expect(tg.train.listVariables(join(dir, 'model'))).to.deep.equal([['v', [3]]]);
     await t.saver.restore(sess, path);
     expect(await value(sess, t.v.value())).to.deep.equal([1, 2, 3]);
+  });
+
+  it('importMetaGraph of a saved resource-variable model: VariableDefs marked is_resource, restored by its Saver, trained with its train op', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-res-meta-'));
+    const { g, sess, t } = setup(() => {
+      const w = new tg.Variable([1, 2], { name: 'w', useResource: true });
+      const loss = tg.reduceSum(tg.square(w.value()), undefined, false, 'loss');
+      return { w, train: new tg.train.AdamOptimizer({ learningRate: 0.1 }).minimize(loss, { name: 'train' }), saver: new tg.train.Saver() };
+    });
+    await sess.run(tg.globalVariablesInitializer(g));
+    await sess.run(t.train);
+    const want = (await value(sess, t.w.value())) as number[];
+    const path = await t.saver.save(sess, join(dir, 'model'));
+    // TF reads is_resource to rebuild a ResourceVariable
+    const metaDef = decodeMetaGraph(readFileSync(`${path}.meta`), 'meta');
+    const defs = (metaDef.collection_def?.variables?.bytes_list?.value ?? []).map((b) => decodeMessage<{ variable_name?: string; is_resource?: boolean }>(pb.VariableDef, b, 'vd'));
+    expect(defs.find((d) => d.variable_name === 'w:0')?.is_resource).to.equal(true);
+    const g2 = new tg.Graph();
+    const saver2 = g2.asDefault(() => tg.train.importMetaGraph(path))!;
+    const vars = tg.globalVariables(g2);
+    expect(vars.map((v) => [v.op.name, v.isResource])).to.deep.include.members([['w', true], ['w/Adam', true], ['w/Adam_1', true], ['beta1_power', true]]);
+    const s2 = new tg.Session({ graph: g2 });
+    await saver2.restore(s2, path);
+    expect(await value(s2, 'w/Read/ReadVariableOp:0')).to.deep.equal(want);
+    await s2.run('train');
+    await sess.run(t.train);
+    close(await value(s2, 'w/Read/ReadVariableOp:0'), await value(sess, t.w.value()));
   });
 
   it('GraphDef round trip: an imported resource graph trains with its ResourceApply op', async () => {
