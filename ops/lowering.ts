@@ -15,7 +15,7 @@ export const ROUTINES = [
   'AssignVariableOp', 'AvgPool', 'AvgPoolGrad',
   'BatchMatMulV2', 'BiasAdd', 'BiasAddGrad', 'BroadcastGradientArgs', 'CheckNumerics', 'ConcatV2',
   'Const', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Cumprod', 'Cumsum',
-  'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter', 'DestroyResourceOp',
   'DepthwiseConv2dNativeBackpropInput', 'ExpandDims', 'Fill', 'FusedBatchNormGradV3',
   'FusedBatchNormV3', 'GatherV2', 'HistogramSummary', 'Identity', 'InvertPermutation', 'L2Loss',
   'LRN', 'LRNGrad', 'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',

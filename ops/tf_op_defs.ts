@@ -259,6 +259,7 @@ const SPECS: Record<string, Spec> = {
   AssignAddVariableOp: ['resource:DT_RESOURCE value:dtype', '', 'dtype:type'],
   AssignSubVariableOp: ['resource:DT_RESOURCE value:dtype', '', 'dtype:type'],
   VarIsInitializedOp: ['resource:DT_RESOURCE', 'is_initialized:DT_BOOL', ''],
+  DestroyResourceOp: ['resource:DT_RESOURCE', '', 'ignore_lookup_error:bool=true'],
   ResourceGather: ['resource:DT_RESOURCE indices:Tindices', 'output:dtype', 'batch_dims:int=0 validate_indices:bool=true dtype:type Tindices:type'],
   ResourceApplyGradientDescent: ['var:DT_RESOURCE alpha:T delta:T', '', 'T:type use_locking:bool=false'],
   ResourceApplyMomentum: ['var:DT_RESOURCE accum:DT_RESOURCE lr:T grad:T momentum:T', '', 'T:type use_locking:bool=false use_nesterov:bool=false'],

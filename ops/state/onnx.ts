@@ -16,4 +16,5 @@ export const STATE_ONNX: Readonly<Record<string, OnnxFacet>> = {
   AssignAddVariableOp: refused(STATE),
   AssignSubVariableOp: refused(STATE),
   VarIsInitializedOp: refused(STATE),
+  DestroyResourceOp: refused(STATE),
 };

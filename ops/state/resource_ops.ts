@@ -126,7 +126,23 @@ export const ResourceGather = defineOp<ResourceGatherAttrs>({
   refInputs: [0],
 });
 
-export const RESOURCE_OPS = [VarHandleOp, ReadVariableOp, AssignVariableOp, AssignAddVariableOp, AssignSubVariableOp, VarIsInitializedOp, ResourceGather];
+export type DestroyResourceAttrs = { ignore_lookup_error: boolean };
+
+/** Deletes the variable behind the handle; a later read is an uninitialized-value error. */
+export const DestroyResourceOp = defineOp<DestroyResourceAttrs>({
+  type: 'DestroyResourceOp',
+  attrDefaults: { ignore_lookup_error: true },
+  infer: (inputs, _a, ctx) => {
+    handleOf(inputs, ctx.opType);
+    return [];
+  },
+  lowering: { kind: 'routine', routine: 'DestroyResourceOp' },
+  grad: 'none',
+  stateful: true,
+  refInputs: [0],
+});
+
+export const RESOURCE_OPS = [DestroyResourceOp, VarHandleOp, ReadVariableOp, AssignVariableOp, AssignAddVariableOp, AssignSubVariableOp, VarIsInitializedOp, ResourceGather];
 
 /** ResourceGather over a handle: rows of its variable (dtype `dtype`) picked by `indices`. */
 export function resourceGather(handle: Tensor, indices: Tensor, dtype: DType, name?: string): Tensor {

@@ -1,6 +1,6 @@
-import { formatShape, InvalidArgumentError, NDArray, sizeOf } from '../../../graph/ir/index.js';
+import { formatShape, InvalidArgumentError, NDArray, NotFoundError, sizeOf } from '../../../graph/ir/index.js';
 import type { ResolvedOutput } from '../../../ops/op_def.js';
-import type { AssignVariableAttrs, ResourceGatherAttrs } from '../../../ops/state/resource_ops.js';
+import type { AssignVariableAttrs, DestroyResourceAttrs, ResourceGatherAttrs } from '../../../ops/state/resource_ops.js';
 import { readVariable } from '../../../ops/state/variable_ops.js';
 import { ARRAY_KERNELS } from './array.js';
 import { CpuKernel, kernel } from './kernel.js';
@@ -62,6 +62,12 @@ export const RESOURCE_KERNELS = {
   }),
   AssignAddVariableOp: updateKernel('AssignAddVariableOp', 1),
   AssignSubVariableOp: updateKernel('AssignSubVariableOp', -1),
+  DestroyResourceOp: kernel<DestroyResourceAttrs>((_i, attrs, _o, ctx) => {
+    const name = ctx.refName(0);
+    if (ctx.variables.read(name) === undefined && !attrs.ignore_lookup_error) throw new NotFoundError(`Resource ${name} does not exist (DestroyResourceOp '${ctx.opName}')`);
+    ctx.variables.delete(name);
+    return [];
+  }),
   VarIsInitializedOp: kernel((_i, _a, _o, ctx) => [NDArray.scalar(ctx.variables.read(ctx.refName(0)) === undefined ? 0 : 1, 'bool')]),
   ResourceGather: kernel<ResourceGatherAttrs>(([, indices], _a, outputs, ctx) => {
     const params = readVariable(ctx, ctx.refName(0));

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tg from '../../../src/index.js';
+import { makeOp } from '../../../ops/builder.js';
 import { resourceApplyOf } from '../../../ops/optimizer/resource_apply.js';
+import { DestroyResourceOp, VarIsInitializedOp } from '../../../ops/state/resource_ops.js';
 import { readVariableOp } from '../../../ops/state/variable.js';
 import { decodeMessage, pb } from '../../../serialization/codec.js';
 import { encodeGraphDef } from '../../../serialization/graph_def.js';
@@ -69,6 +71,25 @@ describe('resource variables (useResource)', () => {
     expect(await value(sess, t.add)).to.deep.equal([6, 7]);
     expect(await value(sess, t.sub)).to.deep.equal([4, 5]);
     expect(await value(sess, t.v.value())).to.deep.equal([4, 5]);
+  });
+
+  it('DestroyResourceOp deletes the variable (a later read is uninitialized); a missing one is NotFound unless ignore_lookup_error', async () => {
+    const { sess, t } = setup(() => {
+      const v = new tg.Variable([1, 2], { name: 'v', useResource: true });
+      const destroy = makeOp(DestroyResourceOp, [v.ref], { ignore_lookup_error: true }, { name: 'destroy' });
+      const strict = makeOp(DestroyResourceOp, [v.ref], { ignore_lookup_error: false }, { name: 'strict' });
+      const isInit = makeOp(VarIsInitializedOp, [v.ref], {}, { name: 'is_init' }).outputs[0];
+      return { v, destroy, strict, isInit };
+    });
+    await sess.run(t.v.initializer);
+    expect(await value(sess, t.isInit)).to.equal(true);
+    await sess.run(t.destroy);
+    expect(await value(sess, t.isInit)).to.equal(false);
+    await rejects(sess.run(t.v.value()), tg.errors.FailedPreconditionError, 'uninitialized value v');
+    await sess.run(t.destroy);
+    await rejects(sess.run(t.strict), tg.errors.NotFoundError, 'Resource v does not exist');
+    await sess.run(t.v.initializer);
+    expect(await value(sess, t.v.value())).to.deep.equal([1, 2]);
   });
 
   it('a read under control dependencies sees the write (readValue), and a failed run changes nothing', async () => {
