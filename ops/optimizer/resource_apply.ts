@@ -27,12 +27,14 @@ function inferResourceApply(sig: ApplySignature, inputs: readonly InputSpec[], c
   return [];
 }
 
-function resourceApply(type: string, sig: ApplySignature, attrDefaults: Record<string, boolean>): OpDef {
+type ResourceApplyType = 'ResourceApplyGradientDescent' | 'ResourceApplyMomentum' | 'ResourceApplyAdagrad' | 'ResourceApplyRMSProp' | 'ResourceApplyAdam';
+
+function resourceApply(type: ResourceApplyType, sig: ApplySignature, attrDefaults: Record<string, boolean>): OpDef {
   return defineOp<Record<string, boolean>>({
     type,
     attrDefaults,
     infer: (inputs, _attrs, ctx) => inferResourceApply(sig, inputs, ctx),
-    lowering: { kind: 'routine', routine: type as 'ResourceApplyAdam' },
+    lowering: { kind: 'routine', routine: type },
     grad: 'none',
     stateful: true,
     refInputs: sig.refs,

@@ -1,8 +1,7 @@
 import { DType, formatShape, InvalidArgumentError, isCompatible, PartialShape, Tensor, UnimplementedError } from '../../graph/ir/index.js';
 import { makeOp } from '../builder.js';
-import { checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
+import { ALL, checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
 import { defineOp, InputSpec, OpDef } from '../op_def.js';
-import { ALL } from '../dtype_sets.js';
 
 /*
  * TF's resource variables. A VarHandleOp's output is a `resource` handle naming a variable in the
