@@ -148,3 +148,41 @@ describe("TF2 SavedModels from tfjs-node's tests, with the values its tests expe
     });
   }
 });
+
+describe('TF2 SavedModels: a hostile object graph', () => {
+  type Meta = { object_graph_def?: { nodes?: { children?: { node_id?: number; local_name?: string }[] }[]; concrete_functions?: Record<string, { bound_inputs?: number[] }> } };
+  const edits: [string, (m: Meta) => void][] = [
+    ['a child pointing past the node list', (m) => m.object_graph_def!.nodes![0].children!.push({ node_id: 1e9, local_name: 'a' })],
+    ['a negative child id', (m) => (m.object_graph_def!.nodes![0].children![0].node_id = -5)],
+    ['a cycle through the root', (m) => m.object_graph_def!.nodes![1].children!.push({ node_id: 0, local_name: 'back' })],
+    ['bound inputs naming no variable', (m) => Object.values(m.object_graph_def!.concrete_functions!).forEach((f) => (f.bound_inputs = [7, 1e9, -1]))],
+    ['more bound inputs than the call passes', (m) => Object.values(m.object_graph_def!.concrete_functions!).forEach((f) => (f.bound_inputs = Array(50).fill(1)))],
+    ['children renamed (no match in the checkpoint)', (m) => m.object_graph_def!.nodes![0].children!.forEach((c) => (c.local_name = `x_${c.local_name}`))],
+  ];
+  for (const [what, edit] of edits) {
+    it(`${what}: loads or fails typed, and a failed load leaves the session as it was`, async () => {
+      const dir = join(tempDir('tf2-og'), 'model');
+      mkdirSync(join(dir, 'variables'), { recursive: true });
+      for (const f of ['variables/variables.index', 'variables/variables.data-00000-of-00001']) copyFileSync(join(DIR, f), join(dir, f));
+      const sm = pb.SavedModel.toObject(pb.SavedModel.decode(readFileSync(join(DIR, 'saved_model.pb'))), { longs: Number, enums: Number, arrays: true, objects: true }) as { meta_graphs: Meta[] };
+      edit(sm.meta_graphs[0]);
+      writeFileSync(join(dir, 'saved_model.pb'), pb.SavedModel.encode(pb.SavedModel.fromObject(sm)).finish());
+      const g = new tg.Graph();
+      const sess = new tg.Session({ graph: g });
+      let meta: ReturnType<typeof tg.savedModel.load>;
+      try {
+        meta = tg.savedModel.load(sess, ['serve'], dir);
+      } catch (e) {
+        expect(e, String(e)).to.be.instanceOf(tg.errors.OpError);
+        expect(g.getOperations()).to.deep.equal([]);
+        return;
+      }
+      // loaded: serving_default runs, or names the variable it could not restore
+      try {
+        expect(await runSignature(sess, meta.signatureDef['serving_default'], [4])).to.deep.equal([4]);
+      } catch (e) {
+        expect(e, String(e)).to.be.instanceOf(tg.errors.FailedPreconditionError);
+      }
+    });
+  }
+});
