@@ -12,19 +12,21 @@ import type { OpDef } from './op_def.js';
 export const ROUTINES = [
   'AddN', 'ApplyAdadelta', 'ApplyAdagrad', 'ApplyAdam', 'ApplyFtrl', 'ApplyFtrlV2', 'ApplyGradientDescent',
   'ApplyMomentum', 'ApplyRMSProp',
-  'ArgMax', 'ArgMin', 'Assign', 'AssignAdd', 'AssignSub', 'AvgPool', 'AvgPoolGrad',
+  'ArgMax', 'ArgMin', 'Assign', 'AssignAdd', 'AssignAddVariableOp', 'AssignSub', 'AssignSubVariableOp',
+  'AssignVariableOp', 'AvgPool', 'AvgPoolGrad',
   'BatchMatMulV2', 'BiasAdd', 'BiasAddGrad', 'BroadcastGradientArgs', 'CheckNumerics', 'ConcatV2',
   'Const', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Cumprod', 'Cumsum',
-  'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter', 'DestroyResourceOp',
   'DepthwiseConv2dNativeBackpropInput', 'Enter', 'Exit', 'ExpandDims', 'Fill', 'FusedBatchNormGradV3',
   'FusedBatchNormV3', 'GatherV2', 'HistogramSummary', 'Identity', 'InTopKV2', 'InvertPermutation', 'L2Loss',
   'LRN', 'LRNGrad', 'LogSoftmax', 'LoopCond', 'MatMul', 'Max', 'MaxPool', 'MaxPoolGrad', 'MaxPoolGradGrad',
   'Mean', 'Merge', 'MergeSummary', 'Min', 'NextIteration', 'NoOp', 'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2',
   'Placeholder', 'PlaceholderWithDefault', 'Prod', 'RandomStandardNormal', 'RandomUniform',
-  'RandomUniformInt', 'Range', 'Rank', 'Reshape', 'ScalarSummary', 'Shape', 'Size', 'Slice',
+  'RandomUniformInt', 'Range', 'Rank', 'ReadVariableOp', 'Reshape', 'ResourceApplyAdagrad', 'ResourceApplyAdam',
+  'ResourceApplyGradientDescent', 'ResourceApplyMomentum', 'ResourceApplyRMSProp', 'ResourceGather', 'ScalarSummary', 'Shape', 'Size', 'Slice',
   'Softmax', 'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits', 'Split',
   'SplitV', 'Squeeze', 'StackV2', 'StopGradient', 'StridedSlice', 'StridedSliceGrad', 'Sum', 'Switch', 'Tile',
-  'TopKV2', 'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VariableV2', 'ZerosLike',
+  'TopKV2', 'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VarHandleOp', 'VarIsInitializedOp', 'VariableV2', 'ZerosLike',
 ] as const;
 
 export type RoutineName = (typeof ROUTINES)[number];

@@ -41,6 +41,8 @@ export type InferFn<A extends AttrMap> = (inputs: readonly InputSpec[], attrs: A
 export interface VariableAccess {
   read(name: string): NDArray | undefined;
   write(name: string, value: NDArray): void;
+  /** Removes the variable (DestroyResourceOp); a later read finds it uninitialized. */
+  delete(name: string): void;
 }
 
 export interface KernelContext extends OpContext {

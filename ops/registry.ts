@@ -29,6 +29,7 @@ import { NN_CONV_GRADS } from './nn/grads.js';
 import { MATMUL_GRADS } from './matmul/grads.js';
 import { LOSS_GRADS } from './loss/grads.js';
 import { CONTROL_FLOW_GRADS } from './control/control_flow_grad.js';
+import { RESOURCE_GRADS } from './state/resource_grad.js';
 import { COMPARE_ONNX, MATH_BINARY_ONNX, MATH_UNARY_ONNX } from './elementwise/onnx.js';
 import { LEAF_ONNX } from './leaves/onnx.js';
 import { CONTROL_ONNX } from './control/onnx.js';
@@ -89,7 +90,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(attachGrads(NN_CONV_OPS, NN_CONV_GRADS), NN_CONV_ONNX),
   ...attachOnnx(attachGrads(NN_TOP_K_OPS, TOP_K_GRADS), NN_TOP_K_ONNX),
   ...attachOnnx(RANDOM_OPS, RANDOM_ONNX),
-  ...attachOnnx(STATE_OPS, STATE_ONNX),
+  ...attachOnnx(attachGrads(STATE_OPS, RESOURCE_GRADS), STATE_ONNX),
   ...attachOnnx(OPTIMIZER_OPS, OPTIMIZER_ONNX),
   ...attachOnnx(attachGrads(ACTIVATION_OPS, ACTIVATION_GRADS), ACTIVATION_ONNX),
   ...attachOnnx(attachGrads(LOSS_OPS, LOSS_GRADS), LOSS_ONNX),

@@ -281,6 +281,23 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   ApplyFtrlV2: ['var:Ref(T) accum:Ref(T) linear:Ref(T) grad:T lr:T l1:T l2:T l2_shrinkage:T lr_power:T', 'out:Ref(T)', 'T:type use_locking:bool=false multiply_linear_by_lr:bool=false'],
   // ApplyAdam.pbtxt: use_nesterov is missing from the first block (added later).
   ApplyAdam: ['var:Ref(T) m:Ref(T) v:Ref(T) beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T', 'out:Ref(T)', 'T:type use_locking:bool=false use_nesterov:bool=false'],
+  // resource variables: read from ops_history_v2/<Op>.pbtxt (last block). VarHandleOp's
+  // allowed_devices and debug_name are missing from its earlier blocks (added later);
+  // AssignVariableOp's validate_shape is newer than the file as stored in the search index (TF 2.11's
+  // resource_variable_ops.cc), kept so files from newer TFs load.
+  VarHandleOp: ['', 'resource:DT_RESOURCE', 'container:string= shared_name:string= debug_name:string= dtype:type shape:shape allowed_devices:list(string)=[]'],
+  ReadVariableOp: ['resource:DT_RESOURCE', 'value:dtype', 'dtype:type'],
+  AssignVariableOp: ['resource:DT_RESOURCE value:dtype', '', 'dtype:type validate_shape:bool=false'],
+  AssignAddVariableOp: ['resource:DT_RESOURCE value:dtype', '', 'dtype:type'],
+  AssignSubVariableOp: ['resource:DT_RESOURCE value:dtype', '', 'dtype:type'],
+  VarIsInitializedOp: ['resource:DT_RESOURCE', 'is_initialized:DT_BOOL', ''],
+  DestroyResourceOp: ['resource:DT_RESOURCE', '', 'ignore_lookup_error:bool=true'],
+  ResourceGather: ['resource:DT_RESOURCE indices:Tindices', 'output:dtype', 'batch_dims:int=0 validate_indices:bool=true dtype:type Tindices:type'],
+  ResourceApplyGradientDescent: ['var:DT_RESOURCE alpha:T delta:T', '', 'T:type use_locking:bool=false'],
+  ResourceApplyMomentum: ['var:DT_RESOURCE accum:DT_RESOURCE lr:T grad:T momentum:T', '', 'T:type use_locking:bool=false use_nesterov:bool=false'],
+  ResourceApplyAdagrad: ['var:DT_RESOURCE accum:DT_RESOURCE lr:T grad:T', '', 'T:type use_locking:bool=false update_slots:bool=true'],
+  ResourceApplyRMSProp: ['var:DT_RESOURCE ms:DT_RESOURCE mom:DT_RESOURCE lr:T rho:T momentum:T epsilon:T grad:T', '', 'T:type use_locking:bool=false'],
+  ResourceApplyAdam: ['var:DT_RESOURCE m:DT_RESOURCE v:DT_RESOURCE beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T', '', 'T:type use_locking:bool=false use_nesterov:bool=false'],
   // activations
   Relu: ACTIVATION, Relu6: ACTIVATION, Elu: ACTIVATION, Selu: ACTIVATION, Softplus: ACTIVATION, Softsign: ACTIVATION,
   ReluGrad: FEATURE_GRAD, Relu6Grad: FEATURE_GRAD, SoftplusGrad: FEATURE_GRAD, SoftsignGrad: FEATURE_GRAD,

@@ -59,11 +59,15 @@ export async function execute(
   budget.pin(feeds.values());
   budget.pin(plan.heldValues);
   const onHost = (s: number): boolean => backends[plan.slotDevice[s]].hostResident;
-  const pending = new Map<string, NDArray>();
+  // null: destroyed in this run
+  const pending = new Map<string, NDArray | null>();
   const variables: VariableAccess = {
-    read: (name) => pending.get(name) ?? state.variables.get(name),
+    read: (name) => (pending.has(name) ? (pending.get(name) ?? undefined) : state.variables.get(name)),
     write: (name, value) => {
       pending.set(name, value);
+    },
+    delete: (name) => {
+      pending.set(name, null);
     },
   };
   const stats: StepStat[] = [];
@@ -169,7 +173,10 @@ export async function execute(
       const b = backends[plan.slotDevice[s]];
       fetched.push(b.hostResident ? (v as NDArray) : await b.read(v));
     }
-    for (const [k, v] of pending) state.variables.set(k, v);
+    for (const [k, v] of pending) {
+      if (v === null) state.variables.delete(k);
+      else state.variables.set(k, v);
+    }
     for (const [k, v] of counters) state.runCounters.set(k, v);
     return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
   } finally {

@@ -12,7 +12,7 @@ import type { DeviceBuffer } from './backend.js';
 import type { PlanStep } from './plan.js';
 
 /** TF's names for dtypes in its OOM message ("type float"). */
-const TF_TYPE: Readonly<Record<DType, string>> = { float32: 'float', int32: 'int32', int64: 'int64', bool: 'bool' };
+const TF_TYPE: Readonly<Record<DType, string>> = { float32: 'float', int32: 'int32', int64: 'int64', bool: 'bool', resource: 'resource' };
 
 /**
  * The bytes one run holds, against the session's memory limit, checked before each step allocates
@@ -48,7 +48,7 @@ export class MemoryBudget {
    * for real. `reuses`: the step writes into a buffer it is given.
    */
   beforeStep(step: PlanStep, inputs: readonly (DeviceBuffer | null)[], outputs: readonly ResolvedOutput[], reuses: boolean): void {
-    if (reuses || step.node.type === 'VariableV2' || step.node.type === 'Const') return;
+    if (reuses || step.node.type === 'VariableV2' || step.node.type === 'VarHandleOp' || step.node.type === 'Const') return;
     let need = 0;
     for (const o of outputs) {
       if (o.unknownRank || o.shape.some((d) => d < 0)) continue; // data-dependent: counted when made

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, isFullyDefined, NDArray, Tensor } from '../graph/ir/index.js';
 import { constValue, Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { InputSpec, OpDef, ResolvedOutput } from '../ops/op_def.js';
+import { variableSource, VARIABLE_OP_TYPES } from '../ops/state/variable_source.js';
 import { hostInputMask } from './host_inputs.js';
 import { MemoryPlan, planMemory } from './memory_plan.js';
 import { DeviceSet, PlacementEntry, placeNodes, PlacementOptions } from './placement.js';
@@ -111,10 +112,17 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
 
   // Which values are read as values (not only as refs) by someone in the program.
   const valueRead = new Set<ProgramValue>(program.fetches);
+  const handleIdentity = (n: ProgramNode): boolean => n.type === 'Identity' && n.outputs[0].dtype === 'resource';
   for (const n of program.nodes) {
+    if (handleIdentity(n)) continue;
     n.inputs.forEach((v, i) => {
       if (!n.def.refInputs?.includes(i)) valueRead.add(v);
     });
+  }
+  // an Identity passing a handle on reads it as a value only when its own output is read so
+  for (let k = program.nodes.length - 1; k >= 0; k--) {
+    const n = program.nodes[k];
+    if (handleIdentity(n) && valueRead.has(n.outputs[0])) valueRead.add(n.inputs[0]);
   }
   // a value's copy on another device, made once, before its first reader there
   const copies = new Map<string, number>();
@@ -130,22 +138,24 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
       placeholders.push(n);
       continue; // never executed; validated against the feeds before the run
     }
-    if (n.type === 'VariableV2' && !valueRead.has(n.outputs[0])) continue; // used only as a ref
+    // used only as a ref or a handle (an unread handle's Identity has nothing to compute either)
+    if ((VARIABLE_OP_TYPES.has(n.type) || handleIdentity(n)) && !valueRead.has(n.outputs[0])) continue;
     if (n.type === 'VariableV2') variableReads.push(n);
     const p = placed.get(n)!;
     const hostMask = n.def.hostInputs ? hostInputMask(n.def, n.inputs.length) : null;
     const copiesBefore: CopyStep[] = [];
     const inputs: InputRef[] = n.inputs.map((v, i) => {
       if (n.def.refInputs?.includes(i)) {
-        if (v.node.type !== 'VariableV2') {
-          throw new InvalidArgumentError(`Input ${i} of '${n.name}' (${n.type}) must be a variable ref, but ${v.node.name}:${v.index} is produced by a ${v.node.type} op`, {
+        const source = variableSource(v.node);
+        if (!source) {
+          throw new InvalidArgumentError(`Input ${i} of '${n.name}' (${n.type}) must be a variable ref or handle, but ${v.node.name}:${v.index} is produced by a ${v.node.type} op`, {
             opName: n.name,
             opType: n.type,
             traceback: n.traceback,
           });
         }
-        variableWrites.add(v.node.name);
-        return { kind: 'ref', variable: v.node.name, value: v };
+        variableWrites.add(source.name);
+        return { kind: 'ref', variable: source.name, value: v };
       }
       // an unfed Placeholder's value has no producer step: its slot is a host slot (validation rejects the run)
       const src = slot(v, devices.host);

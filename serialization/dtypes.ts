@@ -1,7 +1,7 @@
 import { DType, InvalidArgumentError, UnimplementedError } from '../graph/ir/index.js';
 
 /** TensorFlow's DataType enum values for our dtypes (types.proto). */
-export const TF_DTYPE: Readonly<Record<DType, number>> = { float32: 1, int32: 3, int64: 9, bool: 10 };
+export const TF_DTYPE: Readonly<Record<DType, number>> = { float32: 1, int32: 3, int64: 9, bool: 10, resource: 20 };
 
 const REF_OFFSET = 100;
 const TF_NAMES: Record<number, string> = {

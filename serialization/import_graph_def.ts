@@ -7,6 +7,7 @@ import { attrFromProto, tfDefaultToProto } from './attr_value.js';
 import { decodeGraphDef, parseInputName } from './graph_def.js';
 import { checkNodeDef } from './node_def_check.js';
 import { tfOpDef, type TfOpDef } from './tf_op_attrs.js';
+import { CALL_OPS, inlineFunctions } from './function_inline.js';
 import type { AttrValueObj, GraphDef, NodeDef } from './types.js';
 
 /**
@@ -44,6 +45,11 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   Unpack: ['num'],
   UnsortedSegmentSum: ['T', 'Tindices', 'Tnumsegments'],
   VariableV2: ['dtype'],
+  ReadVariableOp: ['dtype'],
+  AssignVariableOp: ['dtype'],
+  AssignAddVariableOp: ['dtype'],
+  AssignSubVariableOp: ['dtype'],
+  ResourceGather: ['dtype'],
   ScalarSummary: ['T'],
   HistogramSummary: ['T'],
 };
@@ -85,6 +91,12 @@ export interface ImportGraphDefOptions {
 /** Limits on what a file may ask for: far beyond real models, small enough to stay safe. */
 const MAX_NODES = 1_000_000;
 
+function hasFunctions(def: GraphDef): boolean {
+  // a malformed GraphDef is left to checkNodeDefs, which names what is wrong
+  if (typeof def !== 'object' || def === null || !Array.isArray(def.node)) return false;
+  return (def.library?.function ?? []).length > 0 || def.node.some((n) => typeof n === 'object' && n !== null && CALL_OPS.has(n.op));
+}
+
 function keyOf(name: string): string {
   const [n, i] = parseInputName(name);
   return `${n}:${i}`;
@@ -97,7 +109,9 @@ function keyOf(name: string): string {
  */
 export function importGraphDef(bytesOrDef: Uint8Array | GraphDef, options: ImportGraphDefOptions = {}): (Tensor | Operation)[] {
   const source = options.source ?? 'GraphDef';
-  const raw = bytesOrDef instanceof Uint8Array ? decodeGraphDef(bytesOrDef, source) : bytesOrDef;
+  const decoded = bytesOrDef instanceof Uint8Array ? decodeGraphDef(bytesOrDef, source) : bytesOrDef;
+  // TF2 graphs call their library's functions: each call is replaced by its function's body
+  const raw = hasFunctions(decoded) ? inlineFunctions(decoded, source).graphDef : decoded;
   checkNodeDefs(raw, source);
   const def = liftSummaryTags(raw, source);
   const graph = options.graph ?? getDefaultGraph();

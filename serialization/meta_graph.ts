@@ -33,6 +33,7 @@ function variableDef(v: Variable): Uint8Array {
     initializer_name: v.initializer.name,
     snapshot_name: v.value().name,
     trainable: v.trainable,
+    ...(v.isResource ? { is_resource: true } : {}),
   };
   return encodeMessage(pb.VariableDef, def);
 }

@@ -7,7 +7,7 @@ import { DataLossError, DType, InvalidArgumentError, NDArray } from '../graph/ir
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-const DESCR: Readonly<Record<DType, string>> = { float32: '<f4', int32: '<i4', int64: '<i4', bool: '|b1' };
+const DESCR: Readonly<Record<DType, string>> = { float32: '<f4', int32: '<i4', int64: '<i4', bool: '|b1', resource: '<i4' };
 
 export function encodeNpy(a: NDArray): Uint8Array {
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;

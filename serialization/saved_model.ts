@@ -1,18 +1,21 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from '../platform/fs.js';
 import { join } from '../platform/path.js';
-import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../graph/ir/index.js';
+import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor, UnimplementedError } from '../graph/ir/index.js';
+import { CALL_OPS, inlineFunctions } from './function_inline.js';
+import { importGraphDef } from './import_graph_def.js';
+import { isObjectBased, readObjectBasedVariables } from './saved_model_v2.js';
 import { hasOpDef } from '../ops/registry.js';
 import { globalVariables } from '../ops/state/variable.js';
 import { writeFileAtomic } from './checkpoint/atomic_file.js';
 import { writeBundle } from './checkpoint/bundle.js';
 import { readForRestore } from './checkpoint/restore.js';
 import { decodeMessage, encodeMessage, pb } from './codec.js';
-import { TF_DTYPE } from './dtypes.js';
+import { fromTfDTypeOrNull, TF_DTYPE } from './dtypes.js';
 import { extractSubGraph } from './graph_util.js';
 import { defaultSaverDef, exportMetaGraph, graphDefWithoutSaver, importMetaGraphDef } from './meta_graph.js';
 import { shapeToProto } from './tensor_proto.js';
 import { parseInputName } from './graph_def.js';
-import type { MetaGraphDef, NodeDef, SignatureDef, TensorInfo } from './types.js';
+import type { GraphDef, MetaGraphDef, NodeDef, SignatureDef, TensorInfo } from './types.js';
 
 /** What SavedModel save/load need from a session. */
 export interface SessionLike {
@@ -124,10 +127,12 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
       const node = byName.get(n);
       if (!node) problem = `refers to '${n}', which is not in the graph`;
       else if (!inputs.has(n)) {
-        if (!hasOpDef(node.op)) problem = `needs op '${node.op}', which tensorgraph does not have`;
+        if (!hasOpDef(node.op) && !CALL_OPS.has(node.op)) problem = `needs op '${node.op}', which tensorgraph does not have`;
         for (const i of node.input ?? []) stack.push(parseInputName(i)[0]);
       }
     }
+    // what the signature needs must import: its functions inline into ops tensorgraph has, its dtypes are ours
+    if (!problem) problem = trialImport(graphDef, seen, inputs, file);
     if (problem) {
       skippedSignatures[key] = problem;
       continue;
@@ -156,22 +161,96 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
   }
   if (needed.size > 0) {
     graphDef = { ...graphDef, node: graphDef.node.map((n) => placeholders.get(n.name) ?? n) };
-    graphDef = extractSubGraph(graphDef, [...needed]);
+    // as in TF, the whole graph is there, not only what the signatures fetch: a tensor such as y2,
+    // computable from a fed x, exists even when its own signature (tf.Example in) was skipped
+    const whole = extractSubGraph(graphDef, [...needed, ...importableNodes(graphDef)]);
+    graphDef = trialImport(whole, new Set(whole.node.map((n) => n.name)), new Map(), file) === null ? whole : extractSubGraph(graphDef, [...needed]);
   }
   const prefix = join(dir, 'variables', 'variables');
+  // TF2: resource variables restored from the object-based checkpoint, matched through the object graph
+  const objectValues = isObjectBased(meta) ? readObjectBasedVariables(meta, graphDef, prefix, new Set(graphDef.node.map((n) => n.name)), file) : new Map<string, NDArray>();
+  const { graphDef: inlined, aliases } = inlineFunctions(graphDef, file);
   // all or nothing: a checkpoint that fails to read takes the imported graph with it
   sess.graph.atomically(() => {
-    const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, graphDef);
+    const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, inlined);
     if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
+    if (objectValues.size > 0) sess.setVariableValues(objectValues);
   });
   const signatureDef: Record<string, LoadedSignature> = Object.create(null) as Record<string, LoadedSignature>;
   for (const [k, s] of Object.entries(sigs)) {
     if (Object.hasOwn(skippedSignatures, k)) continue;
     const conv = (m: Record<string, TensorInfo> | undefined) =>
-      Object.fromEntries(Object.entries(m ?? {}).map(([kk, ti]) => [kk, { name: ti.name ?? '', dtype: ti.dtype ?? 0, shape: ti.tensor_shape?.unknown_rank ? null : (ti.tensor_shape?.dim ?? []).map((d) => (d.size === -1 ? null : Number(d.size ?? 0))) }]));
+      Object.fromEntries(Object.entries(m ?? {}).map(([kk, ti]) => [kk, { name: aliasOf(aliases, ti.name ?? ''), dtype: ti.dtype ?? 0, shape: ti.tensor_shape?.unknown_rank ? null : (ti.tensor_shape?.dim ?? []).map((d) => (d.size === -1 ? null : Number(d.size ?? 0))) }]));
     signatureDef[k] = { inputs: conv(s.inputs), outputs: conv(s.outputs), methodName: s.method_name ?? '' };
   }
   return { metaInfoDef: { tags: [...(meta.meta_info_def?.tags ?? [])] }, signatureDef, skippedSignatures, metaGraphDef: meta };
+}
+
+/**
+ * The nodes whose whole input closure imports: registered ops (function calls aside: those come in
+ * through their signatures) with no attr naming a dtype tensorgraph lacks. Decided in topological
+ * order (Kahn's), without recursion; nodes on a cycle or reading a missing node are left out.
+ */
+function importableNodes(graphDef: GraphDef): string[] {
+  const own = (n: NodeDef): boolean =>
+    typeof n.op === 'string' &&
+    hasOpDef(n.op) &&
+    Object.values(n.attr ?? {}).every((a) => typeof a === 'object' && a !== null && (a.type === undefined || fromTfDTypeOrNull(a.type) !== null) && (a.list?.type ?? []).every((t) => fromTfDTypeOrNull(t) !== null));
+  const nodes = graphDef.node.filter((n) => typeof n?.name === 'string');
+  const byName = new Map(nodes.map((n) => [n.name, n] as const));
+  const waiting = new Map<string, number>();
+  const readers = new Map<string, string[]>();
+  for (const n of nodes) {
+    const deps = [...new Set((Array.isArray(n.input) ? n.input : []).map((i) => parseInputName(String(i))[0]))];
+    waiting.set(n.name, deps.length);
+    for (const d of deps) {
+      const list = readers.get(d);
+      if (list) list.push(n.name);
+      else readers.set(d, [n.name]);
+    }
+  }
+  const ok = new Set<string>();
+  const ready = nodes.filter((n) => waiting.get(n.name) === 0 && own(n)).map((n) => n.name);
+  while (ready.length > 0) {
+    const name = ready.pop()!;
+    ok.add(name);
+    for (const r of readers.get(name) ?? []) {
+      const left = waiting.get(r)! - 1;
+      waiting.set(r, left);
+      if (left === 0 && own(byName.get(r)!)) ready.push(r);
+    }
+  }
+  return [...ok];
+}
+
+/** A signature tensor's name after inlining (a call's output i > 0 moved to `<call>/output_<i>:0`). */
+function aliasOf(aliases: ReadonlyMap<string, string>, name: string): string {
+  const [n, i] = parseInputName(name);
+  return aliases.get(`${n}:${i}`) ?? name;
+}
+
+/**
+ * Why a signature's subgraph cannot be imported (a function missing or recursive, an op or dtype
+ * tensorgraph lacks), or null: the subgraph, its fed inputs as placeholders, is imported into a
+ * scratch graph, and the typed error of a failure becomes the signature's skip reason.
+ */
+function trialImport(graphDef: GraphDef, seen: ReadonlySet<string>, fed: ReadonlyMap<string, TensorInfo>, file: string): string | null {
+  const node = graphDef.node.filter((n) => seen.has(n.name)).map((n) => {
+    const ti = fed.get(n.name);
+    return ti ? { name: n.name, op: 'Placeholder', input: [], attr: { dtype: { type: ti.dtype ?? 0 }, shape: { shape: ti.tensor_shape ?? { unknown_rank: true } } } } : n;
+  });
+  try {
+    const { graphDef: inlined } = inlineFunctions({ ...graphDef, node }, file);
+    const bad = inlined.node.find((n) => !hasOpDef(n.op));
+    if (bad) return `needs op '${bad.op}' (node '${bad.name}'), which tensorgraph does not have`;
+    importGraphDef(inlined, { graph: new Graph(), source: file });
+    return null;
+  } catch (e) {
+    // what tensorgraph lacks (an op, a dtype, a library function) skips the signature; a malformed
+    // file (a bad attr, a recursive function) fails the load
+    if (e instanceof UnimplementedError || e instanceof NotFoundError) return e.message;
+    throw e;
+  }
 }
 
 /** Collections whose entries were imported (others may name pruned nodes). */

@@ -68,6 +68,48 @@ export interface VersionDef {
 export interface GraphDef {
   node: NodeDef[];
   versions?: VersionDef;
+  /** The function library (TF2 graphs call its functions with PartitionedCall ops). */
+  library?: FunctionDefLibraryObj;
+}
+
+export interface ArgDefObj {
+  name?: string;
+  type?: number;
+  type_attr?: string;
+  number_attr?: string;
+  type_list_attr?: string;
+  is_ref?: boolean;
+}
+
+export interface FunctionDefObj {
+  signature?: { name?: string; input_arg?: ArgDefObj[]; output_arg?: ArgDefObj[]; control_output?: string[]; is_stateful?: boolean };
+  attr?: Record<string, AttrValueObj>;
+  node_def?: NodeDef[];
+  ret?: Record<string, string>;
+  control_ret?: Record<string, string>;
+}
+
+export interface FunctionDefLibraryObj {
+  function?: FunctionDefObj[];
+}
+
+/** SavedObjectGraph (saved_object_graph.proto), the parts the TF2 loader reads. */
+export interface SavedObjectGraphObj {
+  nodes?: {
+    children?: { node_id?: number; local_name?: string }[];
+    variable?: { dtype?: number; shape?: TensorShapeObj; trainable?: boolean; name?: string };
+    function?: { concrete_functions?: string[] };
+    bare_concrete_function?: { concrete_function_name?: string };
+  }[];
+  concrete_functions?: Record<string, { bound_inputs?: number[] }>;
+}
+
+/** TrackableObjectGraph (trackable_object_graph.proto): an object-based checkpoint's object graph. */
+export interface TrackableObjectGraphObj {
+  nodes?: {
+    children?: { node_id?: number; local_name?: string }[];
+    attributes?: { name?: string; full_name?: string; checkpoint_key?: string }[];
+  }[];
 }
 
 export interface TensorInfo {
@@ -105,6 +147,7 @@ export interface MetaGraphDef {
   saver_def?: SaverDef;
   collection_def?: Record<string, CollectionDef>;
   signature_def?: Record<string, SignatureDef>;
+  object_graph_def?: SavedObjectGraphObj;
 }
 
 export interface VariableDefObj {

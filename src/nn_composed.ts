@@ -1,12 +1,18 @@
 import { InvalidArgumentError, Tensor } from '../graph/ir/index.js';
 import { TensorLike, toTensor } from '../ops/builder.js';
 import { gather } from '../ops/array/gather.js';
-import type { IntOperand } from '../ops/array/operands.js';
+import { IntOperand, intOperand } from '../ops/array/operands.js';
+import { resourceGather } from '../ops/state/resource_ops.js';
+import { Variable } from '../ops/state/variable.js';
 import { expandDims, squeeze } from '../ops/array/reshape.js';
 import { conv2d } from '../ops/nn/conv2d.js';
 
 /** tf.nn.embedding_lookup(params, ids) for one (unsharded) params tensor: rows of params by id. */
 export function embeddingLookup(params: TensorLike, ids: IntOperand, name?: string): Tensor {
+  // a resource variable is read by ResourceGather, as TF does: only the picked rows are read
+  if (params instanceof Variable && params.isResource) {
+    return params.graph.nameScope(name ?? 'embedding_lookup', () => resourceGather(params.ref, intOperand(ids, params.graph, 'indices'), params.dtype));
+  }
   const p = toTensor(params);
   return p.graph.nameScope(name ?? 'embedding_lookup', () => gather(p, ids, 0));
 }

@@ -93,6 +93,8 @@ export interface GetVariableOptions {
   regularizer?: Regularizer;
   trainable?: boolean;
   collections?: readonly string[];
+  /** TF's use_resource=True: a resource variable (VarHandleOp, ReadVariableOp) instead of a VariableV2. */
+  useResource?: boolean;
 }
 
 /**
@@ -134,7 +136,7 @@ export function getVariable(name: string, options: GetVariableOptions = {}): Var
   // variables are named by the variable scope alone, whatever name scope is open (TF1)
   const v = graph.nameScope(null, () => {
     const initial = typeof init === 'function' ? graph.nameScope(`${full}/Initializer/`, () => init(shape as number[], dtype)) : init;
-    return new Variable(initial, { name: full + '/', dtype, trainable, collections });
+    return new Variable(initial, { name: full + '/', dtype, trainable, collections, useResource: options.useResource });
   });
   st.store.set(full, v);
   const reg = options.regularizer ?? scope.regularizer;

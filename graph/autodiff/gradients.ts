@@ -24,7 +24,8 @@ function sourceTensor(x: Differentiable): Tensor {
   return x.ref ?? x.toTensor();
 }
 
-const canCarryGradient = (t: Tensor): boolean => t.dtype === 'float32';
+// a resource handle carries its variable's gradient (ReadVariableOp's gradient flows to it, as in TF)
+const canCarryGradient = (t: Tensor): boolean => t.dtype === 'float32' || t.dtype === 'resource';
 
 /** The op is in a while loop opened below `here` (differentiated as a whole loop, not op by op). */
 function insideLoop(flow: ControlFlowContext | null, here: ControlFlowContext | null): boolean {

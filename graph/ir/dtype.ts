@@ -3,11 +3,13 @@ import { InvalidArgumentError, ResourceExhaustedError } from './errors.js';
 /**
  * Element types. `int64` exists so TF files and feeds that use it keep their declared type in the
  * graph; in memory it is held as int32 (like TF.js) and values outside int32 range are refused at
- * the boundary rather than silently wrapped.
+ * the boundary rather than silently wrapped. `resource` is TF's DT_RESOURCE: a handle naming a
+ * variable in the session's store (VarHandleOp's output), never computed on; its static shape is
+ * the variable's shape (TF's handle data), and a value of it, rarely made, holds zeros.
  */
-export type DType = 'float32' | 'int32' | 'bool' | 'int64';
+export type DType = 'float32' | 'int32' | 'bool' | 'int64' | 'resource';
 
-export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'int64'];
+export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'int64', 'resource'];
 
 export type DataArray = Float32Array | Int32Array | Uint8Array;
 
@@ -24,7 +26,7 @@ export function isInteger(d: DType): boolean {
 }
 
 /** Bytes one element takes in memory (int64 is held as int32). */
-export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, int32: 4, int64: 4, bool: 1 };
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, int32: 4, int64: 4, bool: 1, resource: 4 };
 
 /**
  * The most elements one array may have: typed arrays stop at 2^32 elements in V8 (less in some

@@ -1,9 +1,9 @@
-import { InvalidArgumentError } from '../../graph/ir/index.js';
+import { DType, InvalidArgumentError } from '../../graph/ir/index.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
 import { defineOp } from '../op_def.js';
 
 const inferRows = (opType: string) =>
-  (inputs: readonly { dtype: 'float32' | 'int32' | 'bool' | 'int64'; shape: (number | null)[] | null }[]) => {
+  (inputs: readonly { dtype: DType; shape: (number | null)[] | null }[]) => {
     const [x] = inputs;
     checkDType('logits', x.dtype, FLOATS);
     if (x.shape !== null && x.shape.length < 1) throw new InvalidArgumentError(`${opType}: logits must have >= 1 dimension, got []`);

@@ -7,5 +7,7 @@ import { ApplyGradientDescent } from './apply_gradient_descent.js';
 import { ApplyMomentum } from './apply_momentum.js';
 import { ApplyRMSProp } from './apply_rms_prop.js';
 
-export const OPTIMIZER_OPS = [ApplyGradientDescent, ApplyMomentum, ApplyAdagrad, ApplyRMSProp, ApplyAdam, ApplyAdadelta, ApplyFtrl, ApplyFtrlV2] as const satisfies readonly OpDef[];
+import { RESOURCE_APPLY_OPS } from './resource_apply.js';
+
+export const OPTIMIZER_OPS = [ApplyGradientDescent, ApplyMomentum, ApplyAdagrad, ApplyRMSProp, ApplyAdam, ApplyAdadelta, ApplyFtrl, ApplyFtrlV2, ...RESOURCE_APPLY_OPS] as const satisfies readonly OpDef[];
 export type OptimizerOpType = TypesOf<typeof OPTIMIZER_OPS>;

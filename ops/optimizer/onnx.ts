@@ -13,4 +13,9 @@ export const OPTIMIZER_ONNX: OnnxTable<TypesOf<typeof OPTIMIZER_OPS>> = {
   ApplyAdadelta: refused(WHY),
   ApplyFtrl: refused(WHY),
   ApplyFtrlV2: refused(WHY),
+  ResourceApplyGradientDescent: refused(WHY),
+  ResourceApplyMomentum: refused(WHY),
+  ResourceApplyAdagrad: refused(WHY),
+  ResourceApplyRMSProp: refused(WHY),
+  ResourceApplyAdam: refused(WHY),
 };

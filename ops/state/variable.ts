@@ -1,4 +1,5 @@
 import {
+  AttrMap,
   DType,
   getDefaultGraph,
   Graph,
@@ -10,7 +11,14 @@ import {
 } from '../../graph/ir/index.js';
 import { makeOp, TensorConvertible, TensorLike, toTensor } from '../builder.js';
 import { Identity, NoOp } from '../control/control.js';
+import type { OpDef } from '../op_def.js';
+import { AssignAddVariableOp, AssignSubVariableOp, AssignVariableOp, ReadVariableOp, VarHandleOp } from './resource_ops.js';
 import { Assign, AssignAdd, AssignSub, VariableV2 } from './variable_ops.js';
+
+/** A ReadVariableOp of `handle` (the variable's value when it runs). */
+export function readVariableOp(handle: Tensor, dtype: DType, name?: string): Tensor {
+  return makeOp(ReadVariableOp, [handle], { dtype }, { name }).outputs[0];
+}
 
 export interface VariableOptions {
   name?: string;
@@ -20,6 +28,12 @@ export interface VariableOptions {
   collections?: readonly string[];
   /** When false, the variable's static shape is unknown and assignments may change it. */
   validateShape?: boolean;
+  /**
+   * TF's use_resource=True: the variable is a VarHandleOp `W` whose handle names it, initialized
+   * by `W/Assign` (AssignVariableOp) and read by `W/Read/ReadVariableOp`; optimizers update it
+   * with ResourceApply* ops. Default false: a TF1 ref variable (VariableV2).
+   */
+  useResource?: boolean;
 }
 
 /**
@@ -49,10 +63,18 @@ export class Variable implements TensorConvertible {
         throw new InvalidArgumentError(`Variable '${scope.slice(0, -1)}': initial value has dtype ${init.dtype}, expected ${options.dtype}`);
       }
       const shape: PartialShape = validate ? init.shape : null;
+      const name = scope.slice(0, -1);
       // the variable op itself is created outside any control-dependency scope, as in TF
-      op = graph.controlDependencies(null, () => makeOp(VariableV2, [], { shape, dtype: init.dtype, container: '', shared_name: '' }, { name: scope, graph }));
-      assign = makeOp(Assign, [op.outputs[0], init], { validate_shape: validate, use_locking: true }, { name: 'Assign', graph });
-      snapshot = makeOp(Identity, [op.outputs[0]], {}, { name: 'read', graph }).outputs[0];
+      if (options.useResource) {
+        const attrs = { shape, dtype: init.dtype, container: '', shared_name: name, allowed_devices: [] };
+        op = graph.controlDependencies(null, () => makeOp(VarHandleOp, [], attrs, { name: scope, graph }));
+        assign = makeOp(AssignVariableOp, [op.outputs[0], init], { dtype: init.dtype, validate_shape: validate }, { name: 'Assign', graph });
+        snapshot = graph.nameScope('Read', () => readVariableOp(op.outputs[0], init.dtype));
+      } else {
+        op = graph.controlDependencies(null, () => makeOp(VariableV2, [], { shape, dtype: init.dtype, container: '', shared_name: '' }, { name: scope, graph }));
+        assign = makeOp(Assign, [op.outputs[0], init], { validate_shape: validate, use_locking: true }, { name: 'Assign', graph });
+        snapshot = makeOp(Identity, [op.outputs[0]], {}, { name: 'read', graph }).outputs[0];
+      }
     });
     this.op = op;
     this.initialValue = init;
@@ -80,7 +102,12 @@ export class Variable implements TensorConvertible {
   }
 
   get dtype(): DType {
-    return this.op.outputs[0].dtype;
+    return this.snapshot.dtype;
+  }
+
+  /** True for a resource variable (TF's use_resource=True): `ref` is then its handle. */
+  get isResource(): boolean {
+    return this.op.type === 'VarHandleOp';
   }
 
   get shape(): PartialShape {
@@ -91,7 +118,7 @@ export class Variable implements TensorConvertible {
     return this.op.graph;
   }
 
-  /** The ref output of the VariableV2 op (what Assign and Apply ops take). */
+  /** The ref output of the VariableV2 op, or the handle of a resource variable (what Assign and Apply ops take). */
   get ref(): Tensor {
     return this.op.outputs[0];
   }
@@ -110,6 +137,7 @@ export class Variable implements TensorConvertible {
    * a write through control dependencies sees that write in the same run.
    */
   readValue(name?: string): Tensor {
+    if (this.isResource) return readVariableOp(this.ref, this.dtype, name ?? `${this.op.name}/read_value`);
     return makeOp(Identity, [this.ref], {}, { name: name ?? `${this.op.name}/read_value` }).outputs[0];
   }
 
@@ -118,15 +146,28 @@ export class Variable implements TensorConvertible {
   }
 
   assign(value: TensorLike, name?: string): Tensor {
+    if (this.isResource) return this.resourceUpdate(AssignVariableOp, value, name, { validate_shape: false });
     return makeOp(Assign, [this.ref, toTensor(value, this.dtype, this.graph)], { validate_shape: true, use_locking: true }, { name }).outputs[0];
   }
 
   assignAdd(value: TensorLike, name?: string): Tensor {
+    if (this.isResource) return this.resourceUpdate(AssignAddVariableOp, value, name);
     return makeOp(AssignAdd, [this.ref, toTensor(value, this.dtype, this.graph)], {}, { name }).outputs[0];
   }
 
   assignSub(value: TensorLike, name?: string): Tensor {
+    if (this.isResource) return this.resourceUpdate(AssignSubVariableOp, value, name);
     return makeOp(AssignSub, [this.ref, toTensor(value, this.dtype, this.graph)], {}, { name }).outputs[0];
+  }
+
+  /**
+   * A resource update as TF1's graph-mode `assign(read_value=True)`: the update op, and a read
+   * that runs after it, which is what the caller gets (an update op has no output).
+   */
+  private resourceUpdate(def: OpDef, value: TensorLike, name: string | undefined, extra: AttrMap = {}): Tensor {
+    const v = toTensor(value, this.dtype, this.graph);
+    const update = makeOp(def, [this.ref, v], { dtype: this.dtype, ...extra }, { name });
+    return this.graph.controlDependencies([update], () => readVariableOp(this.ref, this.dtype));
   }
 
   toString(): string {

@@ -1,6 +1,7 @@
 import { type AttrMap, DType, formatShape, InvalidArgumentError, isCompatible, PartialShape } from '../../graph/ir/index.js';
 import { ALL, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, OpDef, type TypesOf } from '../op_def.js';
+import { RESOURCE_OPS } from './resource_ops.js';
 
 export type VariableAttrs = { shape: PartialShape; dtype: DType; container: string; shared_name: string };
 
@@ -62,5 +63,5 @@ function updateOp<T extends 'AssignAdd' | 'AssignSub'>(type: T): OpDef<AttrMap, 
 export const AssignAdd = updateOp('AssignAdd');
 export const AssignSub = updateOp('AssignSub');
 
-export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub] as const satisfies readonly OpDef[];
+export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub, ...RESOURCE_OPS] as const satisfies readonly OpDef[];
 export type StateOpType = TypesOf<typeof STATE_OPS>;

@@ -70,11 +70,15 @@ export async function executeControlFlow(
   budget.pin(state.variables.values());
   budget.pin(feeds.values());
   budget.pin(plan.heldValues);
-  const pending = new Map<string, NDArray>();
+  // null: destroyed in this run (DestroyResourceOp)
+  const pending = new Map<string, NDArray | null>();
   const variables: VariableAccess = {
-    read: (name) => pending.get(name) ?? state.variables.get(name),
+    read: (name) => (pending.has(name) ? (pending.get(name) ?? undefined) : state.variables.get(name)),
     write: (name, value) => {
       pending.set(name, value);
+    },
+    delete: (name) => {
+      pending.set(name, null);
     },
   };
   const isEnter = plan.steps.map((s) => s.node.type === 'Enter' || s.node.type === 'RefEnter');
@@ -299,7 +303,10 @@ export async function executeControlFlow(
       }
       fetched.push(await hostValue(v, s));
     }
-    for (const [k, v] of pending) state.variables.set(k, v);
+    for (const [k, v] of pending) {
+      if (v === null) state.variables.delete(k);
+      else state.variables.set(k, v);
+    }
     for (const [k, n] of executions) state.runCounters.set(k, (state.runCounters.get(k) ?? 0) + n);
     return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
   } finally {

@@ -29,7 +29,7 @@ function evaluate(n: Parameters<ConstEvaluator>[0], inputs: readonly NDArray[], 
     const kctx: KernelContext = {
       opName: n.name,
       opType: n.type,
-      variables: { read: () => undefined, write: () => undefined },
+      variables: { read: () => undefined, write: () => undefined, delete: () => undefined },
       refName: () => {
         throw new Error('no refs at compile time');
       },

@@ -34,6 +34,8 @@ export const ONNX_DTYPE: Record<DType, number> = {
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
+  // ONNX has no handle type: export refuses resource ops (freeze first), so this is never written
+  resource: onnx.TensorProto.DataType.UNDEFINED,
 };
 
 function rawData(a: NDArray): Uint8Array {

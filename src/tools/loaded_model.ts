@@ -40,7 +40,8 @@ export function modelFromGraphDef(def: GraphDef, path: string): LoadedModel {
   const applies = ops.filter((o) => /^(Apply|ResourceApply)/.test(o.type));
   // the op that groups the updates (minimize's NoOp or AssignAdd on the global step) is a sink
   const trainOp = applies.length === 0 ? null : (ops.find((o) => !consumed.has(o) && (o.type === 'NoOp' || o.type === 'AssignAdd') && dependsOnAll(o, applies)) ?? null);
-  const initOps = ops.filter((o) => o.type === 'Assign' && o.inputs[0]?.op.type.startsWith('Variable') && o.name === `${o.inputs[0].op.name}/Assign`);
+  // a ref variable's W/Assign, or a resource variable's (AssignVariableOp on its VarHandleOp)
+  const initOps = ops.filter((o) => (o.type === 'Assign' || o.type === 'AssignVariableOp') && /^Var/.test(o.inputs[0]?.op.type ?? '') && o.name === `${o.inputs[0].op.name}/Assign`);
   return { path, graph, def, inputs, outputs, trainOp, initOps };
 }
 

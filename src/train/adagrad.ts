@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
+import { InvalidArgumentError, Operation, Tensor } from '../../graph/ir/index.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import type { TensorLike } from '../../ops/builder.js';
 import { applyAdagrad } from '../../ops/optimizer/apply_adagrad.js';
 import type { Variable } from '../../ops/state/variable.js';
@@ -37,8 +38,9 @@ export class AdagradOptimizer extends Optimizer {
     this.lr = this.hyper(this.learningRate, 'learning_rate', vars[0].graph);
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
     const accum = this.getSlot(variable, 'accumulator')!;
+    if (variable.isResource) return resourceApplyOf('ApplyAdagrad', [variable.ref, accum.ref, this.lr!, grad], { use_locking: this.useLocking, update_slots: true });
     return applyAdagrad(variable.ref, accum.ref, this.lr!, grad, { useLocking: this.useLocking });
   }
 }

@@ -3,6 +3,7 @@ import type { TensorLike } from '../../ops/builder.js';
 import { group } from '../../ops/control/control.js';
 import { mul } from '../../ops/elementwise/math_binary.js';
 import { applyAdam } from '../../ops/optimizer/apply_adam.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import type { Variable } from '../../ops/state/variable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -63,10 +64,14 @@ export class AdamOptimizer extends Optimizer {
     };
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
     const h = this.hypers!;
     const m = this.getSlot(variable, 'm')!;
     const v = this.getSlot(variable, 'v')!;
+    if (variable.isResource) {
+      const inputs = [variable.ref, m.ref, v.ref, h.b1p.value(), h.b2p.value(), h.lr, h.beta1, h.beta2, h.epsilon, grad];
+      return resourceApplyOf('ApplyAdam', inputs, { use_locking: this.useLocking, use_nesterov: false });
+    }
     return applyAdam(variable.ref, m.ref, v.ref, h.b1p.value(), h.b2p.value(), h.lr, h.beta1, h.beta2, h.epsilon, grad, { useLocking: this.useLocking });
   }
 

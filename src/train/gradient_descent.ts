@@ -1,4 +1,5 @@
-import type { Tensor } from '../../graph/ir/index.js';
+import type { Operation, Tensor } from '../../graph/ir/index.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import { toTensor, TensorLike } from '../../ops/builder.js';
 import { applyGradientDescent } from '../../ops/optimizer/apply_gradient_descent.js';
 import type { Variable } from '../../ops/state/variable.js';
@@ -18,7 +19,8 @@ export class GradientDescentOptimizer extends Optimizer {
     this.lr = toTensor(this.learningRate, 'float32', vars[0].graph, 'learning_rate');
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
+    if (variable.isResource) return resourceApplyOf('ApplyGradientDescent', [variable.ref, this.lr!, grad], { use_locking: false });
     return applyGradientDescent(variable.ref, this.lr!, grad);
   }
 }

@@ -1,4 +1,5 @@
-import type { Tensor } from '../../graph/ir/index.js';
+import type { Operation, Tensor } from '../../graph/ir/index.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import type { TensorLike } from '../../ops/builder.js';
 import { applyMomentum } from '../../ops/optimizer/apply_momentum.js';
 import type { Variable } from '../../ops/state/variable.js';
@@ -37,8 +38,12 @@ export class MomentumOptimizer extends Optimizer {
     this.mu = this.hyper(this.momentum, 'momentum', vars[0].graph);
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
     const accum = this.getSlot(variable, 'momentum')!;
+    if (variable.isResource) {
+      const attrs = { use_locking: this.options.useLocking ?? false, use_nesterov: this.options.useNesterov ?? false };
+      return resourceApplyOf('ApplyMomentum', [variable.ref, accum.ref, this.lr!, grad, this.mu!], attrs);
+    }
     return applyMomentum(variable.ref, accum.ref, this.lr!, grad, this.mu!, { useLocking: this.options.useLocking, useNesterov: this.options.useNesterov });
   }
 }

@@ -120,7 +120,7 @@ export abstract class Optimizer {
     if (!byName) this.nonSlots.set(graph, (byName = new Map()));
     let v = byName.get(name);
     if (!v) {
-      const make = () => new Variable(initial, { name, trainable: false, dtype: 'float32' });
+      const make = () => new Variable(initial, { name, trainable: false, dtype: 'float32', useResource: colocateWith.isResource });
       const device = colocateWith.op.device;
       v = graph.asDefault(() => (device ? graph.device(device, make) : make()));
       byName.set(name, v);

@@ -1,4 +1,5 @@
-import type { Tensor } from '../../graph/ir/index.js';
+import type { Operation, Tensor } from '../../graph/ir/index.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import type { TensorLike } from '../../ops/builder.js';
 import { applyRMSProp } from '../../ops/optimizer/apply_rms_prop.js';
 import type { Variable } from '../../ops/state/variable.js';
@@ -52,10 +53,13 @@ export class RMSPropOptimizer extends Optimizer {
     };
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
     const h = this.hypers!;
     const rms = this.getSlot(variable, 'rms')!;
     const mom = this.getSlot(variable, 'momentum')!;
+    if (variable.isResource) {
+      return resourceApplyOf('ApplyRMSProp', [variable.ref, rms.ref, mom.ref, h.lr, h.decay, h.momentum, h.epsilon, grad], { use_locking: this.useLocking });
+    }
     return applyRMSProp(variable.ref, rms.ref, mom.ref, h.lr, h.decay, h.momentum, h.epsilon, grad, { useLocking: this.useLocking });
   }
 }

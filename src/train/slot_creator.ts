@@ -19,6 +19,8 @@ export function createSlot(primary: Variable, initial: number, opName: string): 
       name: `${primary.op.name}/${opName}`,
       trainable: false,
       validateShape: known,
+      // TF makes a resource variable's slots resource variables
+      useResource: primary.isResource,
     });
   const device = primary.op.device;
   return graph.asDefault(() =>

@@ -12,7 +12,7 @@ import { tfOpDef } from '../../serialization/tf_op_attrs.js';
  * template must have as many inputs as TF's op def (tf_op_attrs.ts) says, and only TF's attrs
  * are passed.
  */
-export type Token = 'f' | 'fs' | 'i2' | 'iperm' | 'is' | 'iz' | 'b' | 'bs' | 'v' | 'x4' | 'c' | 'lab';
+export type Token = 'f' | 'fs' | 'i2' | 'iperm' | 'is' | 'iz' | 'b' | 'bs' | 'v' | 'x4' | 'c' | 'lab' | 'h';
 
 const TEMPLATES: Token[][] = [
   [], ['f'], ['i2'], ['b'], ['is'], ['fs'], ['bs'], ['f', 'bs'],
@@ -22,6 +22,9 @@ const TEMPLATES: Token[][] = [
   ['x4', 'c', 'c', 'c', 'c'], ['x4', 'x4', 'c', 'c', 'c', 'c'],
   ['v', 'v', 'v', 'fs', 'fs', 'fs', 'fs', 'f'], ['v', 'v', 'v', 'fs', 'fs', 'fs', 'fs', 'fs', 'fs', 'f'],
   ['v', 'v', 'v', 'fs', 'fs', 'fs', 'f'], ['v', 'v', 'v', 'f', 'fs', 'fs', 'fs', 'fs'], ['v', 'v', 'v', 'f', 'fs', 'fs', 'fs', 'fs', 'fs'],
+  // resource handles: reads, updates, gathers and the ResourceApply* ops
+  ['h'], ['h', 'f'], ['h', 'i2'], ['h', 'fs', 'f'], ['h', 'h', 'fs', 'f'], ['h', 'h', 'fs', 'f', 'fs'],
+  ['h', 'h', 'h', 'fs', 'fs', 'fs', 'fs', 'f'], ['h', 'h', 'h', 'fs', 'fs', 'fs', 'fs', 'fs', 'fs', 'f'],
 ];
 
 const ATTR_OPTIONS: tg.AttrMap[] = [
@@ -33,7 +36,9 @@ const ATTR_OPTIONS: tg.AttrMap[] = [
 export function pool(g: tg.Graph): Record<Token, tg.Tensor> {
   return g.asDefault(() => {
     const v = new tg.Variable(tg.NDArray.from([[1, 2], [3, 4]]), { name: 'v' });
+    const h = new tg.Variable(tg.NDArray.from([[1, 2], [3, 4]]), { name: 'h', useResource: true });
     return {
+      h: h.ref,
       f: tg.constant([[1, 2], [3, 4]], { name: 'f' }),
       fs: tg.constant(0.5, { name: 'fs' }),
       i2: tg.constant([2, 2], { dtype: 'int32', name: 'i2' }),

@@ -10,6 +10,7 @@ import { NORMALIZATION_KERNELS } from './normalization.js';
 import { OPTIMIZER_KERNELS } from './optimizer.js';
 import { RANDOM_KERNELS } from './random.js';
 import { REDUCE_KERNELS } from './reduce.js';
+import { RESOURCE_KERNELS } from './resource.js';
 import { STATE_KERNELS } from './state.js';
 import { SUMMARY_KERNELS } from './summary.js';
 
@@ -31,5 +32,6 @@ export const CPU_KERNELS: CpuKernelTable = {
   ...RANDOM_KERNELS,
   ...REDUCE_KERNELS,
   ...STATE_KERNELS,
+  ...RESOURCE_KERNELS,
   ...SUMMARY_KERNELS,
 };

@@ -6,10 +6,10 @@ import { type ApplyRMSPropAttrs, RMS_PROP_SIG } from '../../../ops/optimizer/app
 import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
 import { copyOf, readApplyInputs } from './apply_inputs.js';
 import { ftrlKernel } from './ftrl.js';
-import { kernel } from './kernel.js';
+import { CpuKernel, kernel } from './kernel.js';
 
-/** The optimizer family's CPU kernels. */
-export const OPTIMIZER_KERNELS = {
+/** The dense Apply* kernels (they write the variables through ctx and return var's new value). */
+const APPLY = {
   ApplyAdadelta: kernel<ApplyAdadeltaAttrs>((inputs, _a, _o, ctx) => {
     const [v, accum, accumUpdate, lrIn, rhoIn, epsIn, grad] = readApplyInputs(ADADELTA_SIG, inputs, ctx);
     const [lr, rho, eps] = [lrIn, rhoIn, epsIn].map((x) => x.data[0]);
@@ -121,4 +121,22 @@ export const OPTIMIZER_KERNELS = {
     ctx.variables.write(ctx.refName(0), nv);
     return [nv];
   }),
+};
+
+/** ResourceApply*: the same update through handles (the plan names the variables), no output. */
+function resourceApply(dense: CpuKernel): CpuKernel {
+  return (inputs, attrs, outputs, ctx) => {
+    dense(inputs, attrs, outputs, ctx);
+    return [];
+  };
+}
+
+/** The optimizer family's CPU kernels. */
+export const OPTIMIZER_KERNELS = {
+  ...APPLY,
+  ResourceApplyAdagrad: resourceApply(APPLY.ApplyAdagrad),
+  ResourceApplyAdam: resourceApply(APPLY.ApplyAdam),
+  ResourceApplyGradientDescent: resourceApply(APPLY.ApplyGradientDescent),
+  ResourceApplyMomentum: resourceApply(APPLY.ApplyMomentum),
+  ResourceApplyRMSProp: resourceApply(APPLY.ApplyRMSProp),
 };
