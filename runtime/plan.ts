@@ -77,7 +77,7 @@ export interface Plan {
   /** Values the plan itself holds (Const values, folded or not). */
   readonly heldValues: readonly NDArray[];
   /** Their buffers: never handed out by a run. */
-  readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
+  readonly heldBuffers: ReadonlySet<object>;
 }
 
 export interface PlanOptions extends PlacementOptions {
@@ -178,7 +178,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
   const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
   const heldValues: NDArray[] = [];
   for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
-  const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
+  const heldBuffers = new Set<object>(heldValues.map((v) => v.storage));
   return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries, heldValues, heldBuffers };
 }
 

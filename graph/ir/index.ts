@@ -8,3 +8,4 @@ export * from './operation.js';
 export * from './graph.js';
 export * from './graph_keys.js';
 export * from './verifier.js';
+export * from './string_data.js';

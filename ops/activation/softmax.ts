@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
+import { DType, InvalidArgumentError, Tensor } from '../../graph/ir/index.js';
 import { makeOp, TensorLike, toTensor } from '../builder.js';
 import { checkDType, FLOATS } from '../dtype_sets.js';
 import { defineOp, OpDef } from '../op_def.js';
@@ -8,7 +8,7 @@ import { reduceSum } from '../reduce/reductions.js';
 import { transpose } from '../array/transpose.js';
 
 const inferRows = (opType: string) =>
-  (inputs: readonly { dtype: 'float32' | 'int32' | 'bool' | 'int64'; shape: (number | null)[] | null }[]) => {
+  (inputs: readonly { dtype: DType; shape: (number | null)[] | null }[]) => {
     const [x] = inputs;
     checkDType('logits', x.dtype, FLOATS);
     if (x.shape !== null && x.shape.length < 1) throw new InvalidArgumentError(`${opType}: logits must have >= 1 dimension, got []`);

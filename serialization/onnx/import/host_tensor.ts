@@ -54,7 +54,7 @@ export function checkedDims(dims: readonly unknown[], where: string): number[] {
   return out;
 }
 
-const ELEMENT_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1 };
+const ELEMENT_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1, string: 0 };
 
 function fromRaw(raw: Uint8Array, dtype: DType, size: number, where: string): HostTensor['values'] {
   const want = size * ELEMENT_BYTES[dtype];
@@ -78,6 +78,9 @@ function fromRaw(raw: Uint8Array, dtype: DType, size: number, where: string): Ho
     }
     case 'bool':
       return Uint8Array.from(raw, (b) => (b ? 1 : 0));
+    case 'string':
+      // dtypeOf never gives string (ONNX_TO_DTYPE has no STRING): the importer holds numbers only
+      throw new UnimplementedError(`${where}: ONNX string tensors are not supported`);
   }
 }
 
