@@ -105,8 +105,13 @@ export function tensorFromProto(t: TensorProtoObj, where: string): NDArray {
   return new NDArray(dtype, shape, data);
 }
 
-/** A DT_STRING TensorProto: `string_val`, one value per element or one repeated (TF's fill rule). */
+/**
+ * A DT_STRING TensorProto: `tensor_content` in TF's string-list encoding (what
+ * `AsProtoTensorContent` writes: varint32 lengths, then the bytes), or `string_val`, one value per
+ * element or one repeated (TF's fill rule).
+ */
 function stringsFromProto(t: TensorProtoObj, shape: readonly number[], n: number, where: string): NDArray {
+  if (t.tensor_content && t.tensor_content.length > 0) return new NDArray('string', shape, decodeStringList(t.tensor_content, n, where));
   const vals = t.string_val ?? [];
   if (vals.length > n) throw new InvalidArgumentError(`${where}: ${vals.length} strings for a tensor of shape ${JSON.stringify(shape)}`);
   if (vals.length < n && n > MAX_FILLED_ELEMENTS) {
@@ -117,4 +122,25 @@ function stringsFromProto(t: TensorProtoObj, shape: readonly number[], n: number
   const data: Uint8Array[] = [];
   for (let i = 0; i < n; i++) data.push((i < vals.length ? vals[i] : last).slice());
   return new NDArray('string', shape, data);
+}
+
+/** TF's EncodeStringList layout: `n` varint32 lengths, then the strings' bytes; every length checked against what is left. */
+function decodeStringList(bytes: Uint8Array, n: number, where: string): Uint8Array[] {
+  if (n > bytes.length) throw new InvalidArgumentError(`${where}: ${n} strings cannot fit in ${bytes.length} bytes of tensor_content`);
+  const lengths: number[] = [];
+  let pos = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= bytes.length || shift > 28) throw new InvalidArgumentError(`${where}: tensor_content: the length of string ${i} is truncated or not a varint32`);
+      const b = bytes[pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    total += v;
+    lengths.push(v);
+  }
+  if (pos + total !== bytes.length) throw new InvalidArgumentError(`${where}: tensor_content: the string lengths add up to ${total} bytes, ${bytes.length - pos} follow them`);
+  return lengths.map((len) => bytes.slice(pos, (pos += len)));
 }
