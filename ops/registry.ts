@@ -16,6 +16,8 @@ import { LOSS_OPS } from './loss/index.js';
 import { NORMALIZATION_OPS } from './normalization/index.js';
 import { NN_CONV_OPS } from './nn/index.js';
 import { SUMMARY_OPS } from './summary/index.js';
+import { STRING_OPS } from './strings/index.js';
+import { SAVER_OPS } from './io/index.js';
 import { attachOnnx } from './onnx_mapping.js';
 import { attachGrads, checkGrads } from './grad_attach.js';
 import { MATH_UNARY_GRADS } from './elementwise/math_unary_grad.js';
@@ -37,6 +39,8 @@ import { ACTIVATION_ONNX } from './activation/onnx.js';
 import { LOSS_ONNX } from './loss/onnx.js';
 import { NORMALIZATION_ONNX } from './normalization/onnx.js';
 import { SUMMARY_ONNX } from './summary/onnx.js';
+import { STRING_ONNX } from './strings/onnx.js';
+import { IO_ONNX } from './io/onnx.js';
 
 /**
  * Every op the engine knows, listed explicitly by family (no discovery by file name, so bundlers
@@ -63,6 +67,8 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(LOSS_OPS, LOSS_ONNX),
   ...attachOnnx(NORMALIZATION_OPS, NORMALIZATION_ONNX),
   ...attachOnnx(SUMMARY_OPS, SUMMARY_ONNX),
+  ...attachOnnx(STRING_OPS, STRING_ONNX),
+  ...attachOnnx(SAVER_OPS, IO_ONNX),
 ];
 
 checkGrads(ALL_OPS);

@@ -1,3 +1,4 @@
+import { REF_VARIABLE_TYPES } from '../ops/state/variable_ops.js';
 import {
   BYTES_PER_ELEMENT,
   DType,
@@ -48,7 +49,7 @@ export class MemoryBudget {
    * for real. `reuses`: the step writes into a buffer it is given.
    */
   beforeStep(step: PlanStep, inputs: readonly (DeviceBuffer | null)[], outputs: readonly ResolvedOutput[], reuses: boolean): void {
-    if (reuses || step.node.type === 'VariableV2' || step.node.type === 'Const') return;
+    if (reuses || REF_VARIABLE_TYPES.has(step.node.type) || step.node.type === 'Const') return;
     let need = 0;
     for (const o of outputs) {
       if (o.unknownRank || o.shape.some((d) => d < 0)) continue; // data-dependent: counted when made

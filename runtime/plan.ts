@@ -1,3 +1,4 @@
+import { REF_VARIABLE_TYPES } from '../ops/state/variable_ops.js';
 import { InvalidArgumentError, isFullyDefined, NDArray, Tensor } from '../graph/ir/index.js';
 import { constValue, Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { InputSpec, OpDef, ResolvedOutput } from '../ops/op_def.js';
@@ -123,14 +124,14 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
       placeholders.push(n);
       continue; // never executed; validated against the feeds before the run
     }
-    if (n.type === 'VariableV2' && !valueRead.has(n.outputs[0])) continue; // used only as a ref
-    if (n.type === 'VariableV2') variableReads.push(n);
+    if (REF_VARIABLE_TYPES.has(n.type) && !valueRead.has(n.outputs[0])) continue; // used only as a ref
+    if (REF_VARIABLE_TYPES.has(n.type)) variableReads.push(n);
     const p = placed.get(n)!;
     const hostMask = n.def.hostInputs ? hostInputMask(n.def, n.inputs.length) : null;
     const copiesBefore: CopyStep[] = [];
     const inputs: InputRef[] = n.inputs.map((v, i) => {
       if (n.def.refInputs?.includes(i)) {
-        if (v.node.type !== 'VariableV2') {
+        if (!REF_VARIABLE_TYPES.has(v.node.type)) {
           throw new InvalidArgumentError(`Input ${i} of '${n.name}' (${n.type}) must be a variable ref, but ${v.node.name}:${v.index} is produced by a ${v.node.type} op`, {
             opName: n.name,
             opType: n.type,
@@ -145,7 +146,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
       const want = hostMask?.[i] ? devices.host : p.device;
       const from = slotDevice[src];
       if (from === want) {
-        return v.node.type === 'VariableV2' && devices.backends[want].hostResident ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
+        return REF_VARIABLE_TYPES.has(v.node.type) && devices.backends[want].hostResident ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
       }
       const key = `${src}>${want}`;
       let dst = copies.get(key);

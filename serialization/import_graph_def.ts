@@ -41,6 +41,10 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   Unpack: ['num'],
   UnsortedSegmentSum: ['T', 'Tindices', 'Tnumsegments'],
   VariableV2: ['dtype'],
+  Variable: ['dtype'],
+  DynamicStitch: ['N'],
+  ParallelDynamicStitch: ['N'],
+  StringJoin: ['N'],
   ScalarSummary: ['T'],
   HistogramSummary: ['T'],
 };

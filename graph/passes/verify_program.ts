@@ -1,3 +1,4 @@
+import { REF_VARIABLE_TYPES } from '../../ops/state/variable_ops.js';
 import { InternalError } from '../ir/index.js';
 import type { Program, ProgramNode } from './program.js';
 
@@ -24,7 +25,7 @@ export function verifyProgram(program: Program, after = 'lowering'): void {
     n.inputs.forEach((v, i) => {
       if (!seen.has(v.node)) problems.push(`input ${i} of '${n.name}' (${v.node.name}:${v.index}) is not produced before it`);
       else if (v.node.outputs[v.index] !== v) problems.push(`input ${i} of '${n.name}' is not an output of '${v.node.name}'`);
-      if (n.def.refInputs?.includes(i) && v.node.type !== 'VariableV2') problems.push(`ref input ${i} of '${n.name}' is produced by ${v.node.type}`);
+      if (n.def.refInputs?.includes(i) && !REF_VARIABLE_TYPES.has(v.node.type)) problems.push(`ref input ${i} of '${n.name}' is produced by ${v.node.type}`);
     });
     for (const c of n.controlInputs) if (!seen.has(c)) problems.push(`control input '${c.name}' of '${n.name}' does not come before it`);
     seen.add(n);

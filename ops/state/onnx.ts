@@ -5,6 +5,7 @@ const STATE = 'an ONNX model has no mutable state; export the inference graph wi
 
 export const STATE_ONNX: Readonly<Record<string, OnnxFacet>> = {
   VariableV2: refused('the graph still holds a variable: freeze it first with tg.graphUtil.convertVariablesToConstants(sess, graphDef, outputNames)'),
+  Variable: refused('the graph still holds a variable: freeze it first with tg.graphUtil.convertVariablesToConstants(sess, graphDef, outputNames)'),
   Assign: refused(STATE),
   AssignAdd: refused(STATE),
   AssignSub: refused(STATE),

@@ -23,17 +23,26 @@ export function readVariable(ctx: KernelContext, name: string): NDArray {
  * A variable: its storage lives in the session. As a value input it yields the current contents;
  * as a ref input (Assign, Apply*) it names the storage to update.
  */
-export const VariableV2 = defineOp<VariableAttrs>({
-  type: 'VariableV2',
-  attrDefaults: { container: '', shared_name: '' },
-  infer: (_i, attrs) => {
-    checkDType('dtype', attrs.dtype, ALL);
-    return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
-  },
-  lowering: { kind: 'routine', routine: 'VariableV2' },
-  grad: 'none',
-  stateful: true,
-});
+function variableOp(type: 'VariableV2' | 'Variable'): OpDef {
+  return defineOp<VariableAttrs>({
+    type,
+    attrDefaults: { container: '', shared_name: '' },
+    infer: (_i, attrs) => {
+      checkDType('dtype', attrs.dtype, ALL);
+      return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
+    },
+    lowering: { kind: 'routine', routine: 'VariableV2' },
+    grad: 'none',
+    stateful: true,
+  });
+}
+
+export const VariableV2 = variableOp('VariableV2');
+/** TF1's first variable op (graphs written before VariableV2): the same op under its old name. */
+export const Variable = variableOp('Variable');
+
+/** The op types whose output is a variable's storage (ref variables; a ref input must come from one). */
+export const REF_VARIABLE_TYPES: ReadonlySet<string> = new Set(['VariableV2', 'Variable']);
 
 export type AssignAttrs = { validate_shape: boolean; use_locking: boolean };
 
@@ -77,4 +86,4 @@ function updateOp(type: 'AssignAdd' | 'AssignSub'): OpDef {
 export const AssignAdd = updateOp('AssignAdd');
 export const AssignSub = updateOp('AssignSub');
 
-export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub];
+export const STATE_OPS = [VariableV2, Variable, Assign, AssignAdd, AssignSub];

@@ -12,6 +12,9 @@ import { RANDOM_KERNELS } from './random.js';
 import { REDUCE_KERNELS } from './reduce.js';
 import { STATE_KERNELS } from './state.js';
 import { SUMMARY_KERNELS } from './summary.js';
+import { STRING_KERNELS } from './strings.js';
+import { IO_KERNELS } from './io.js';
+import { STITCH_KERNEL } from './stitch.js';
 
 /**
  * The CPU backend's kernel for every routine an op can lower to, by family. Typed as a mapped type
@@ -32,4 +35,7 @@ export const CPU_KERNELS: CpuKernelTable = {
   ...REDUCE_KERNELS,
   ...STATE_KERNELS,
   ...SUMMARY_KERNELS,
+  ...STRING_KERNELS,
+  ...IO_KERNELS,
+  DynamicStitch: STITCH_KERNEL,
 };

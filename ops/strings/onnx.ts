@@ -1,0 +1,10 @@
+import type { OnnxFacet } from '../op_def.js';
+import { refused } from '../onnx_mapping.js';
+
+const WHY = 'builds checkpoint file names for the Saver: an exported inference graph has no file names (and tensorgraph exports numeric graphs)';
+
+export const STRING_ONNX: Readonly<Record<string, OnnxFacet>> = {
+  StringJoin: refused('string concatenation is not a numeric inference op: tensorgraph exports numeric graphs'),
+  ShardedFilename: refused(WHY),
+  ShardedFilespec: refused(WHY),
+};
