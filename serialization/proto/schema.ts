@@ -30,6 +30,7 @@ export const pb = {
   VariableDef: type('VariableDef'),
   BundleHeaderProto: type('BundleHeaderProto'),
   BundleEntryProto: type('BundleEntryProto'),
+  SavedTensorSlices: type('SavedTensorSlices'),
   CheckpointState: type('CheckpointState'),
   HistogramProto: type('HistogramProto'),
   Summary: type('Summary'),

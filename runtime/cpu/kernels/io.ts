@@ -1,6 +1,7 @@
 import { InvalidArgumentError, NDArray, NotFoundError, UnimplementedError, utf8Text } from '../../../graph/ir/index.js';
 import type { MergeAttrs, SaverDTypesAttrs } from '../../../ops/io/saver_ops.js';
-import { BundleReader, writeBundle } from '../../../serialization/checkpoint/bundle.js';
+import { writeBundle } from '../../../serialization/checkpoint/bundle.js';
+import { openCheckpoint } from '../../../serialization/checkpoint/open_checkpoint.js';
 import { mergeBundles } from '../../../serialization/checkpoint/merge_bundles.js';
 import { mkdirSync, requireFileSystem } from '../../../serialization/platform/fs.js';
 import { dirname } from '../../../serialization/platform/path.js';
@@ -45,7 +46,7 @@ export const IO_KERNELS = {
     if (keys.length !== attrs.dtypes.length) throw new InvalidArgumentError(`RestoreV2: ${keys.length} tensor names for ${attrs.dtypes.length} dtypes`);
     checkWhole(slices, 'RestoreV2');
     const path = utf8Text(prefix.bytes[0]);
-    const reader = new BundleReader(path);
+    const reader = openCheckpoint(path);
     // every key and dtype is checked before any tensor is read, as a restore either fully happens or fails
     keys.forEach((k, i) => {
       if (!reader.has(k)) throw new NotFoundError(`Key ${k} not found in checkpoint ${path}`);
