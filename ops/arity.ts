@@ -8,7 +8,7 @@ import { tfOpDef } from './tf_op_defs.js';
  * created: a one-input Mul is refused here instead of reaching inference or a kernel.
  */
 
-/** TF inputs our op holds as attrs instead (no string dtype: the summary tag). */
+/** TF inputs our op holds as attrs instead (the summary tag, kept as an attr so files read back unchanged). */
 const INPUTS_AS_ATTRS: Readonly<Record<string, number>> = { ScalarSummary: 1, HistogramSummary: 1 };
 
 export function checkArity(type: string, count: number, attrs: AttrMap, where: string): void {

@@ -269,8 +269,8 @@ const SPECS: Record<string, Spec> = {
   SparseSoftmaxCrossEntropyWithLogits: ['features:T labels:Tlabels', 'loss:T backprop:T', 'T:type Tlabels:type=DT_INT64'],
   L2Loss: ['t:T', 'output:T', 'T:type'],
   // summaries: read from ops_history_v2/{ScalarSummary,HistogramSummary,MergeSummary}.pbtxt (last
-  // block). Our ops take the tag as an attr and output int32 bytes (no string dtype); GraphDef
-  // export writes this TF form, the tag as a DT_STRING Const input (graph_def.ts).
+  // block). Our ops take the tag as an attr (their string output is TF's); GraphDef export writes
+  // this TF form, the tag as a DT_STRING Const input (graph_def.ts).
   ScalarSummary: ['tags:DT_STRING values:T', 'summary:DT_STRING', 'T:type'],
   HistogramSummary: ['tag:DT_STRING values:T', 'summary:DT_STRING', 'T:type=DT_FLOAT'],
   MergeSummary: ['inputs:N*DT_STRING', 'summary:DT_STRING', 'N:int'],

@@ -70,7 +70,8 @@ describe("serialization/tf_op_attrs: exported NodeDefs carry exactly TF's attrs"
           const [start, len] = spans[k];
           if (a.numberAttr) expect(node.attr![a.numberAttr].i, `${what}: ${a.numberAttr}`).to.equal(len);
           for (let j = start; j < start + len; j++) {
-            const want = a.type ? tfDTypeEnum(a.type) : node.attr![a.typeAttr!].type;
+            // a `[Ts]` list is typed one by one by its list(type) attr
+            const want = a.type ? tfDTypeEnum(a.type) : a.typeListAttr ? node.attr![a.typeListAttr].list!.type![j - start] : node.attr![a.typeAttr!].type;
             expect(tfDType(tensors[j]), `${what}: ${side} ${a.name} dtype`).to.equal(want);
           }
         });

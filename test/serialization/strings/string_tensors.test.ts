@@ -32,6 +32,15 @@ describe('serialization: DT_STRING tensors', () => {
     expect(tg.train.loadVariable(TF2, '_CHECKPOINTABLE_OBJECT_GRAPH').bytes[0].length).to.equal(613);
   });
 
+  it("a Saver restores a TF2 checkpoint's variables (its object graph string entry is read past, not refused)", async () => {
+    const g = new tg.Graph();
+    const vars = g.asDefault(() => ['a', 'b', 'c'].map((n) => new tg.Variable(tg.NDArray.scalar(0), { name: n })));
+    const saver = new tg.train.Saver({ graph: g, varList: Object.fromEntries(vars.map((v) => [`${v.op.name}/.ATTRIBUTES/VARIABLE_VALUE`, v])) });
+    const sess = new tg.Session({ graph: g });
+    await saver.restore(sess, TF2);
+    expect(((await sess.run(vars.map((v) => v.value()))) as tg.NDArray[]).map((a) => a.item())).to.deep.equal([0.5, 2, 3]);
+  });
+
   it('encodes a string tensor byte for byte and crc for crc as TF wrote it', () => {
     const r = new BundleReader(TF2);
     const e = r.entry('_CHECKPOINTABLE_OBJECT_GRAPH');
