@@ -144,6 +144,9 @@ export class TensorSliceReader {
     const whole = t.slices.find((s) => s.box.every(([st, len], i) => st === 0 && len === t.shape[i]));
     if (whole) return checked(tensorFromProto({ ...whole.data, dtype: t.dtypeEnum, tensor_shape: { dim: t.shape.map((size) => ({ size })) } }, what), t.shape, what);
     if (dtype === 'string') throw new UnimplementedError(`${what}: a string tensor saved in slices is not supported`);
+    // slices that cannot cover the tensor are refused before a hostile shape allocates anything
+    const listed = t.slices.reduce((a, s) => a + sizeOf(s.box.map(([, len]) => len)), 0);
+    if (listed < n) throw new DataLossError(`${what}: its slices hold ${listed} of its ${n} elements`);
     const out = NDArray.zeros(dtype, t.shape);
     const covered = new Uint8Array(n);
     const strides = t.shape.map((_d, i) => sizeOf(t.shape.slice(i + 1)));
