@@ -21,7 +21,7 @@ export const ROUTINES = [
   'MaxPoolGrad', 'MaxPoolGradGrad', 'Mean', 'MergeSummary', 'MergeV2Checkpoints', 'Min', 'NoOp',
   'OneHot', 'OnesLike', 'Pack', 'Pad', 'PadV2', 'Placeholder', 'PlaceholderWithDefault', 'Prod',
   'RandomStandardNormal', 'RandomUniform', 'RandomUniformInt', 'Range', 'Rank', 'Reshape',
-  'RestoreV2', 'SaveV2', 'ScalarSummary', 'Shape', 'ShardedFilename', 'ShardedFilespec', 'Size',
+  'RestoreV1', 'RestoreV2', 'SaveV2', 'ScalarSummary', 'Shape', 'ShardedFilename', 'ShardedFilespec', 'Size',
   'Slice', 'Softmax', 'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits',
   'Split', 'SplitV', 'Squeeze', 'StopGradient', 'StridedSlice', 'StridedSliceGrad', 'StringJoin',
   'Sum', 'Tile', 'Transpose', 'TruncatedNormal', 'Unpack', 'UnsortedSegmentSum', 'VariableV2',

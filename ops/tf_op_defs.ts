@@ -283,6 +283,9 @@ const SPECS: Record<string, Spec> = {
   SaveV2: ['prefix:DT_STRING tensor_names:DT_STRING shape_and_slices:DT_STRING tensors:[dtypes]', '', 'dtypes:list(type)'],
   RestoreV2: ['prefix:DT_STRING tensor_names:DT_STRING shape_and_slices:DT_STRING', 'tensors:[dtypes]', 'dtypes:list(type)'],
   MergeV2Checkpoints: ['checkpoint_prefixes:DT_STRING destination_prefix:DT_STRING', '', 'delete_old_dirs:bool=true allow_missing_files:bool=false'],
+  // read from ops_history_v2/{Restore,RestoreSlice}.pbtxt (last block): TF1's V1 restore ops
+  Restore: ['file_pattern:DT_STRING tensor_name:DT_STRING', 'tensor:dt', 'dt:type preferred_shard:int=-1'],
+  RestoreSlice: ['file_pattern:DT_STRING tensor_name:DT_STRING shape_and_slice:DT_STRING', 'tensor:dt', 'dt:type preferred_shard:int=-1'],
   // read from ops_history_v2/{DynamicStitch,ParallelDynamicStitch}.pbtxt (last block)
   DynamicStitch: ['indices:N*DT_INT32 data:N*T', 'merged:T', 'N:int T:type'],
   ParallelDynamicStitch: ['indices:N*DT_INT32 data:N*T', 'merged:T', 'N:int T:type'],

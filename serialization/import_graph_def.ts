@@ -45,6 +45,8 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   DynamicStitch: ['N'],
   ParallelDynamicStitch: ['N'],
   StringJoin: ['N'],
+  Restore: ['dt'],
+  RestoreSlice: ['dt'],
   ScalarSummary: ['T'],
   HistogramSummary: ['T'],
 };

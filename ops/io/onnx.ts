@@ -7,4 +7,6 @@ export const IO_ONNX: Readonly<Record<string, OnnxFacet>> = {
   SaveV2: refused(WHY),
   RestoreV2: refused(WHY),
   MergeV2Checkpoints: refused(WHY),
+  Restore: refused(WHY),
+  RestoreSlice: refused(WHY),
 };

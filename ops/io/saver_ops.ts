@@ -82,7 +82,29 @@ export const MergeV2Checkpoints: OpDef = defineOp<MergeAttrs>({
   stateful: true,
 });
 
-export const SAVER_OPS = [SaveV2, RestoreV2, MergeV2Checkpoints];
+export type RestoreV1Attrs = { dt: DType; preferred_shard: number };
+
+/** TF1's Restore and RestoreSlice (V1 savers): one tensor of dtype `dt` from the checkpoint files `file_pattern` names. */
+function restoreV1(type: 'Restore' | 'RestoreSlice'): OpDef {
+  return defineOp<RestoreV1Attrs>({
+    type,
+    attrDefaults: { preferred_shard: -1 },
+    infer(inputs, attrs, ctx) {
+      const names = type === 'Restore' ? ['file_pattern', 'tensor_name'] : ['file_pattern', 'tensor_name', 'shape_and_slice'];
+      inputs.forEach((x, i) => stringArg(ctx.opType, names[i], x, 0));
+      checkDType('dt', attrs.dt, ANY);
+      return [{ dtype: attrs.dt, shape: null }];
+    },
+    lowering: { kind: 'routine', routine: 'RestoreV1' },
+    grad: 'none',
+    stateful: true,
+  });
+}
+
+export const Restore = restoreV1('Restore');
+export const RestoreSlice = restoreV1('RestoreSlice');
+
+export const SAVER_OPS = [SaveV2, RestoreV2, MergeV2Checkpoints, Restore, RestoreSlice];
 
 /** TF's raw SaveV2: writes `tensors` to the checkpoint at `prefix`. */
 export function saveV2(prefix: TensorLike, names: readonly string[], tensors: readonly Tensor[], name?: string): Operation {

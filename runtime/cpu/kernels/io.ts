@@ -1,5 +1,5 @@
 import { InvalidArgumentError, NDArray, NotFoundError, UnimplementedError, utf8Text } from '../../../graph/ir/index.js';
-import type { MergeAttrs, SaverDTypesAttrs } from '../../../ops/io/saver_ops.js';
+import type { MergeAttrs, RestoreV1Attrs, SaverDTypesAttrs } from '../../../ops/io/saver_ops.js';
 import { writeBundle } from '../../../serialization/checkpoint/bundle.js';
 import { openCheckpoint } from '../../../serialization/checkpoint/open_checkpoint.js';
 import { mergeBundles } from '../../../serialization/checkpoint/merge_bundles.js';
@@ -56,6 +56,18 @@ export const IO_KERNELS = {
       }
     });
     return keys.map((k) => reader.read(k));
+  }),
+  // TF1's V1 restore ops: V1 files by path or pattern (a V2 prefix is read too, as TF's reader falls back)
+  RestoreV1: kernel<RestoreV1Attrs>(([pattern, tensorName, slice], attrs) => {
+    requireFileSystem('Restore');
+    if (slice !== undefined) checkWhole(slice, 'RestoreSlice');
+    const path = utf8Text(pattern.bytes[0]);
+    const key = utf8Text(tensorName.bytes[0]);
+    const reader = openCheckpoint(path);
+    if (!reader.has(key)) throw new NotFoundError(`Key ${key} not found in checkpoint ${path}`);
+    const got = reader.entry(key).dtype;
+    if (got !== attrs.dt) throw new InvalidArgumentError(`tensor_name = ${key}; expected dtype ${attrs.dt} does not equal original dtype ${got ?? `DataType(${reader.entry(key).dtypeEnum})`}`);
+    return [reader.read(key)];
   }),
   MergeV2Checkpoints: kernel<MergeAttrs>(([prefixes, destination], attrs) => {
     requireFileSystem('MergeV2Checkpoints');

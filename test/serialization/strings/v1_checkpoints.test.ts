@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tg from '../../../src/index.js';
 import { TensorSliceReader } from '../../../serialization/checkpoint/tensor_slice_reader.js';
+import { makeOp } from '../../../ops/builder.js';
+import { getOpDef } from '../../../ops/registry.js';
 import { fixture, tempDir } from '../fixtures.js';
 
 const BAD = fixture('tf/bad_half_plus_two');
@@ -35,6 +37,21 @@ describe('serialization: V1 (TensorSliceReader) checkpoints written by TF', () =
     const sess2 = new tg.Session({ graph: g });
     await sess2.run('init');
     expect(((await sess2.run('Variable:0')) as tg.NDArray).toArray()).to.equal(0.5);
+  });
+
+  it("TF1's Restore and RestoreSlice ops read V1 checkpoints by path or shard pattern, and say which key or dtype is wrong", async () => {
+    const g = new tg.Graph();
+    const op = (type: string, inputs: string[], dt: tg.DType): tg.Tensor => makeOp(getOpDef(type), inputs.map((s) => tg.constant(s)), { dt }, { graph: g }).outputs[0];
+    const [a, b, missing, wrong] = g.asDefault(() => [
+      op('Restore', [join(BAD, 'export'), 'Variable'], 'float32'),
+      op('RestoreSlice', [join(BUNDLE, 'export-?????-of-00001'), 'b', ''], 'float32'),
+      op('Restore', [join(BAD, 'export'), 'nope'], 'float32'),
+      op('Restore', [join(BAD, 'export'), 'Variable'], 'int32'),
+    ]);
+    const sess = new tg.Session({ graph: g });
+    expect(((await sess.run([a, b])) as tg.NDArray[]).map((x) => x.toArray())).to.deep.equal([0.5, 2]);
+    await sess.run(missing).then(() => expect.fail('read a missing key'), (e: unknown) => expect(String(e)).to.match(/NotFoundError.*Key nope not found/s));
+    await sess.run(wrong).then(() => expect.fail('read with the wrong dtype'), (e: unknown) => expect(String(e)).to.match(/expected dtype int32 does not equal original dtype float32/));
   });
 
   it('hostile V1 files: truncated, flipped or unlisted slices give typed errors', () => {
