@@ -5,6 +5,8 @@ export const NUMERIC: readonly DType[] = ['float32', 'int32', 'int64'];
 export const INTEGERS: readonly DType[] = ['int32', 'int64'];
 export const BOOLS: readonly DType[] = ['bool'];
 export const ALL: readonly DType[] = ['float32', 'int32', 'int64', 'bool'];
+/** Every dtype, strings included: for ops that only hold or pass values along (Placeholder, Identity, Const, saver ops). */
+export const ANY: readonly DType[] = [...ALL, 'string'];
 
 /** TF's message for a dtype outside an op's allowed list. */
 export function checkDType(param: string, d: DType, allowed: readonly DType[]): void {

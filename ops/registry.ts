@@ -17,6 +17,8 @@ import { NORMALIZATION_OPS } from './normalization/index.js';
 import { NN_CONV_OPS, NN_TOP_K_OPS } from './nn/index.js';
 import { TOP_K_GRADS } from './nn/top_k_grad.js';
 import { SUMMARY_OPS } from './summary/index.js';
+import { STRING_OPS } from './strings/index.js';
+import { SAVER_OPS } from './io/index.js';
 import { attachOnnx } from './onnx_mapping.js';
 import { attachGrads, checkGrads } from './grad_attach.js';
 import { MATH_UNARY_GRADS } from './elementwise/math_unary_grad.js';
@@ -44,6 +46,8 @@ import { ACTIVATION_ONNX } from './activation/onnx.js';
 import { LOSS_ONNX } from './loss/onnx.js';
 import { NORMALIZATION_ONNX } from './normalization/onnx.js';
 import { SUMMARY_ONNX } from './summary/onnx.js';
+import { STRING_ONNX } from './strings/onnx.js';
+import { IO_ONNX } from './io/onnx.js';
 
 /**
  * Every op type the engine knows, as a literal union derived from the family lists below: the
@@ -67,7 +71,9 @@ export type OpType =
   | TypesOf<typeof ACTIVATION_OPS>
   | TypesOf<typeof LOSS_OPS>
   | TypesOf<typeof NORMALIZATION_OPS>
-  | TypesOf<typeof SUMMARY_OPS>;
+  | TypesOf<typeof SUMMARY_OPS>
+  | TypesOf<typeof STRING_OPS>
+  | TypesOf<typeof SAVER_OPS>;
 
 /**
  * Every op the engine knows, listed explicitly by family (no discovery by file name, so bundlers
@@ -96,6 +102,8 @@ export const ALL_OPS: readonly OpDef[] = [
   ...attachOnnx(attachGrads(LOSS_OPS, LOSS_GRADS), LOSS_ONNX),
   ...attachOnnx(NORMALIZATION_OPS, NORMALIZATION_ONNX),
   ...attachOnnx(SUMMARY_OPS, SUMMARY_ONNX),
+  ...attachOnnx(STRING_OPS, STRING_ONNX),
+  ...attachOnnx(SAVER_OPS, IO_ONNX),
 ];
 
 checkGrads(ALL_OPS);

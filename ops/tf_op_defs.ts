@@ -24,7 +24,8 @@
  *
  * Notation, one space-separated string per list:
  * - an arg is `name:T` (its dtype is type attr T), `name:N*T` (a list of N tensors of type T, N an
- *   int attr), `name:DT_INT32` (a fixed type) or `name:Ref(T)` (a ref of type T);
+ *   int attr), `name:[Ts]` (a list typed one by one by the list(type) attr Ts), `name:DT_INT32`
+ *   (a fixed type) or `name:Ref(T)` (a ref of type T);
  * - an attr is `name:kind` (required) or `name:kind=default`, kinds as TF writes them: `type`,
  *   `int`, `float`, `bool`, `string`, `shape`, `tensor`, `list(int)`, ...; a `shape` default of
  *   `?` is the unknown-rank shape, a `list(...)` default is written `[a,b,...]`, a `string`
@@ -46,6 +47,8 @@ export interface TfArg {
   readonly type?: string;
   /** The int attr that counts this list arg's tensors. */
   readonly numberAttr?: string;
+  /** The list(type) attr that gives this list arg's tensors their dtypes, one each (SaveV2's `tensors:[dtypes]`). */
+  readonly typeListAttr?: string;
   readonly isRef?: boolean;
 }
 
@@ -66,6 +69,8 @@ export interface TfOpDef {
 
 function parseArg(s: string): TfArg {
   const [name, spec] = s.split(':');
+  const typeList = /^\[(\w+)\]$/.exec(spec);
+  if (typeList) return { name, typeListAttr: typeList[1] };
   const ref = /^Ref\((.*)\)$/.exec(spec);
   const t = ref ? ref[1] : spec;
   const list = /^(\w+)\*(\w+)$/.exec(t);
@@ -267,6 +272,8 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   RandomUniformInt: ['shape:T minval:Tout maxval:Tout', 'output:Tout', 'seed:int=0 seed2:int=0 Tout:type T:type'],
   // state, optimizers
   VariableV2: ['', 'ref:Ref(dtype)', 'shape:shape dtype:type container:string= shared_name:string='],
+  // read from ops_history_v2/Variable.pbtxt: TF1's first variable op, the same as VariableV2
+  Variable: ['', 'ref:Ref(dtype)', 'shape:shape dtype:type container:string= shared_name:string='],
   Assign: ['ref:Ref(T) value:T', 'output_ref:Ref(T)', 'T:type validate_shape:bool=true use_locking:bool=true'],
   AssignAdd: ASSIGN_UPDATE,
   AssignSub: ASSIGN_UPDATE,
@@ -311,11 +318,26 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   SparseSoftmaxCrossEntropyWithLogits: ['features:T labels:Tlabels', 'loss:T backprop:T', 'T:type Tlabels:type=DT_INT64'],
   L2Loss: ['t:T', 'output:T', 'T:type'],
   // summaries: read from ops_history_v2/{ScalarSummary,HistogramSummary,MergeSummary}.pbtxt (last
-  // block). Our ops take the tag as an attr and output int32 bytes (no string dtype); GraphDef
-  // export writes this TF form, the tag as a DT_STRING Const input (graph_def.ts).
+  // block). Our ops take the tag as an attr (their string output is TF's); GraphDef export writes
+  // this TF form, the tag as a DT_STRING Const input (graph_def.ts).
   ScalarSummary: ['tags:DT_STRING values:T', 'summary:DT_STRING', 'T:type'],
   HistogramSummary: ['tag:DT_STRING values:T', 'summary:DT_STRING', 'T:type=DT_FLOAT'],
   MergeSummary: ['inputs:N*DT_STRING', 'summary:DT_STRING', 'N:int'],
+  // strings and the Saver's ops: read from ops_history_v2/{StringJoin,ShardedFilename,
+  // ShardedFilespec,SaveV2,RestoreV2,MergeV2Checkpoints}.pbtxt (last block); MergeV2Checkpoints'
+  // allow_missing_files is missing from its first block (added later).
+  StringJoin: ['inputs:N*DT_STRING', 'output:DT_STRING', 'N:int separator:string='],
+  ShardedFilename: ['basename:DT_STRING shard:DT_INT32 num_shards:DT_INT32', 'filename:DT_STRING', ''],
+  ShardedFilespec: ['basename:DT_STRING num_shards:DT_INT32', 'filename:DT_STRING', ''],
+  SaveV2: ['prefix:DT_STRING tensor_names:DT_STRING shape_and_slices:DT_STRING tensors:[dtypes]', '', 'dtypes:list(type)'],
+  RestoreV2: ['prefix:DT_STRING tensor_names:DT_STRING shape_and_slices:DT_STRING', 'tensors:[dtypes]', 'dtypes:list(type)'],
+  MergeV2Checkpoints: ['checkpoint_prefixes:DT_STRING destination_prefix:DT_STRING', '', 'delete_old_dirs:bool=true allow_missing_files:bool=false'],
+  // read from ops_history_v2/{Restore,RestoreSlice}.pbtxt (last block): TF1's V1 restore ops
+  Restore: ['file_pattern:DT_STRING tensor_name:DT_STRING', 'tensor:dt', 'dt:type preferred_shard:int=-1'],
+  RestoreSlice: ['file_pattern:DT_STRING tensor_name:DT_STRING shape_and_slice:DT_STRING', 'tensor:dt', 'dt:type preferred_shard:int=-1'],
+  // read from ops_history_v2/{DynamicStitch,ParallelDynamicStitch}.pbtxt (last block)
+  DynamicStitch: ['indices:N*DT_INT32 data:N*T', 'merged:T', 'N:int T:type'],
+  ParallelDynamicStitch: ['indices:N*DT_INT32 data:N*T', 'merged:T', 'N:int T:type'],
   FusedBatchNormV3: [
     'x:T scale:U offset:U mean:U variance:U',
     'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U',

@@ -38,6 +38,7 @@ export const writeSync = forward('writeSync');
 export const fsyncSync = forward('fsyncSync');
 export const fstatSync = forward('fstatSync');
 export const linkSync = forward('linkSync');
+export const rmdirSync = forward('rmdirSync');
 
 /** Copies `src` to a new file `dest`, failing if `dest` exists (COPYFILE_EXCL). */
 export function copyFileExclusiveSync(src: string, dest: string): void {

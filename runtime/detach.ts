@@ -6,22 +6,22 @@ import type { NDArray } from '../graph/ir/index.js';
  * the same run is copied; every other fetch is a fresh kernel output and is handed over as is, so
  * the common case (a loss, a prediction) costs no copy. Values inside the session are never
  * written in place (variables are replaced, the memory planner only reuses buffers it owns), so
- * identity of the underlying ArrayBuffer is exactly what "aliases" means here.
+ * identity of the underlying storage (`NDArray.storage`) is exactly what "aliases" means here.
  */
 export function detachFetches(
   fetched: readonly NDArray[],
-  held: ReadonlySet<ArrayBufferLike>,
+  held: ReadonlySet<object>,
   variables: Iterable<NDArray>,
 ): NDArray[] {
-  let kept: Set<ArrayBufferLike> | null = null;
-  const isKept = (b: ArrayBufferLike): boolean => {
+  let kept: Set<object> | null = null;
+  const isKept = (b: object): boolean => {
     if (held.has(b)) return true;
-    kept ??= new Set([...variables].map((v) => v.data.buffer));
+    kept ??= new Set([...variables].map((v) => v.storage));
     return kept.has(b);
   };
-  const handed = new Set<ArrayBufferLike>();
+  const handed = new Set<object>();
   return fetched.map((v) => {
-    const b = v.data.buffer;
+    const b = v.storage;
     if (handed.has(b) || isKept(b)) return v.clone();
     handed.add(b);
     return v;

@@ -1,3 +1,4 @@
+import { VARIABLE_OP_TYPES } from '../ops/state/variable_source.js';
 import {
   BYTES_PER_ELEMENT,
   DType,
@@ -12,7 +13,7 @@ import type { DeviceBuffer } from './backend.js';
 import type { PlanStep } from './plan.js';
 
 /** TF's names for dtypes in its OOM message ("type float"). */
-const TF_TYPE: Readonly<Record<DType, string>> = { float32: 'float', int32: 'int32', int64: 'int64', bool: 'bool', resource: 'resource' };
+const TF_TYPE: Readonly<Record<DType, string>> = { float32: 'float', int32: 'int32', int64: 'int64', bool: 'bool', resource: 'resource' , string: 'string' };
 
 /**
  * The bytes one run holds, against the session's memory limit, checked before each step allocates
@@ -22,8 +23,8 @@ const TF_TYPE: Readonly<Record<DType, string>> = { float32: 'float', int32: 'int
  * holding them; what the session keeps (variables, feeds, the plan's constants) is pinned.
  */
 export class MemoryBudget {
-  private readonly refs = new Map<ArrayBufferLike, number>();
-  private readonly pinned = new Set<ArrayBufferLike>();
+  private readonly refs = new Map<object, number>();
+  private readonly pinned = new Set<object>();
   private live = 0;
 
   constructor(
@@ -34,10 +35,10 @@ export class MemoryBudget {
   /** Counts values that stay for the whole run and beyond. */
   pin(values: Iterable<NDArray>): void {
     for (const v of values) {
-      const b = v.data.buffer;
+      const b = v.storage;
       if (this.pinned.has(b)) continue;
       this.pinned.add(b);
-      this.live += b.byteLength;
+      this.live += v.storageBytes;
     }
   }
 
@@ -48,7 +49,7 @@ export class MemoryBudget {
    * for real. `reuses`: the step writes into a buffer it is given.
    */
   beforeStep(step: PlanStep, inputs: readonly (DeviceBuffer | null)[], outputs: readonly ResolvedOutput[], reuses: boolean): void {
-    if (reuses || step.node.type === 'VariableV2' || step.node.type === 'VarHandleOp' || step.node.type === 'Const') return;
+    if (reuses || VARIABLE_OP_TYPES.has(step.node.type) || step.node.type === 'Const') return;
     let need = 0;
     for (const o of outputs) {
       if (o.unknownRank || o.shape.some((d) => d < 0)) continue; // data-dependent: counted when made
@@ -64,8 +65,8 @@ export class MemoryBudget {
   /** After a step's outputs are held and its dead inputs released: what it made must fit too. */
   afterStep(step: PlanStep, outs: readonly NDArray[]): void {
     if (this.live <= this.limitBytes) return;
-    const o = outs.reduce((a, b) => (b.data.byteLength > a.data.byteLength ? b : a));
-    throw this.oom(step, o, `${o.data.byteLength} bytes made, ${this.usage()}`);
+    const o = outs.reduce((a, b) => (b.storageBytes > a.storageBytes ? b : a));
+    throw this.oom(step, o, `${o.storageBytes} bytes made, ${this.usage()}`);
   }
 
   private usage(): string {
@@ -74,24 +75,24 @@ export class MemoryBudget {
 
   /** A slot now holds `v`. */
   hold(v: NDArray): void {
-    const b = v.data.buffer;
+    const b = v.storage;
     if (this.pinned.has(b)) return;
     const n = this.refs.get(b);
     if (n === undefined) {
       this.refs.set(b, 1);
-      this.live += b.byteLength;
+      this.live += v.storageBytes;
     } else this.refs.set(b, n + 1);
   }
 
   /** A slot holding `v` was freed. */
   release(v: NDArray): void {
-    const b = v.data.buffer;
+    const b = v.storage;
     const n = this.refs.get(b);
     if (n === undefined) return;
     if (n > 1) this.refs.set(b, n - 1);
     else {
       this.refs.delete(b);
-      this.live -= b.byteLength;
+      this.live -= v.storageBytes;
     }
   }
 

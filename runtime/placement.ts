@@ -38,7 +38,7 @@ export interface NodePlacement {
 /**
  * Assigns each executed node a device and a kernel, once per plan. A pin (`tg.device`) names a
  * device type; no pin means the session's default device. Feeds, and constants read only as
- * host-memory inputs, live on the host. A device that cannot run the op fails here, with the op,
+ * host-memory inputs, live on the host, and so does every op that reads or makes a string. A device that cannot run the op fails here, with the op,
  * its type and the backend named, unless soft placement is allowed: then the op goes to the CPU
  * and the entry says so. Nothing moves silently.
  */
@@ -52,6 +52,8 @@ export function placeNodes(program: Program, devices: DeviceSet, options: Placem
     let softPlaced: string | undefined;
     const pin = parseDevice(n.device);
     if (hostOnlyReaders.has(n)) device = devices.host;
+    // strings live in host memory only (TF's string kernels are CPU kernels), pin or not
+    else if (touchesStrings(n)) device = devices.host;
     else if (pin) {
       const i = devices.backends.findIndex((b) => b.deviceType === pin.type && pin.index === 0);
       if (i >= 0) device = i;
@@ -80,6 +82,11 @@ export function placeNodes(program: Program, devices: DeviceSet, options: Placem
     placed.set(n, { device: devices.host, kernel: hostChoice.kernel, softPlaced: `${backend.name} has no kernel: ${choice.unsupported}` });
   }
   return placed;
+}
+
+/** A node that reads or makes a string tensor: it runs where strings live, on the host. */
+function touchesStrings(n: ProgramNode): boolean {
+  return n.inputs.some((v) => v.dtype === 'string') || n.outputs.some((v) => v.dtype === 'string');
 }
 
 /** Consts whose every reader takes them as a host-memory input: their value never needs a device. */

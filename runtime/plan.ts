@@ -1,7 +1,7 @@
 import { InvalidArgumentError, isFullyDefined, NDArray, Tensor } from '../graph/ir/index.js';
 import { constValue, Program, ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { InputSpec, OpDef, ResolvedOutput } from '../ops/op_def.js';
-import { variableSource, VARIABLE_OP_TYPES } from '../ops/state/variable_source.js';
+import { REF_VARIABLE_TYPES, variableSource, VARIABLE_OP_TYPES } from '../ops/state/variable_source.js';
 import { hostInputMask } from './host_inputs.js';
 import { MemoryPlan, planMemory } from './memory_plan.js';
 import { DeviceSet, PlacementEntry, placeNodes, PlacementOptions } from './placement.js';
@@ -80,7 +80,7 @@ export interface Plan {
   /** Values the plan itself holds (Const values, folded or not). */
   readonly heldValues: readonly NDArray[];
   /** Their buffers: never handed out by a run. */
-  readonly heldBuffers: ReadonlySet<ArrayBufferLike>;
+  readonly heldBuffers: ReadonlySet<object>;
   /**
    * Frames of a plan with control flow (Switch, Merge, loops): the executor then schedules it as
    * dataflow with dead values and iterations (runtime/control_flow/). Null for straight-line plans.
@@ -140,7 +140,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
     }
     // used only as a ref or a handle (an unread handle's Identity has nothing to compute either)
     if ((VARIABLE_OP_TYPES.has(n.type) || handleIdentity(n)) && !valueRead.has(n.outputs[0])) continue;
-    if (n.type === 'VariableV2') variableReads.push(n);
+    if (REF_VARIABLE_TYPES.has(n.type)) variableReads.push(n);
     const p = placed.get(n)!;
     const hostMask = n.def.hostInputs ? hostInputMask(n.def, n.inputs.length) : null;
     const copiesBefore: CopyStep[] = [];
@@ -162,7 +162,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
       const want = hostMask?.[i] ? devices.host : p.device;
       const from = slotDevice[src];
       if (from === want) {
-        return v.node.type === 'VariableV2' && devices.backends[want].hostResident ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
+        return REF_VARIABLE_TYPES.has(v.node.type) && devices.backends[want].hostResident ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
       }
       const key = `${src}>${want}`;
       let dst = copies.get(key);
@@ -198,7 +198,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
   const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
   const heldValues: NDArray[] = [];
   for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
-  const heldBuffers = new Set(heldValues.map((v) => v.data.buffer));
+  const heldBuffers = new Set<object>(heldValues.map((v) => v.storage));
   const frames = controlFlow ? analyzeFrames(finalSteps, numSlots) : null;
   return { program, steps: finalSteps, numSlots, feedSlots, fetchSlots, variableReads, variableWrites, placeholders, memory, devices, slotDevice, placement: entries, heldValues, heldBuffers, controlFlow: frames };
 }

@@ -1,7 +1,7 @@
 import { DType, InvalidArgumentError, UnimplementedError } from '../graph/ir/index.js';
 
 /** TensorFlow's DataType enum values for our dtypes (types.proto). */
-export const TF_DTYPE: Readonly<Record<DType, number>> = { float32: 1, int32: 3, int64: 9, bool: 10, resource: 20 };
+export const TF_DTYPE: Readonly<Record<DType, number>> = { float32: 1, int32: 3, int64: 9, bool: 10, resource: 20 , string: 7 };
 
 const REF_OFFSET = 100;
 const TF_NAMES: Record<number, string> = {
@@ -32,12 +32,12 @@ export function fromTfDType(e: number, where: string): DType {
   const d = fromTfDTypeOrNull(e);
   if (d === null) {
     if (e === 0 || !(e in TF_NAMES || e - REF_OFFSET in TF_NAMES)) throw new InvalidArgumentError(`${where}: invalid DataType ${e}`);
-    throw new UnimplementedError(`${where}: dtype ${tfDTypeName(e)} is not supported (float32, int32, int64 and bool are)`);
+    throw new UnimplementedError(`${where}: dtype ${tfDTypeName(e)} is not supported (float32, int32, int64, bool and string are)`);
   }
   return d;
 }
 
-/** Bytes per element in TF's little-endian tensor encoding. */
+/** Bytes per element in TF's little-endian tensor encoding (strings have no fixed size: 0). */
 export function tfElementSize(d: DType): number {
-  return d === 'bool' ? 1 : d === 'int64' ? 8 : 4;
+  return d === 'string' ? 0 : d === 'bool' ? 1 : d === 'int64' ? 8 : 4;
 }

@@ -25,13 +25,15 @@ export interface ToGraphDefOptions {
 
 /**
  * Where each arg of a TF op def falls in a flat tensor list of `count` tensors: [start, length].
- * At most one arg is a list (`N*T`); it takes what the others leave.
+ * List args (`N*T`, `[Ts]`) share what the single args leave, equally (DynamicStitch's indices
+ * and data lists are both N long).
  */
 export function argSpans(args: readonly TfArg[], count: number): [number, number][] {
-  const listLen = count - (args.length - args.filter((a) => a.numberAttr).length);
+  const lists = args.filter((a) => a.numberAttr || a.typeListAttr).length;
+  const listLen = lists === 0 ? 0 : Math.floor((count - (args.length - lists)) / lists);
   let at = 0;
   return args.map((a) => {
-    const len = a.numberAttr ? Math.max(0, listLen) : 1;
+    const len = a.numberAttr || a.typeListAttr ? Math.max(0, listLen) : 1;
     const span: [number, number] = [at, len];
     at += len;
     return span;

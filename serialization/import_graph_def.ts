@@ -50,6 +50,12 @@ const HELD_DERIVED_ATTRS: Readonly<Record<string, readonly string[]>> = {
   AssignAddVariableOp: ['dtype'],
   AssignSubVariableOp: ['dtype'],
   ResourceGather: ['dtype'],
+  Variable: ['dtype'],
+  DynamicStitch: ['N'],
+  ParallelDynamicStitch: ['N'],
+  StringJoin: ['N'],
+  Restore: ['dt'],
+  RestoreSlice: ['dt'],
   ScalarSummary: ['T'],
   HistogramSummary: ['T'],
 };

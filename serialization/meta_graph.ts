@@ -1,5 +1,6 @@
 import { Graph, GraphKeys, InvalidArgumentError, NotFoundError, Operation, Tensor } from '../graph/ir/index.js';
 import { Variable } from '../ops/state/variable.js';
+import { hasOpDef } from '../ops/registry.js';
 import { decodeMessage, encodeMessage, pb } from './codec.js';
 import { toGraphDef } from './graph_def.js';
 import { importGraphDef } from './import_graph_def.js';
@@ -97,6 +98,22 @@ export function graphDefWithoutSaver(meta: MetaGraphDef): GraphDef {
 }
 
 /**
+ * The GraphDef a MetaGraph import runs: the whole graph, TF's saver subgraph included, so that
+ * its own `save/restore_all` and `save/control_dependency` run through `session.run` (SaveV2,
+ * RestoreV2, MergeV2Checkpoints, ShardedFilename and StringJoin are ops here). A saver subgraph
+ * holding an op we do not have (V1's SaveSlices, RestoreSlice) is left out as before: our Saver
+ * does that work instead.
+ */
+export function graphDefForImport(meta: MetaGraphDef): GraphDef {
+  const def = meta.graph_def ?? { node: [] };
+  const scope = saverScope(meta.saver_def);
+  const nodes = def.node ?? [];
+  if (!scope) return { ...def, node: nodes };
+  const saverOps = nodes.filter((n) => (n.name ?? '').startsWith(scope));
+  return saverOps.every((n) => hasOpDef(n.op ?? '')) ? { ...def, node: nodes } : graphDefWithoutSaver(meta);
+}
+
+/**
  * Imports a MetaGraphDef's graph into `graph` and rebuilds its collections, Variables included
  * (TF's import_meta_graph). Returns the variables found, by name. All or nothing: when any part
  * fails, the graph is left as it was.
@@ -110,7 +127,7 @@ export function importMetaGraphDef(meta: MetaGraphDef, graph: Graph, source: str
     }
   }
   return graph.atomically(() => {
-    importGraphDef(graphDef ?? graphDefWithoutSaver(meta), { graph, source });
+    importGraphDef(graphDef ?? graphDefForImport(meta), { graph, source });
     const vars = new Map<string, Variable>();
     for (const [key, col] of Object.entries(meta.collection_def ?? {})) {
       try {

@@ -78,6 +78,11 @@ function expectedInputs(tf: TfOpDef, attr: Record<string, unknown>, given: numbe
   let fixed = 0;
   let lists = 0;
   for (const arg of tf.inputs) {
+    if (arg.typeListAttr) {
+      const types = Object.hasOwn(attr, arg.typeListAttr) ? (attr[arg.typeListAttr] as AttrValueObj).list?.type : undefined;
+      lists += Array.isArray(types) ? types.length : Math.max(0, given - fixed);
+      continue;
+    }
     if (!arg.numberAttr) {
       fixed++;
       continue;

@@ -1,4 +1,4 @@
-import { DataLossError, DType, InvalidArgumentError, NDArray } from '../graph/ir/index.js';
+import { DataLossError, DType, InvalidArgumentError, NDArray, UnimplementedError } from '../graph/ir/index.js';
 
 /*
  * NumPy's .npy format (version 1.0): magic, a little-endian header length, a Python-dict header
@@ -7,9 +7,11 @@ import { DataLossError, DType, InvalidArgumentError, NDArray } from '../graph/ir
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-const DESCR: Readonly<Record<DType, string>> = { float32: '<f4', int32: '<i4', int64: '<i4', bool: '|b1', resource: '<i4' };
+const DESCR: Readonly<Record<DType, string>> = { float32: '<f4', int32: '<i4', int64: '<i4', bool: '|b1', resource: '<i4' , string: '|O' };
 
 export function encodeNpy(a: NDArray): Uint8Array {
+  // NumPy keeps variable-length strings as Python objects (pickled): no raw layout to write
+  if (a.dtype === 'string') throw new UnimplementedError(`.npy output of a string tensor (shape [${a.shape.join(',')}]) is not supported: NumPy holds such strings as pickled objects`);
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
   let header = `{'descr': '${DESCR[a.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
   const unpadded = MAGIC.length + 4 + header.length + 1;

@@ -6,8 +6,7 @@ import type { TensorProtoObj } from './types.js';
  * TF's `Summary` and `HistogramProto` messages (tensorflow/core/framework/summary.proto) as plain
  * objects, and how a summary op's output carries one.
  *
- * Our dtypes have no string, so a summary op's output (TF: a string scalar holding a serialized
- * Summary) is a 1-D int32 tensor with one element per byte (0..255) of the serialized Summary.
+ * A summary op's output, as TF's, is a string scalar holding a serialized Summary.
  * Concatenating serialized Summaries merges them (`value` is a repeated field), which is what
  * MergeSummary does. `summaryFromArray` turns such a fetched value back into bytes.
  */
@@ -70,20 +69,23 @@ export function decodeSummary(bytes: Uint8Array, what = 'Summary'): SummaryObj {
 
 /** Serialized bytes as a summary op's output: int32 [n], one element per byte. */
 export function bytesToArray(bytes: Uint8Array): NDArray {
-  return new NDArray('int32', [bytes.length], Int32Array.from(bytes));
+  return new NDArray('string', [], [bytes]);
 }
 
-/** The serialized Summary a summary op's fetched value holds. */
+/**
+ * The serialized Summary a summary op's fetched value holds: its elements' bytes, concatenated
+ * (which merges them, as MergeSummary does).
+ */
 export function summaryFromArray(a: NDArray, what = 'summary'): Uint8Array {
-  if (a.dtype !== 'int32' || a.shape.length !== 1) {
-    throw new InvalidArgumentError(`${what}: expected the value of a summary op (int32 vector of serialized Summary bytes), got ${a.dtype} of shape [${a.shape.join(',')}]`);
+  if (a.dtype !== 'string') {
+    throw new InvalidArgumentError(`${what}: expected the value of a summary op (a string tensor of serialized Summaries), got ${a.dtype} of shape [${a.shape.join(',')}]`);
   }
-  const out = new Uint8Array(a.size);
-  const d = a.data as Int32Array;
-  for (let i = 0; i < out.length; i++) {
-    const b = d[i];
-    if (b < 0 || b > 255) throw new InvalidArgumentError(`${what}: element ${i} is ${b}, not a byte: not the value of a summary op`);
-    out[i] = b;
+  const parts = a.bytes;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }

@@ -40,6 +40,8 @@ export function fullShapeFromProto(s: TensorShapeObj | null | undefined, where: 
 
 /** Little-endian bytes of an array in TF's layout (int64 sign-extended from our int32 storage). */
 export function arrayToBytes(a: NDArray): Uint8Array {
+  // TF never writes strings as tensor_content: TensorProto has string_val, bundles their own layout
+  if (a.dtype === 'string') throw new InvalidArgumentError(`A string tensor (shape ${JSON.stringify(a.shape)}) has no fixed-size byte layout`);
   const n = a.size;
   const out = new Uint8Array(n * tfElementSize(a.dtype));
   const dv = new DataView(out.buffer);
@@ -53,6 +55,7 @@ export function arrayToBytes(a: NDArray): Uint8Array {
 
 /** Decodes TF little-endian tensor bytes; the caller has checked the length. */
 export function arrayFromBytes(dtype: DType, shape: readonly number[], bytes: Uint8Array, where: string): NDArray {
+  if (dtype === 'string') throw new InvalidArgumentError(`${where}: a DT_STRING tensor cannot be given as tensor_content (TF writes string_val)`);
   const n = sizeOf(shape);
   const size = tfElementSize(dtype);
   if (bytes.length !== n * size) {
@@ -73,6 +76,7 @@ export function arrayFromBytes(dtype: DType, shape: readonly number[], bytes: Ui
 }
 
 export function tensorToProto(a: NDArray): TensorProtoObj {
+  if (a.dtype === 'string') return { dtype: TF_DTYPE.string, tensor_shape: shapeToProto(a.shape), string_val: a.bytes.map((b) => b.slice()) };
   return { dtype: TF_DTYPE[a.dtype], tensor_shape: shapeToProto(a.shape), tensor_content: arrayToBytes(a) };
 }
 
@@ -81,6 +85,7 @@ export function tensorFromProto(t: TensorProtoObj, where: string): NDArray {
   const dtype = fromTfDType(t.dtype ?? 0, where);
   const shape = fullShapeFromProto(t.tensor_shape, where);
   const n = sizeOf(shape);
+  if (dtype === 'string') return stringsFromProto(t, shape, n, where);
   if (t.tensor_content && t.tensor_content.length > 0) return arrayFromBytes(dtype, shape, t.tensor_content, where);
   const vals: readonly (number | boolean)[] =
     dtype === 'float32' ? t.float_val ?? [] : dtype === 'bool' ? t.bool_val ?? [] : dtype === 'int64' ? t.int64_val ?? [] : t.int_val ?? [];
@@ -98,4 +103,44 @@ export function tensorFromProto(t: TensorProtoObj, where: string): NDArray {
     }
   }
   return new NDArray(dtype, shape, data);
+}
+
+/**
+ * A DT_STRING TensorProto: `tensor_content` in TF's string-list encoding (what
+ * `AsProtoTensorContent` writes: varint32 lengths, then the bytes), or `string_val`, one value per
+ * element or one repeated (TF's fill rule).
+ */
+function stringsFromProto(t: TensorProtoObj, shape: readonly number[], n: number, where: string): NDArray {
+  if (t.tensor_content && t.tensor_content.length > 0) return new NDArray('string', shape, decodeStringList(t.tensor_content, n, where));
+  const vals = t.string_val ?? [];
+  if (vals.length > n) throw new InvalidArgumentError(`${where}: ${vals.length} strings for a tensor of shape ${JSON.stringify(shape)}`);
+  if (vals.length < n && n > MAX_FILLED_ELEMENTS) {
+    throw new InvalidArgumentError(`${where}: string tensor of shape ${JSON.stringify(shape)} is too large to fill from ${vals.length} values`);
+  }
+  const empty = new Uint8Array(0);
+  const last = vals.length > 0 ? vals[vals.length - 1] : empty;
+  const data: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) data.push((i < vals.length ? vals[i] : last).slice());
+  return new NDArray('string', shape, data);
+}
+
+/** TF's EncodeStringList layout: `n` varint32 lengths, then the strings' bytes; every length checked against what is left. */
+function decodeStringList(bytes: Uint8Array, n: number, where: string): Uint8Array[] {
+  if (n > bytes.length) throw new InvalidArgumentError(`${where}: ${n} strings cannot fit in ${bytes.length} bytes of tensor_content`);
+  const lengths: number[] = [];
+  let pos = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= bytes.length || shift > 28) throw new InvalidArgumentError(`${where}: tensor_content: the length of string ${i} is truncated or not a varint32`);
+      const b = bytes[pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    total += v;
+    lengths.push(v);
+  }
+  if (pos + total !== bytes.length) throw new InvalidArgumentError(`${where}: tensor_content: the string lengths add up to ${total} bytes, ${bytes.length - pos} follow them`);
+  return lengths.map((len) => bytes.slice(pos, (pos += len)));
 }

@@ -13,7 +13,7 @@ import {
   TensorGraphError,
 } from '../graph/ir/index.js';
 
-/** A value for a feed: an NDArray, a TypedArray (with `{data, shape}` to give it a shape), nested arrays or a scalar. */
+/** A value for a feed: an NDArray, a TypedArray (with `{data, shape}` to give it a shape), nested arrays or a scalar (strings for a string tensor). */
 export type FeedValue =
   | NDArray
   | NestedArray
@@ -135,7 +135,7 @@ function checkLiteral(t: Tensor, v: NestedArray): void {
     return;
   }
   const want = t.dtype;
-  if (want === 'bool' ? typeof v !== 'boolean' : typeof v !== 'number') {
+  if (typeof v !== (want === 'bool' ? 'boolean' : want === 'string' ? 'string' : 'number')) {
     throw new InvalidArgumentError(`Cannot feed value ${String(v)} to tensor '${t.name}' of dtype ${want}`);
   }
   if ((want === 'int32' || want === 'int64') && !Number.isInteger(v)) {

@@ -10,3 +10,4 @@ export * from './graph.js';
 export * from './graph_keys.js';
 export * from './verifier.js';
 export * from './control_flow_context.js';
+export * from './string_data.js';

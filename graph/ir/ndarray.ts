@@ -1,9 +1,10 @@
-import { allocData, DataArray, DType, dataMatches, isDType } from './dtype.js';
+import { allocData, BYTES_PER_ELEMENT, DataArray, DType, dataMatches, isDType } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import { formatShape, Shape, sizeOf } from './shape.js';
+import { isStringData, StringData, toBytes, utf8Text } from './string_data.js';
 
-/** A nested JS array of numbers or booleans, as users write literals. */
-export type NestedArray = number | boolean | NestedArray[];
+/** A nested JS array of numbers, booleans or strings, as users write literals. */
+export type NestedArray = number | boolean | string | NestedArray[];
 
 /**
  * A host value: a dtype, a concrete shape and a flat row-major TypedArray. It is what `run`
@@ -13,12 +14,16 @@ export type NestedArray = number | boolean | NestedArray[];
 export class NDArray {
   readonly dtype: DType;
   readonly shape: Shape;
-  readonly data: DataArray;
+  // exactly one is set: numeric dtypes hold a TypedArray, `string` one byte string per element
+  private readonly numeric: DataArray | null;
+  private readonly strings: StringData | null;
 
-  constructor(dtype: DType, shape: readonly number[], data: DataArray) {
+  /** `data` is a TypedArray for numeric dtypes, an array of Uint8Array (one per element) for `string`. */
+  constructor(dtype: DType, shape: readonly number[], data: DataArray | StringData) {
     const n = sizeOf(shape);
-    if (!dataMatches(dtype, data)) {
-      throw new InvalidArgumentError(`NDArray: data is a ${data.constructor.name}, which cannot hold dtype ${dtype}`);
+    if (dtype === 'string' ? !isStringData(data) : ArrayBuffer.isView(data) ? !dataMatches(dtype, data as DataArray) : true) {
+      const what = Array.isArray(data) ? 'an array' : (data as object).constructor.name;
+      throw new InvalidArgumentError(`NDArray: data is ${what}, which cannot hold dtype ${dtype}`);
     }
     if (data.length !== n) {
       throw new InvalidArgumentError(
@@ -27,22 +32,62 @@ export class NDArray {
     }
     this.dtype = dtype;
     this.shape = [...shape];
-    this.data = data;
+    this.numeric = dtype === 'string' ? null : (data as DataArray);
+    this.strings = dtype === 'string' ? (data as StringData) : null;
+  }
+
+  /** The flat row-major values of a numeric array; a string array has none (read `bytes`). */
+  get data(): DataArray {
+    if (this.numeric === null) {
+      throw new InvalidArgumentError(`A string tensor of shape ${formatShape(this.shape)} has no numeric data: this op or reader takes numbers, not strings`);
+    }
+    return this.numeric;
+  }
+
+  /** The elements of a string array as byte strings (row-major); other dtypes have none. */
+  get bytes(): StringData {
+    if (this.strings === null) throw new InvalidArgumentError(`A ${this.dtype} tensor holds numbers, not strings (read data)`);
+    return this.strings;
+  }
+
+  /** A string array from JS strings (UTF-8 encoded) or bytes; the shape defaults to a vector. */
+  static fromStrings(values: readonly (string | Uint8Array)[], shape?: readonly number[]): NDArray {
+    return new NDArray('string', shape ?? [values.length], values.map(toBytes));
   }
 
   get size(): number {
-    return this.data.length;
+    return sizeOf(this.shape);
+  }
+
+  /**
+   * What holds the values: a numeric array's ArrayBuffer, a string array's element list. Two arrays
+   * alias exactly when these are the same object (memory accounting and fetch detaching ask).
+   */
+  get storage(): object {
+    return this.numeric !== null ? this.numeric.buffer : this.strings!;
+  }
+
+  /** Bytes the storage takes: the whole ArrayBuffer, or a string array's bytes plus a per-element estimate. */
+  get storageBytes(): number {
+    if (this.numeric !== null) return this.numeric.buffer.byteLength;
+    return this.strings!.reduce((n, b) => n + b.length + BYTES_PER_ELEMENT.string, 0);
   }
 
   get rank(): number {
     return this.shape.length;
   }
 
+  /** Zeros, or empty strings for `string` (TF's zero value of DT_STRING). */
   static zeros(dtype: DType, shape: readonly number[]): NDArray {
+    if (dtype === 'string') return new NDArray(dtype, shape, Array.from({ length: sizeOf(shape) }, () => new Uint8Array(0)));
     return new NDArray(dtype, shape, allocData(dtype, sizeOf(shape)));
   }
 
-  static scalar(value: number | boolean, dtype?: DType): NDArray {
+  static scalar(value: number | boolean | string, dtype?: DType): NDArray {
+    if (typeof value === 'string' || dtype === 'string') {
+      if (typeof value !== 'string' || (dtype ?? 'string') !== 'string') throw new InvalidArgumentError(`Cannot make a ${dtype} scalar from ${JSON.stringify(value)}`);
+      return NDArray.fromStrings([value], []);
+    }
     const d = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
     const data = allocData(d, 1);
     data[0] = Number(value);
@@ -59,6 +104,7 @@ export class NDArray {
       return value;
     }
     if (dtype !== undefined && !isDType(dtype)) throw new InvalidArgumentError(`Unknown dtype '${String(dtype)}'`);
+    if (dtype === 'string' || (!ArrayBuffer.isView(value) && holdsStrings(value as NestedArray))) return stringsFrom(value as NestedArray, shape, dtype);
     if (ArrayBuffer.isView(value)) {
       const d: DType = dtype ?? (value instanceof Int32Array ? 'int32' : value instanceof Uint8Array ? 'bool' : 'float32');
       const shp = shape ?? [value.length];
@@ -85,12 +131,14 @@ export class NDArray {
     return new NDArray(d, shp, data);
   }
 
-  /** Nested JS arrays (numbers; booleans for bool). A scalar gives a number. */
+  /** Nested JS arrays (numbers; booleans for bool; UTF-8 decoded strings for string). A scalar gives a number. */
   toArray(): NestedArray {
-    const data = this.data;
+    const strings = this.strings;
+    const data = this.numeric;
     const isBool = this.dtype === 'bool';
+    const element = (i: number): NestedArray => (strings !== null ? utf8Text(strings[i]) : isBool ? data![i] !== 0 : data![i]);
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.shape.length) return isBool ? data[offset] !== 0 : data[offset];
+      if (dim === this.shape.length) return element(offset);
       const out: NestedArray[] = [];
       const stride = sizeOf(this.shape.slice(dim + 1));
       for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * stride));
@@ -101,10 +149,11 @@ export class NDArray {
 
   /** A deep copy: same dtype and shape, its own buffer. */
   clone(): NDArray {
+    if (this.strings !== null) return new NDArray(this.dtype, this.shape, this.strings.map((b) => b.slice()));
     return new NDArray(this.dtype, this.shape, this.data.slice());
   }
 
-  /** The single value of a one-element array. */
+  /** The single value of a one-element numeric array. */
   item(): number {
     if (this.size !== 1) throw new InvalidArgumentError(`item() needs exactly one element, the array has shape ${formatShape(this.shape)}`);
     return this.data[0];
@@ -126,7 +175,8 @@ export function detachFrom(arr: NDArray, source: unknown): NDArray {
 }
 
 function bufferOf(source: unknown): ArrayBufferLike | null {
-  if (source instanceof NDArray) return source.data.buffer;
+  // string arrays are built from fresh copies of their elements (toBytes), so they share nothing
+  if (source instanceof NDArray) return source.dtype === 'string' ? null : source.data.buffer;
   if (ArrayBuffer.isView(source)) return source.buffer;
   if (typeof source === 'object' && source !== null && 'data' in source) return bufferOf((source as { data: unknown }).data);
   return null;
@@ -154,6 +204,8 @@ function convertData(d: DType, src: ArrayBufferView): DataArray {
 }
 
 export function castArray(x: NDArray, dtype: DType): NDArray {
+  // TF's Cast has no string kernel either (AsString / StringToNumber are separate ops)
+  if (x.dtype === 'string' || dtype === 'string') throw new InvalidArgumentError(`Cast string to ${dtype === 'string' ? x.dtype : dtype} is not supported`);
   const out = allocData(dtype, x.size);
   const src = x.data;
   if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
@@ -186,10 +238,54 @@ function flatten(value: NestedArray): { flat: number[]; inferred: number[]; sawB
       flat.push(x ? 1 : 0);
     } else if (typeof x === 'number') {
       flat.push(x);
+    } else if (typeof x === 'string') {
+      throw new InvalidArgumentError(`Cannot mix strings and numbers in one tensor value (got ${JSON.stringify(x)})`);
     } else {
       throw new InvalidArgumentError(`Cannot convert ${typeof x} to a tensor value`);
     }
   };
   walk(value, 0);
   return { flat, inferred, sawBool };
+}
+
+/** True when the first leaf of a nested literal is a string: the value is a string tensor. */
+function holdsStrings(value: NestedArray): boolean {
+  let v: NestedArray = value;
+  while (Array.isArray(v)) {
+    if (v.length === 0) return false;
+    v = v[0];
+  }
+  return typeof v === 'string';
+}
+
+/** A string array from a nested literal of strings (or Uint8Arrays), checked for raggedness. */
+function stringsFrom(value: NestedArray, shape: readonly number[] | undefined, dtype: DType | undefined): NDArray {
+  if (dtype !== undefined && dtype !== 'string') throw new InvalidArgumentError(`Cannot convert strings to dtype ${dtype}`);
+  const flat: Uint8Array[] = [];
+  const inferred: number[] = [];
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    inferred.push(v.length);
+    if (v.length === 0) break;
+    v = v[0];
+  }
+  const walk = (x: unknown, dim: number): void => {
+    if (Array.isArray(x)) {
+      if (dim >= inferred.length || x.length !== inferred[dim]) {
+        throw new InvalidArgumentError(`Ragged nested array: expected ${inferred[dim] ?? 'a scalar'} elements at depth ${dim}, got ${x.length}`);
+      }
+      for (const e of x) walk(e, dim + 1);
+      return;
+    }
+    if (dim !== inferred.length) throw new InvalidArgumentError(`Ragged nested array: a scalar at depth ${dim}, expected depth ${inferred.length}`);
+    if (typeof x !== 'string' && !(x instanceof Uint8Array)) throw new InvalidArgumentError(`Cannot mix strings and ${typeof x}s in one tensor value`);
+    flat.push(toBytes(x));
+  };
+  walk(value, 0);
+  const shp = shape ?? inferred;
+  if (sizeOf(shp) !== flat.length) {
+    if (flat.length === 1 && shape) return new NDArray('string', shp, Array.from({ length: sizeOf(shp) }, () => flat[0].slice()));
+    throw new InvalidArgumentError(`NDArray.from: shape ${formatShape(shp)} needs ${sizeOf(shp)} elements but the value has ${flat.length}`);
+  }
+  return new NDArray('string', shp, flat);
 }

@@ -10,7 +10,7 @@ import { constValue, makeNode, ProgramNode, ProgramValue, rebuild } from './prog
  */
 export type ConstEvaluator = (node: ProgramNode, inputs: readonly NDArray[]) => NDArray[] | null;
 
-const NEVER: ReadonlySet<string> = new Set(['Const', 'Placeholder', 'PlaceholderWithDefault', '_Feed', 'VariableV2', 'NoOp']);
+const NEVER: ReadonlySet<string> = new Set(['Const', 'Placeholder', 'PlaceholderWithDefault', '_Feed', 'VariableV2', 'Variable', 'NoOp']);
 
 /**
  * Constant folding: a stateless node whose inputs are all Consts is run once at compile time (on

@@ -1,4 +1,4 @@
-import { attrKey, NDArray } from '../ir/index.js';
+import { attrKey, bytesEqual, NDArray } from '../ir/index.js';
 import type { Pass } from './pass.js';
 import { ProgramNode, ProgramValue, rebuild } from './program.js';
 
@@ -22,7 +22,7 @@ export const csePass: Pass = {
     const canonNode = (n: ProgramNode): ProgramNode => replaceNode.get(n) ?? n;
     for (const n of program.nodes) {
       if (n.def.stateful || n.def.refInputs?.length || n.type === 'Placeholder' || n.type === '_Feed') continue;
-      if (n.type === 'Const' && (n.attrs.value as NDArray).data.length > CONST_COMPARE_LIMIT) continue;
+      if (n.type === 'Const' && (n.attrs.value as NDArray).size > CONST_COMPARE_LIMIT) continue;
       const inputs = n.inputs.map(canon);
       const controls = n.controlInputs.map(canonNode).map((c) => c.id).sort((a, b) => a - b);
       // nodes pinned to different devices stay apart: each runs where its user put it
@@ -45,6 +45,7 @@ export const csePass: Pass = {
 
 function sameValue(a: NDArray, b: NDArray): boolean {
   if (a.dtype !== b.dtype || a.shape.join() !== b.shape.join()) return false;
+  if (a.dtype === 'string') return a.bytes.every((x, i) => bytesEqual(x, b.bytes[i]));
   for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i])) return false;
   return true;
 }

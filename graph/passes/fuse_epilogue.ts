@@ -1,4 +1,4 @@
-import { isFullyDefined } from '../ir/index.js';
+import { isFullyDefined, PartialShape } from '../ir/index.js';
 import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { fusedConv2DDef, fusedMatMulDef } from '../../ops/fused/fused_matmul.js';
 import { FusedRegion, Pass, targetRuns } from './pass.js';
@@ -9,8 +9,11 @@ import { makeNode, ProgramNode, ProgramValue, rebuild, usesOf } from './program.
  * Epilogue fusion: a float32 MatMul or Conv2D whose only reader is an elementwise node (usually the
  * FusedElementwise that elementwise fusion made of bias Add + activation + residual Add) becomes
  * one `_FusedMatMul` / `_FusedConv2D` node that applies that node's expression to the product's
- * output buffer in the same kernel call. Only when the elementwise output has exactly the product's (static) shape:
+ * output buffer in the same kernel call. Only when the elementwise output has exactly the product's shape:
  * the epilogue runs in place over the product, so it may not broadcast it to something larger.
+ * That is known statically when both shapes are fully defined and equal, and also when a dim is
+ * unknown (the batch of `relu(matMul(x, W) + b)` with `x: [?, 784]`) but every other operand
+ * broadcasts into the product: each of its dims is 1 or a known dim of the product.
  */
 export const fuseEpiloguePass: Pass = {
   name: 'fuse-epilogue',
@@ -30,7 +33,7 @@ export const fuseEpiloguePass: Pass = {
         if ((mm.type !== 'MatMul' && mm.type !== 'Conv2D') || v.dtype !== 'float32' || drop.has(mm) || mm.device !== ew.device) return false;
         if (uses.fetched.has(v) || uses.targeted.has(mm) || uses.controlDependents.has(mm)) return false;
         if ((uses.readers.get(v) ?? []).some((r) => r !== ew)) return false;
-        return isFullyDefined(v.shape) && isFullyDefined(out.shape) && out.dtype === 'float32' && v.shape.length === out.shape.length && v.shape.every((d, i) => d === out.shape![i]);
+        return out.dtype === 'float32' && epilogueKeepsShape(v.shape, out.shape, ew.inputs.filter((x) => x !== v));
       });
       if (!product) continue;
       if (ew.def.lowering.kind !== 'elementwise') continue;
@@ -67,3 +70,15 @@ export const fuseEpiloguePass: Pass = {
     return { program: rebuild(program, ctx.ids, { replace, replaceNode, drop, insertBefore }), fused };
   },
 };
+
+/** The epilogue's output is the product's shape, whatever the product's unknown dims turn out to be. */
+function epilogueKeepsShape(product: PartialShape, out: PartialShape, others: readonly ProgramValue[]): boolean {
+  if (product === null || out === null || product.length !== out.length) return false;
+  if (isFullyDefined(product) && isFullyDefined(out)) return product.every((d, i) => d === out[i]);
+  return others.every((x) => {
+    const s = x.shape;
+    if (s === null || s.length > product.length) return false;
+    const off = product.length - s.length;
+    return s.every((d, i) => d === 1 || (d !== null && d === product[off + i]));
+  });
+}

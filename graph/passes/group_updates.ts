@@ -1,3 +1,4 @@
+import { REF_VARIABLE_TYPES } from '../../ops/state/variable_source.js';
 import { groupedApplyDef, GroupMember } from '../../ops/fused/grouped_apply.js';
 import { FusedRegion, Pass, targetRuns } from './pass.js';
 import { makeNode, ProgramNode, ProgramValue, rebuild } from './program.js';
@@ -50,7 +51,7 @@ export const groupUpdatesPass: Pass = {
         const dependent = n.inputs.some((v) => memberSet.has(v.node)) || n.controlInputs.some((c) => memberSet.has(c));
         // a variable only named by refs reads nothing; one read as a value must see the old order
         const movedRead = variables.has(n) && valueRead.has(n);
-        if (dependent || movedRead || (n.def.stateful && n.type !== 'VariableV2')) blocked = n;
+        if (dependent || movedRead || (n.def.stateful && !REF_VARIABLE_TYPES.has(n.type))) blocked = n;
       }
       if (blocked) {
         notes.push(`${type} left ungrouped: '${blocked.name}' sits between its updates`);

@@ -1,6 +1,7 @@
 import type { GradTable } from '../op_def.js';
 import { BROADCAST_TO_GRADS } from './broadcast_to_grad.js';
 import { CONCAT_GRADS } from './concat_grad.js';
+import { DYNAMIC_STITCH_GRADS } from './dynamic_stitch_grad.js';
 import { FILL_GRADS } from './fill_like_grad.js';
 import { GATHER_GRADS } from './gather_grad.js';
 import { PAD_GRADS } from './pad_grad.js';
@@ -14,6 +15,7 @@ import type { ArrayOpType } from './index.js';
 export const ARRAY_GRADS: GradTable<ArrayOpType> = {
   ...BROADCAST_TO_GRADS,
   ...CONCAT_GRADS,
+  ...DYNAMIC_STITCH_GRADS,
   ...FILL_GRADS,
   ...GATHER_GRADS,
   ...PAD_GRADS,

@@ -15,6 +15,7 @@ import { UnsortedSegmentSum } from './segment_sum.js';
 import { Pad, PadV2 } from './pad.js';
 import { Tile } from './tile.js';
 import { OneHot } from './one_hot.js';
+import { DynamicStitch, ParallelDynamicStitch } from './dynamic_stitch.js';
 
 export const ARRAY_OPS = [
   Reshape, Shape, Size, Rank, Squeeze, ExpandDims,
@@ -25,5 +26,6 @@ export const ARRAY_OPS = [
   Slice, StridedSlice, StridedSliceGrad,
   GatherV2, UnsortedSegmentSum,
   Pad, PadV2, Tile, OneHot,
+  DynamicStitch, ParallelDynamicStitch,
 ] as const satisfies readonly OpDef[];
 export type ArrayOpType = TypesOf<typeof ARRAY_OPS>;

@@ -215,6 +215,8 @@ export const ARRAY_ONNX: OnnxTable<TypesOf<typeof ARRAY_OPS>> = {
     const axis = axisOf(ctx, op, 2, op.inputs[0].shape?.length ?? null);
     ctx.node('Gather', [op.inputs[0].name, op.inputs[1].name], { axis: int(axis) }, out0(op));
   }),
+  DynamicStitch: refused('no ONNX mapping yet (its output length is the largest index + 1, a data-dependent shape; ScatterND over a computed shape could express it)'),
+  ParallelDynamicStitch: refused('no ONNX mapping yet (as DynamicStitch: a data-dependent output length)'),
   UnsortedSegmentSum: refused('no ONNX mapping yet (ScatterND with reduction=add could express it)'),
   Pad: onnx((ctx, op) => pad(ctx, op, null)),
   PadV2: onnx((ctx, op) => pad(ctx, op, op.inputs[2].name)),

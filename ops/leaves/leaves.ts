@@ -12,7 +12,7 @@ import {
   Tensor,
 } from '../../graph/ir/index.js';
 import { makeConst, makeOp, TensorLike, toTensor } from '../builder.js';
-import { ALL, checkDType } from '../dtype_sets.js';
+import { ANY, checkDType } from '../dtype_sets.js';
 import { defineOp } from '../op_def.js';
 
 export type PlaceholderAttrs = { dtype: DType; shape: PartialShape };
@@ -22,7 +22,7 @@ export const Placeholder = defineOp<PlaceholderAttrs>()({
   type: 'Placeholder',
   attrDefaults: { shape: null },
   infer: (_i, attrs) => {
-    checkDType('dtype', attrs.dtype, ALL);
+    checkDType('dtype', attrs.dtype, ANY);
     return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
   },
   lowering: { kind: 'routine', routine: 'Placeholder' },
@@ -52,7 +52,7 @@ export const Const = defineOp<ConstAttrs>()({
 });
 
 export function placeholder(dtype: DType, shape: PartialShape | undefined = null, name?: string): Tensor {
-  checkDType('dtype', dtype, ALL);
+  checkDType('dtype', dtype, ANY);
   // -1 is TF's marker for an unknown dimension (as in TensorShapeProto); any other negative is refused by makeOp
   const dims = shape === null ? null : shape.map((d) => (d === -1 ? null : d));
   return makeOp(Placeholder, [], { dtype, shape: dims }, { name, graph: getDefaultGraph() }).outputs[0];

@@ -7,6 +7,7 @@ const STATE = 'an ONNX model has no mutable state; export the inference graph wi
 
 export const STATE_ONNX: OnnxTable<TypesOf<typeof STATE_OPS>> = {
   VariableV2: refused(FREEZE),
+  Variable: refused(FREEZE),
   Assign: refused(STATE),
   AssignAdd: refused(STATE),
   AssignSub: refused(STATE),

@@ -1,6 +1,6 @@
 import { DType, formatShape, InvalidArgumentError, isCompatible, PartialShape, Tensor, UnimplementedError } from '../../graph/ir/index.js';
 import { makeOp } from '../builder.js';
-import { ALL, checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
+import { ANY, checkDType, INTEGERS, NUMERIC } from '../dtype_sets.js';
 import { defineOp, InputSpec, OpDef } from '../op_def.js';
 
 /*
@@ -17,7 +17,7 @@ export const VarHandleOp = defineOp<VarHandleAttrs>()({
   type: 'VarHandleOp',
   attrDefaults: { container: '', shared_name: '', allowed_devices: [], debug_name: '' },
   infer: (_i, attrs) => {
-    checkDType('dtype', attrs.dtype, ALL);
+    checkDType('dtype', attrs.dtype, ANY);
     return [{ dtype: 'resource', shape: attrs.shape === null ? null : [...attrs.shape] }];
   },
   lowering: { kind: 'routine', routine: 'VarHandleOp' },
@@ -37,7 +37,7 @@ export type ReadVariableAttrs = { dtype: DType };
 export const ReadVariableOp = defineOp<ReadVariableAttrs>()({
   type: 'ReadVariableOp',
   infer: (inputs, attrs, ctx) => {
-    checkDType('dtype', attrs.dtype, ALL);
+    checkDType('dtype', attrs.dtype, ANY);
     return [{ dtype: attrs.dtype, shape: handleOf(inputs, ctx.opType).shape }];
   },
   lowering: { kind: 'routine', routine: 'ReadVariableOp' },
@@ -53,7 +53,7 @@ export const AssignVariableOp = defineOp<AssignVariableAttrs>()({
   attrDefaults: { validate_shape: false },
   infer(inputs, attrs, ctx) {
     const h = handleOf(inputs, ctx.opType);
-    checkDType('dtype', attrs.dtype, ALL);
+    checkDType('dtype', attrs.dtype, ANY);
     const value = inputs[1];
     if (value.dtype !== attrs.dtype) throw new InvalidArgumentError(`Input 'value' of 'AssignVariableOp' Op has type ${value.dtype} that does not match type ${attrs.dtype} of argument 'dtype'.`);
     if (attrs.validate_shape && !isCompatible(h.shape, value.shape)) {
@@ -112,7 +112,7 @@ export const ResourceGather = defineOp<ResourceGatherAttrs>()({
   infer(inputs, attrs, ctx) {
     const h = handleOf(inputs, ctx.opType);
     const indices = inputs[1];
-    checkDType('dtype', attrs.dtype, ALL);
+    checkDType('dtype', attrs.dtype, ANY);
     if (attrs.batch_dims !== 0) throw new UnimplementedError(`ResourceGather: batch_dims = ${attrs.batch_dims} is not supported; only batch_dims = 0`);
     checkDType('indices', indices.dtype, INTEGERS);
     if (h.shape !== null && h.shape.length === 0) throw new InvalidArgumentError('params must be at least 1 dimensional');

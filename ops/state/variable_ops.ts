@@ -1,5 +1,5 @@
 import { type AttrMap, DType, formatShape, InvalidArgumentError, isCompatible, PartialShape } from '../../graph/ir/index.js';
-import { ALL, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
+import { ANY, checkDType, checkSameDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, OpDef, type TypesOf } from '../op_def.js';
 import { RESOURCE_OPS } from './resource_ops.js';
 
@@ -9,17 +9,23 @@ export type VariableAttrs = { shape: PartialShape; dtype: DType; container: stri
  * A variable: its storage lives in the session. As a value input it yields the current contents;
  * as a ref input (Assign, Apply*) it names the storage to update.
  */
-export const VariableV2 = defineOp<VariableAttrs>()({
-  type: 'VariableV2',
-  attrDefaults: { container: '', shared_name: '' },
-  infer: (_i, attrs) => {
-    checkDType('dtype', attrs.dtype, ALL);
-    return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
-  },
-  lowering: { kind: 'routine', routine: 'VariableV2' },
-  grad: 'none',
-  stateful: true,
-});
+function variableOp<const T extends 'VariableV2' | 'Variable'>(type: T) {
+  return defineOp<VariableAttrs>()({
+    type,
+    attrDefaults: { container: '', shared_name: '' },
+    infer: (_i, attrs) => {
+      checkDType('dtype', attrs.dtype, ANY);
+      return [{ dtype: attrs.dtype, shape: attrs.shape === null ? null : [...attrs.shape] }];
+    },
+    lowering: { kind: 'routine', routine: 'VariableV2' },
+    grad: 'none',
+    stateful: true,
+  });
+}
+
+export const VariableV2 = variableOp('VariableV2');
+/** TF1's first variable op (graphs written before VariableV2): the same op under its old name. */
+export const Variable = variableOp('Variable');
 
 export type AssignAttrs = { validate_shape: boolean; use_locking: boolean };
 
@@ -63,5 +69,5 @@ function updateOp<T extends 'AssignAdd' | 'AssignSub'>(type: T): OpDef<AttrMap, 
 export const AssignAdd = updateOp('AssignAdd');
 export const AssignSub = updateOp('AssignSub');
 
-export const STATE_OPS = [VariableV2, Assign, AssignAdd, AssignSub, ...RESOURCE_OPS] as const satisfies readonly OpDef[];
+export const STATE_OPS = [VariableV2, Variable, Assign, AssignAdd, AssignSub, ...RESOURCE_OPS] as const satisfies readonly OpDef[];
 export type StateOpType = TypesOf<typeof STATE_OPS>;

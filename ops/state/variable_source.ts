@@ -1,5 +1,8 @@
+/** The op types whose output is a ref variable's storage (TF1; a ref input must come from one). */
+export const REF_VARIABLE_TYPES: ReadonlySet<string> = new Set(['VariableV2', 'Variable']);
+
 /** Op types whose output names a variable in the session's store: a TF1 ref or a resource handle. */
-export const VARIABLE_OP_TYPES: ReadonlySet<string> = new Set(['VariableV2', 'VarHandleOp']);
+export const VARIABLE_OP_TYPES: ReadonlySet<string> = new Set([...REF_VARIABLE_TYPES, 'VarHandleOp']);
 
 interface NodeLike<N> {
   readonly type: string;

@@ -4,20 +4,19 @@ import { checkDType, NUMERIC } from '../dtype_sets.js';
 import { defineOp, OpDef, type TypesOf } from '../op_def.js';
 
 /*
- * TF1's summary ops, with one deviation forced by our dtypes (no string type):
- * - TF's ScalarSummary/HistogramSummary take the tag as a string tensor input; ours take it as a
- *   string attr (`tags` / `tag`, TF's input names) and have only the `values` input.
- * - TF's output is a string scalar holding a serialized `tensorflow.Summary`; ours is a 1-D int32
- *   tensor holding the same bytes, one element per byte (serialization/summary.ts). A fetched value
- *   is what `tg.summary.FileWriter.addSummary` takes.
- * GraphDef export writes TF's form (the tag becomes a DT_STRING Const input, serialization/graph_def.ts).
- * Not differentiable; no ONNX counterpart.
+ * TF1's summary ops. As TF's, the output is a string scalar holding a serialized
+ * `tensorflow.Summary`; a fetched value is what `tg.summary.FileWriter.addSummary` takes. One
+ * deviation remains from the time tensorgraph had no string dtype: TF's ScalarSummary and
+ * HistogramSummary take the tag as a string tensor input; ours take it as a string attr
+ * (`tags` / `tag`, TF's input names) and have only the `values` input. GraphDef export writes
+ * TF's form (the tag becomes a DT_STRING Const input, serialization/graph_def.ts) and import lifts
+ * it back, so files are unchanged. Not differentiable; no ONNX counterpart.
  */
 
 export type ScalarAttrs = { tags: string; T: string };
 export type HistogramAttrs = { tag: string; T: string };
 
-const SUMMARY_OUT = [{ dtype: 'int32' as const, shape: [null] }];
+const SUMMARY_OUT = [{ dtype: 'string' as const, shape: [] }];
 
 export const ScalarSummary = defineOp<ScalarAttrs>()({
   type: 'ScalarSummary',
@@ -42,14 +41,17 @@ export const HistogramSummary = defineOp<HistogramAttrs>()({
   grad: 'none',
 });
 
-/** Concatenates serialized Summaries (a protobuf merge of the repeated `value`); tags must differ. */
+/**
+ * Concatenates serialized Summaries (a protobuf merge of the repeated `value`); tags must differ.
+ * Each input is a string tensor of any shape whose every element is a serialized Summary, as TF's.
+ */
 export const MergeSummary = defineOp({
   type: 'MergeSummary',
   infer: (inputs) => {
     if (inputs.length === 0) throw new InvalidArgumentError('MergeSummary needs at least one input');
     inputs.forEach((x, i) => {
-      if (x.dtype !== 'int32' || (x.shape !== null && x.shape.length !== 1)) {
-        throw new InvalidArgumentError(`MergeSummary: inputs[${i}] must be a summary (int32 vector of serialized Summary bytes), got ${x.dtype} ${formatShape(x.shape)}`);
+      if (x.dtype !== 'string') {
+        throw new InvalidArgumentError(`MergeSummary: inputs[${i}] must be a summary (a string tensor of serialized Summaries), got ${x.dtype} ${formatShape(x.shape)}`);
       }
     });
     return SUMMARY_OUT;

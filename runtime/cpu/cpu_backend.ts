@@ -20,6 +20,8 @@ const EMPTY = Arr.zeros('float32', [0]);
 /**
  * Runs ops on the host with TypedArray kernels; elementwise ops run as generated loops. Its
  * buffers are NDArrays, so uploads and read-backs are free and the host path makes no copies.
+ * String tensors are NDArrays holding one Uint8Array per element (`NDArray.bytes`): TF strings
+ * are bytes, and a byte string goes to a checkpoint, a file name or an event file unchanged.
  */
 export class CpuBackend implements Backend<NDArray> {
   readonly name = 'cpu';
@@ -56,6 +58,8 @@ export class CpuBackend implements Backend<NDArray> {
   }
 
   alloc(dtype: DType, shape: readonly number[]): NDArray {
+    // string buffers are element lists the kernels build; nothing to pool or reuse
+    if (dtype === 'string') return Arr.zeros(dtype, shape);
     const size = sizeOf(shape);
     const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? allocData(dtype, size);
     return new Arr(dtype, shape, data);
@@ -70,6 +74,7 @@ export class CpuBackend implements Backend<NDArray> {
   }
 
   free(b: NDArray): void {
+    if (b.dtype === 'string') return;
     const k = `${b.dtype}:${b.data.length}`;
     const list = this.pool.get(k);
     if (list) list.push(b.data);

@@ -7,6 +7,7 @@ import type { TensorShapeObj } from '../types.js';
 import { writeFileAtomic } from './atomic_file.js';
 import { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
 import { buildTable, readTable } from './sstable.js';
+import { decodeStringTensor, encodeStringTensor } from './string_tensor.js';
 
 /** TF's kTensorBundleVersion. */
 const BUNDLE_VERSION = 1;
@@ -29,6 +30,13 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** An entry's bytes in the data file and their (unmasked) crc: TF's string layout for strings. */
+function entryBytes(a: NDArray): { bytes: Uint8Array; crc: number } {
+  if (a.dtype === 'string') return encodeStringTensor(a.bytes);
+  const bytes = arrayToBytes(a);
+  return { bytes, crc: crc32c(bytes) };
+}
+
 /** The index and data files of a bundle, in memory (writing is the caller's). */
 export function encodeBundle(tensors: ReadonlyMap<string, NDArray>): { index: Uint8Array; data: Uint8Array } {
   const names = [...tensors.keys()].map((n) => ({ n, k: utf8.encode(n) })).sort((a, b) => compareBytes(a.k, b.k));
@@ -40,7 +48,7 @@ export function encodeBundle(tensors: ReadonlyMap<string, NDArray>): { index: Ui
   for (const { n, k } of names) {
     if (n === '') throw new InvalidArgumentError('A checkpoint tensor needs a non-empty name');
     const a = tensors.get(n)!;
-    const bytes = arrayToBytes(a);
+    const { bytes, crc } = entryBytes(a);
     entries.push([
       k,
       encodeMessage(pb.BundleEntryProto, {
@@ -48,7 +56,7 @@ export function encodeBundle(tensors: ReadonlyMap<string, NDArray>): { index: Ui
         shape: shapeToProto(a.shape),
         offset,
         size: bytes.length,
-        crc32c: maskCrc(crc32c(bytes)),
+        crc32c: maskCrc(crc),
       }),
     ]);
     chunks.push(bytes);
@@ -152,7 +160,8 @@ export class BundleReader {
       if (!Number.isSafeInteger(entry.offset) || entry.offset < 0 || !Number.isSafeInteger(entry.size) || entry.size < 0) {
         throw new DataLossError(`${what}: bad offset ${entry.offset} or size ${entry.size}`);
       }
-      if (dtype !== null && !entry.sliced && entry.size !== sizeOf(shape) * tfElementSize(dtype)) {
+      // a string entry's size depends on its values: its layout is checked when it is read
+      if (dtype !== null && dtype !== 'string' && !entry.sliced && entry.size !== sizeOf(shape) * tfElementSize(dtype)) {
         throw new DataLossError(`${what}: size ${entry.size} does not match ${tfDTypeName(dtypeEnum)} shape ${JSON.stringify(shape)}`);
       }
       this.entries.set(name, entry);
@@ -203,6 +212,7 @@ export class BundleReader {
         if (n <= 0) throw new DataLossError(`${what}: data file ended early`);
         got += n;
       }
+      if (dtype === 'string') return new NDArray(dtype, e.shape, decodeStringTensor(bytes, sizeOf(e.shape), e.crc32c, what));
       if (unmaskCrc(e.crc32c) !== crc32c(bytes)) throw new DataLossError(`${what}: checksum mismatch (the data file is corrupt)`);
       return arrayFromBytes(dtype, e.shape, bytes, what);
     } finally {

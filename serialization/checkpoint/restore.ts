@@ -2,7 +2,8 @@ import { requireFileSystem, statSync } from '../../platform/fs.js';
 import { formatShape, InvalidArgumentError, NDArray, NotFoundError } from '../../graph/ir/index.js';
 import type { Variable } from '../../ops/state/variable.js';
 import { tfDTypeName } from '../dtypes.js';
-import { BundleReader, partialShapeMatches } from './bundle.js';
+import { partialShapeMatches } from './bundle.js';
+import { openCheckpoint } from './open_checkpoint.js';
 import { latestCheckpoint } from './state.js';
 
 /** A checkpoint prefix, or the latest checkpoint of a directory (as TF's checkpoint_utils accept). */
@@ -21,12 +22,12 @@ export function resolveCheckpoint(prefixOrDir: string): string {
 
 export function listVariables(prefixOrDir: string): [string, number[]][] {
   requireFileSystem('tg.train.listVariables');
-  return new BundleReader(resolveCheckpoint(prefixOrDir)).list();
+  return openCheckpoint(resolveCheckpoint(prefixOrDir)).list();
 }
 
 export function loadVariable(prefixOrDir: string, name: string): NDArray {
   requireFileSystem('tg.train.loadVariable');
-  return new BundleReader(resolveCheckpoint(prefixOrDir)).read(name.replace(/:0$/, ''));
+  return openCheckpoint(resolveCheckpoint(prefixOrDir)).read(name.replace(/:0$/, ''));
 }
 
 /**
@@ -34,7 +35,7 @@ export function loadVariable(prefixOrDir: string, name: string): NDArray {
  * before returning anything, so that a restore either sets all variables or none.
  */
 export function readForRestore(prefix: string, vars: ReadonlyMap<string, Variable>): Map<string, NDArray> {
-  const reader = new BundleReader(prefix);
+  const reader = openCheckpoint(prefix);
   const out = new Map<string, NDArray>();
   for (const [key, v] of vars) {
     if (!reader.has(key)) throw new NotFoundError(`Key ${key} not found in checkpoint ${prefix}`);

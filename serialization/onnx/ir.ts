@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { UnimplementedError } from '../../graph/ir/index.js';
 import type { DType, NDArray, PartialShape } from '../../graph/ir/index.js';
 import type { OnnxAttr } from '../../ops/op_def.js';
 
@@ -36,9 +37,12 @@ export const ONNX_DTYPE: Record<DType, number> = {
   bool: onnx.TensorProto.DataType.BOOL,
   // ONNX has no handle type: export refuses resource ops (freeze first), so this is never written
   resource: onnx.TensorProto.DataType.UNDEFINED,
+  string: onnx.TensorProto.DataType.STRING,
 };
 
 function rawData(a: NDArray): Uint8Array {
+  // string ops refuse ONNX export (their mappings say why), so only a string Const could get here
+  if (a.dtype === 'string') throw new UnimplementedError(`ONNX export of a string constant (shape [${a.shape.join(',')}]) is not supported: tensorgraph exports numeric graphs`);
   if (a.dtype === 'int64') {
     const out = new BigInt64Array(a.size);
     for (let i = 0; i < a.size; i++) out[i] = BigInt(a.data[i]);

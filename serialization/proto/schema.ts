@@ -33,6 +33,7 @@ export const pb = {
   FunctionDef: type('FunctionDef'),
   BundleHeaderProto: type('BundleHeaderProto'),
   BundleEntryProto: type('BundleEntryProto'),
+  SavedTensorSlices: type('SavedTensorSlices'),
   CheckpointState: type('CheckpointState'),
   HistogramProto: type('HistogramProto'),
   Summary: type('Summary'),

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, requireFileSystem } from '../../platform/fs.js';
+import { mkdirSync, readFileSync, requireFileSystem } from '../../platform/fs.js';
 import { dirname } from '../../platform/path.js';
 import { FailedPreconditionError, getDefaultGraph, Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor } from '../../graph/ir/index.js';
 import { globalVariables, Variable } from '../../ops/state/variable.js';
-import { indexPath } from '../../serialization/checkpoint/bundle.js';
+import { checkpointExists } from '../../serialization/checkpoint/open_checkpoint.js';
 import { checkpointSaveSteps, runSaveSteps } from '../../serialization/checkpoint/checkpoint_commit.js';
 import { readForRestore } from '../../serialization/checkpoint/restore.js';
 import { decodeMetaGraph, defaultSaverDef, encodeMetaGraph, exportMetaGraph, importMetaGraphDef } from '../../serialization/meta_graph.js';
@@ -105,7 +105,7 @@ export class Saver {
   /** Restores every variable from `path`, or none: everything is read and checked first. */
   async restore(sess: Session, path: string): Promise<void> {
     requireFileSystem('tg.train.Saver.restore');
-    if (!existsSync(indexPath(path))) {
+    if (!checkpointExists(path)) {
       throw new NotFoundError(`The passed save_path is not a valid checkpoint: ${path}`);
     }
     const values = readForRestore(path, this.variables());

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tg from '../../src/index.js';
 import { tempDir } from './fixtures.js';
+import { BundleReader, writeBundle } from '../../serialization/checkpoint/bundle.js';
 
 /** A deterministic PRNG so a failing iteration can be replayed from its seed. */
 function rng(seed: number): () => number {
@@ -38,11 +39,22 @@ export async function fuzzFiles(iterations: number, seed = 1): Promise<{ ok: num
     const b = new tg.Variable(tg.NDArray.from([1, 2, 3], undefined, 'int32'), { name: 'b' });
     tg.reduceSum(tg.matMul(tg.placeholder('float32', [null, 2], 'x'), w), 1, false, 'out');
     void b;
+    // a string Const: the GraphDef and .meta mutations reach string_val decoding too
+    tg.identity(tg.constant(['a', 'bc', ''], 'names'), 'names_out');
     const sess = new tg.Session({ graph: g });
     await sess.run(tg.globalVariablesInitializer(g));
     return { sess, saver: new tg.train.Saver({ graph: g }) };
   });
-  const prefix = await saver.save(sess, join(dir, 'orig'));
+  const saved = await saver.save(sess, join(dir, 'orig'));
+  // the checkpoint also holds string tensors (as every TF2 checkpoint holds its object graph), so
+  // that mutations reach the string layout's varint lengths and checksums
+  const prefix = join(dir, 'with_strings');
+  const orig = new BundleReader(saved);
+  const tensors = new Map(orig.names().map((n) => [n, orig.read(n)] as const));
+  tensors.set('_CHECKPOINTABLE_OBJECT_GRAPH', tg.NDArray.fromStrings(['\n\x05graph bytes'], []));
+  tensors.set('vocab', tg.NDArray.fromStrings(['alpha', '', 'γάμμα', 'd'.repeat(200)], [2, 2]));
+  writeBundle(prefix, tensors);
+  writeFileSync(`${prefix}.meta`, readFileSync(`${saved}.meta`));
   const files = {
     index: readFileSync(`${prefix}.index`),
     data: readFileSync(`${prefix}.data-00000-of-00001`),
@@ -68,6 +80,9 @@ export async function fuzzFiles(iterations: number, seed = 1): Promise<{ ok: num
         return;
       }
       await saver.restore(sess, mp);
+      // every entry, the string ones included, is listed and read (tg.train.loadVariable's path)
+      const reader = new BundleReader(mp);
+      for (const n of reader.names()) reader.read(n);
     };
     try {
       await run();

@@ -7,7 +7,8 @@ import { instantiate, pool } from './op_instances.js';
 
 function sameAttr(a: tg.AttrValue, b: tg.AttrValue): boolean {
   if (a instanceof tg.NDArray || b instanceof tg.NDArray) {
-    return a instanceof tg.NDArray && b instanceof tg.NDArray && a.dtype === b.dtype && a.shape.join() === b.shape.join() && [...a.data].join() === [...b.data].join();
+    const values = (x: tg.NDArray): string => (x.dtype === 'string' ? JSON.stringify(x.bytes.map((e) => [...e])) : [...x.data].join());
+    return a instanceof tg.NDArray && b instanceof tg.NDArray && a.dtype === b.dtype && a.shape.join() === b.shape.join() && values(a) === values(b);
   }
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -145,8 +145,16 @@ function mutateDef(def: GraphDef, r: Rand): GraphDef {
         const c = d.node.filter((m) => m.op === 'Const');
         const t = c.length > 0 ? pick(r, c).attr?.value?.tensor : undefined;
         if (!t) break;
-        const f = Math.floor(r() * 4);
+        const f = Math.floor(r() * 5);
         if (f === 0) t.dtype = pick(r, [1, 3, 9, 10, 7, 2, 0, 200]);
+        else if (f === 4) {
+          // string tensors: string_val against the shape, and tensor_content in TF's string-list
+          // layout with truncated or absurd varint lengths
+          t.dtype = 7;
+          t.string_val = Array.from({ length: Math.floor(r() * 4) }, () => new TextEncoder().encode(pick(r, ['', 'a', 'ünï', 'x'.repeat(300)])));
+          if (r() < 0.5) t.tensor_content = Uint8Array.from(pick(r, [[0x80], [0xff, 0xff, 0xff, 0xff, 0x0f], [2, 1, 0x61], [1, 0x61, 0x62], [0x80, 0x80, 0x80, 0x80, 0x80, 0x01]]));
+          if (r() < 0.5) t.tensor_shape = { dim: [{ size: pick(r, [0, 1, 2, 3, 1e9, 2 ** 40]) }] };
+        }
         else if (f === 1) t.tensor_shape = { dim: Array.from({ length: Math.floor(r() * 4) }, () => ({ size: pick(r, [0, 1, 2, 4, -1, 3]) })) };
         else if (f === 2) t.tensor_content = t.tensor_content?.slice(0, Math.floor(r() * t.tensor_content.length));
         else {

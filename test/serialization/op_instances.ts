@@ -1,6 +1,7 @@
 import { Enter, Merge, RefEnter, RefMerge, StackPopV2, StackPushV2, StackV2 } from '../../ops/control/control_flow.js';
 import * as tg from '../../src/index.js';
 import { makeOp } from '../../ops/builder.js';
+import { getOpDef } from '../../ops/registry.js';
 import type { OpDef } from '../../ops/op_def.js';
 import { tfOpDef } from '../../serialization/tf_op_attrs.js';
 
@@ -105,6 +106,18 @@ const EXAMPLES: Record<string, (p: Record<Token, tg.Tensor>) => tg.Tensor | tg.T
   StackPushV2: (p) => makeOp(StackPushV2, [makeOp(StackV2, [p.is], { elem_type: 'float32' }).outputs[0], p.f], {}, { name: 'the_StackPushV2' }).outputs[0],
   StackPopV2: (p) => makeOp(StackPopV2, [makeOp(StackV2, [p.is], { elem_type: 'float32' }).outputs[0]], { elem_type: 'float32' }, { name: 'the_StackPopV2' }).outputs[0],
   LRNGrad: (p) => tg.gradients(tg.reduceSum(tg.nn.localResponseNormalization(p.x4, { depthRadius: 1 })), [p.x4])[0]!,
+  // strings, the Saver's ops (stateful: built for export, never run here), stitching, V1 variables
+  StringJoin: () => tg.stringJoin([tg.constant(['a', 'b']), 'c'], '/'),
+  ShardedFilename: () => tg.shardedFilename('model', 0, 2),
+  ShardedFilespec: () => makeOp(getOpDef('ShardedFilespec'), [tg.constant('model'), tg.constant(2, { dtype: 'int32' })], {}).outputs[0],
+  SaveV2: (p) => (tg.saveV2('/nonexistent/ckpt', ['f'], [p.f]), []),
+  RestoreV2: () => tg.restoreV2('/nonexistent/ckpt', ['f'], ['float32']),
+  Restore: () => makeOp(getOpDef('Restore'), [tg.constant('/nonexistent/ckpt'), tg.constant('f')], { dt: 'float32' }).outputs[0],
+  RestoreSlice: () => makeOp(getOpDef('RestoreSlice'), [tg.constant('/nonexistent/ckpt'), tg.constant('f'), tg.constant('')], { dt: 'float32' }).outputs[0],
+  MergeV2Checkpoints: () => (tg.mergeV2Checkpoints(tg.constant(['/nonexistent/a']), '/nonexistent/b'), []),
+  DynamicStitch: (p) => tg.dynamicStitch([[1, 0]], [p.f]),
+  ParallelDynamicStitch: (p) => makeOp(getOpDef('ParallelDynamicStitch'), [tg.constant([1, 0], { dtype: 'int32' }), p.f], { N: 1 }).outputs[0],
+  Variable: () => makeOp(getOpDef('Variable'), [], { shape: [2], dtype: 'float32', container: '', shared_name: '' }).outputs[0],
 };
 
 export function instantiate(def: OpDef, g: tg.Graph, p: Record<Token, tg.Tensor>, ctrl: tg.Operation): tg.Operation | null {

@@ -49,19 +49,15 @@ describe("serialization/tf_op_attrs: exported NodeDefs carry exactly TF's attrs"
       const node = nodeDefOf(op);
       const what = `${op.name} (${op.type})`;
       expect(Object.keys(node.attr ?? {}).sort(), `${what} attr names`).to.deep.equal(tf.attrs.map((a) => a.name).sort());
-      // Our summary ops (no string dtype): the tag is an attr, exported as a DT_STRING Const that
-      // is input 0 of the NodeDef, and a serialized Summary is an int32 byte vector where TF has a
-      // DT_STRING scalar. Both stand for TF's DT_STRING here, and are checked to be what they stand for.
+      // Our summary ops: the tag is an attr, exported as a DT_STRING Const that is input 0 of the
+      // NodeDef; it stands for TF's DT_STRING input here. A serialized Summary is a string scalar, as TF's.
       const tagged = op.type === 'ScalarSummary' || op.type === 'HistogramSummary';
       if (tagged) expect(node.input![0], `${what}: tag Const input`).to.equal(`${op.name}/${op.type === 'ScalarSummary' ? 'tags' : 'tag'}`);
       const TAG = 'tag' as const;
       const ins: readonly (tg.Tensor | typeof TAG)[] = tagged ? [TAG, ...op.inputs] : op.inputs;
       const tfDType = (t: tg.Tensor | typeof TAG): number => {
         if (t === TAG) return tfDTypeEnum('DT_STRING');
-        if (SUMMARY_TYPES.has(t.op.type)) {
-          expect(`${t.dtype}${JSON.stringify(t.shape)}`, `${what}: a summary is an int32 byte vector`).to.equal('int32[null]');
-          return tfDTypeEnum('DT_STRING');
-        }
+        if (SUMMARY_TYPES.has(t.op.type)) expect(`${t.dtype}${JSON.stringify(t.shape)}`, `${what}: a summary is a string scalar`).to.equal('string[]');
         return TF_DTYPE[t.dtype];
       };
       const sides: [string, typeof tf.inputs, readonly (tg.Tensor | typeof TAG)[]][] = [['input', tf.inputs, ins], ['output', tf.outputs, op.outputs]];
@@ -74,7 +70,8 @@ describe("serialization/tf_op_attrs: exported NodeDefs carry exactly TF's attrs"
           const [start, len] = spans[k];
           if (a.numberAttr) expect(node.attr![a.numberAttr].i, `${what}: ${a.numberAttr}`).to.equal(len);
           for (let j = start; j < start + len; j++) {
-            const want = a.type ? tfDTypeEnum(a.type) : node.attr![a.typeAttr!].type;
+            // a `[Ts]` list is typed one by one by its list(type) attr
+            const want = a.type ? tfDTypeEnum(a.type) : a.typeListAttr ? node.attr![a.typeListAttr].list!.type![j - start] : node.attr![a.typeAttr!].type;
             expect(tfDType(tensors[j]), `${what}: ${side} ${a.name} dtype`).to.equal(want);
           }
         });

@@ -46,6 +46,13 @@ export function toTf(x: tg.NDArray): tf.Tensor {
 /** Asserts same shape and values within tolerance (NaN equals NaN, infinities must match). */
 export function expectClose(actual: tg.NDArray, expected: tf.Tensor | tg.NDArray, rtol = 1e-5, atol = 1e-5, what = ''): void {
   const eShape = expected instanceof tg.NDArray ? expected.shape : expected.shape;
+  if (actual.dtype === 'string' || (expected instanceof tg.NDArray && expected.dtype === 'string')) {
+    // strings compare exactly, as bytes
+    expect(actual.dtype, `${what} dtype`).to.equal(expected instanceof tg.NDArray ? expected.dtype : expected.dtype);
+    expect(actual.shape, `${what} shape`).to.deep.equal([...eShape]);
+    expect(actual.bytes.map((b) => [...b]), `${what} bytes`).to.deep.equal((expected as tg.NDArray).bytes.map((b) => [...b]));
+    return;
+  }
   const eData = expected instanceof tg.NDArray ? expected.data : expected.dataSync();
   expect(actual.shape, `${what} shape`).to.deep.equal([...eShape]);
   expect(actual.size, `${what} size`).to.equal(eData.length);

@@ -8,5 +8,6 @@ export function alloc(out: ResolvedOutput): NDArray {
 
 /** A new NDArray over the same data with another shape (no copy; arrays are never mutated). */
 export function withShape(x: NDArray, shape: readonly number[], dtype = x.dtype): NDArray {
-  return new NDArray(dtype, shape, x.data);
+  // Reshape, ExpandDims and Squeeze of strings share the element list as they share a TypedArray
+  return new NDArray(dtype, shape, x.dtype === 'string' ? x.bytes : x.data);
 }

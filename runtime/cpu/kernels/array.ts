@@ -18,6 +18,7 @@ import { resolveStridedSlice } from '../../../ops/array/strided_slice_spec.js';
 import type { StridedSliceAttrs } from '../../../ops/array/strided_slice.js';
 import { checkPerm, invertPerm } from '../../../ops/array/transpose.js';
 import { CpuKernel, kernel } from './kernel.js';
+import { concatStringChunks } from './string_copy.js';
 
 function padKernel(x: NDArray, paddings: NDArray, value: number, out: { dtype: NDArray['dtype']; shape: readonly number[] }): NDArray {
   const res = alloc(out);
@@ -133,6 +134,8 @@ export const ARRAY_KERNELS = {
   }),
   Pack: kernel<PackAttrs>((inputs, attrs, [out]) => {
     const a = checkedAxis(attrs.axis, out.shape.length, packAxisError(attrs.axis, out.shape.length));
+    // TF's Saver packs its shard file names (save/MergeV2Checkpoints/checkpoint_prefixes)
+    if (out.dtype === 'string') return [new NDArray('string', out.shape, concatStringChunks(inputs.map((v) => v.bytes), inputs.map((v) => prodOf(v.shape, a)), prodOf(out.shape, 0, a)))];
     const res = alloc(out);
     const outer = prodOf(out.shape, 0, a);
     if (outer > 0) concatChunks(inputs.map((v) => v.data), inputs.map((v) => prodOf(v.shape, a)), outer, res.data);

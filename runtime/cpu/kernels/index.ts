@@ -13,6 +13,9 @@ import { REDUCE_KERNELS } from './reduce.js';
 import { RESOURCE_KERNELS } from './resource.js';
 import { STATE_KERNELS } from './state.js';
 import { SUMMARY_KERNELS } from './summary.js';
+import { STRING_KERNELS } from './strings.js';
+import { IO_KERNELS } from './io.js';
+import { STITCH_KERNEL } from './stitch.js';
 
 /**
  * The CPU backend's kernel for every routine an op can lower to, by family. Typed as a mapped type
@@ -34,4 +37,7 @@ export const CPU_KERNELS: CpuKernelTable = {
   ...STATE_KERNELS,
   ...RESOURCE_KERNELS,
   ...SUMMARY_KERNELS,
+  ...STRING_KERNELS,
+  ...IO_KERNELS,
+  DynamicStitch: STITCH_KERNEL,
 };

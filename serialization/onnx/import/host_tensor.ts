@@ -54,7 +54,7 @@ export function checkedDims(dims: readonly unknown[], where: string): number[] {
   return out;
 }
 
-const ELEMENT_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1, resource: 4 };
+const ELEMENT_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1, resource: 4 , string: 0 };
 
 function fromRaw(raw: Uint8Array, dtype: DType, size: number, where: string): HostTensor['values'] {
   const want = size * ELEMENT_BYTES[dtype];
@@ -80,6 +80,9 @@ function fromRaw(raw: Uint8Array, dtype: DType, size: number, where: string): Ho
       return Uint8Array.from(raw, (b) => (b ? 1 : 0));
     case 'resource':
       throw new DataLossError(`${where}: an ONNX tensor cannot hold a resource handle`);
+    case 'string':
+      // dtypeOf never gives string (ONNX_TO_DTYPE has no STRING): the importer holds numbers only
+      throw new UnimplementedError(`${where}: ONNX string tensors are not supported`);
   }
 }
 

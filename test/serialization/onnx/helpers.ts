@@ -7,7 +7,7 @@ const { onnx } = onnxProto;
 
 export type Feeds = Record<string, tg.NDArray>;
 
-const ORT_TYPE = { float32: 'float32', int32: 'int32', int64: 'int64', bool: 'bool', resource: 'int32' } as const;
+const ORT_TYPE = { float32: 'float32', int32: 'int32', int64: 'int64', bool: 'bool', resource: 'int32' , string: 'string' } as const;
 
 function toOrt(a: tg.NDArray): ort.Tensor {
   if (a.dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(Array.from(a.data as Int32Array, (v) => BigInt(v))), [...a.shape]);

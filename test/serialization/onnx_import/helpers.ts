@@ -36,7 +36,7 @@ export interface ModelSpec {
   extraOpsets?: readonly { domain: string; version: number }[];
 }
 
-const ELEM: Record<tg.DType, number> = { float32: T.FLOAT, int32: T.INT32, int64: T.INT64, bool: T.BOOL, resource: T.UNDEFINED };
+const ELEM: Record<tg.DType, number> = { float32: T.FLOAT, int32: T.INT32, int64: T.INT64, bool: T.BOOL, resource: T.UNDEFINED , string: T.STRING };
 
 /** int64 values as written in the file, for arrays holding values outside int32 (INT64_MAX in Slice). */
 const WIDE = new WeakMap<tg.NDArray, readonly number[]>();
