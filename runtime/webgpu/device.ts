@@ -10,6 +10,8 @@ export const REQUIRED_LIMITS = {
 } as const;
 
 export interface AcquiredDevice {
+  /** Held for the device's lifetime: Dawn for Node frees its instance when this is collected. */
+  readonly gpu: Gpu;
   readonly device: GpuDevice;
   /** The adapter's own description (vendor, architecture, device), for messages and bench notes. */
   readonly description: string;
@@ -68,6 +70,7 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   const info = adapter.info;
   const description = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => typeof s === 'string' && s.length > 0).join(' ') || 'unknown adapter';
   return {
+    gpu,
     device,
     description,
     maxBufferSize: device.limits.maxBufferSize,

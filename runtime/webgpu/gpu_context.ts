@@ -29,6 +29,8 @@ export interface Launch {
  */
 export class GpuContext {
   readonly device: GpuDevice;
+  /** The GPU instance the device came from, kept alive as long as the device (see AcquiredDevice). */
+  private readonly instance: AcquiredDevice['gpu'];
   readonly pool: BufferPool;
   readonly description: string;
   private readonly maxWorkgroups: number;
@@ -46,6 +48,7 @@ export class GpuContext {
 
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
+    this.instance = acquired.gpu;
     this.description = acquired.description;
     this.maxWorkgroups = acquired.maxWorkgroupsPerDimension;
     this.maxBinding = acquired.maxStorageBindingSize;
@@ -53,10 +56,8 @@ export class GpuContext {
     void this.device.lost.then((info) => {
       this.lostReason = `${info.reason}: ${info.message}`;
     });
-    this.device.addEventListener('uncapturederror', (ev) => {
-      const e = (ev as GPUUncapturedErrorEvent).error;
-      this.firstError ??= e.message;
-    });
+    // validation errors are caught by an error scope per run (see endRun/read): Dawn for Node
+    // crashes dispatching 'uncapturederror' events, so no listener is installed
   }
 
   /** Fails with a typed error when the device is gone or reported an error. */
@@ -73,6 +74,10 @@ export class GpuContext {
   get live(): LiveBuffers {
     const p = this.pool.live;
     return { count: p.count + this.uniformCount, bytes: p.bytes + this.uniformBytes };
+  }
+
+  get adapterInstance(): AcquiredDevice['gpu'] {
+    return this.instance;
   }
 
   get pipelineCount(): number {
@@ -123,6 +128,7 @@ export class GpuContext {
   }
 
   launch(l: Launch): void {
+    if (globalThis.process?.env?.TG_WEBGPU_TRACE) (globalThis as unknown as { console: Console }).console.error('launch', l.key, l.workgroups, l.params);
     if (l.workgroups <= 0) return;
     const pipeline = this.pipeline(l.key, l.source);
     const entries: GPUBindGroupEntry[] = [];

@@ -11,6 +11,7 @@ import { runElementwiseGpu } from './kernels/elementwise.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
 import type { GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
 import { gpuDType } from './wgsl_types.js';
+import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { matMulInto } from './kernels/matmul.js';
 
 const LOWERINGS: ReadonlySet<LoweringKind> = new Set<LoweringKind>(['elementwise', 'routine', 'epilogue', 'none']);
@@ -135,10 +136,10 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     switch (low.kind) {
       case 'elementwise': {
         const o = d.outputs[0];
-        const inputs = d.inputs as readonly GpuTensor[];
+        const { expr, inputs } = deviceOperands(low.expr(d.attrs), d.inputs, d.host, (x) => this.upload(x));
         // an input's buffer cannot also be the output binding of the same launch
         const out = d.out && !inputs.includes(d.out) ? d.out : this.alloc(o.dtype, o.shape);
-        return [runElementwiseGpu(gpu, low.expr(d.attrs), inputs, o.dtype, o.shape, out)];
+        return [runElementwiseGpu(gpu, expr, inputs, o.dtype, o.shape, out)];
       }
       case 'routine':
         return this.routine(low.routine, d.ctx)(this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
@@ -185,4 +186,42 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     if ('unsupported' in k) throw new UnimplementedError(`No WebGPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
     return k;
   }
+}
+
+/** The args an expression reads. */
+function argsOf(e: ScalarExpr, into = new Set<number>()): Set<number> {
+  switch (e.k) {
+    case 'arg':
+      into.add(e.i);
+      break;
+    case 'const':
+      break;
+    case 'un':
+    case 'cast':
+      argsOf(e.a, into);
+      break;
+    case 'bin':
+      argsOf(e.a, into);
+      argsOf(e.b, into);
+      break;
+    case 'select':
+      argsOf(e.c, into);
+      argsOf(e.a, into);
+      argsOf(e.b, into);
+      break;
+  }
+  return into;
+}
+
+/**
+ * The device operands of an elementwise launch: the inputs the expression reads, renumbered. A
+ * host-memory input (BroadcastTo's shape) is not bound unless the expression reads it, in which
+ * case its (small) host value is uploaded.
+ */
+function deviceOperands(expr: ScalarExpr, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], upload: (x: NDArray) => GpuTensor): { expr: ScalarExpr; inputs: GpuTensor[] } {
+  if (!inputs.includes(null)) return { expr, inputs: inputs as GpuTensor[] };
+  const used = [...argsOf(expr)].sort((a, b) => a - b);
+  const operands = used.map((i) => inputs[i] ?? upload(host[i]!));
+  const remap = inputs.map((_x, i) => arg(Math.max(0, used.indexOf(i))));
+  return { expr: substitute(expr, remap), inputs: operands };
 }
