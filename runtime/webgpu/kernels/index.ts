@@ -1,4 +1,7 @@
 import { ARRAY_GPU_KERNELS } from './array.js';
+import { ARRAY_INDEX_GPU_KERNELS } from './array_index.js';
+import { CONV_GPU_KERNELS } from './conv.js';
+import { RANDOM_GPU_KERNELS } from './random.js';
 import type { GpuKernelTable, Unsupported } from './kernel.js';
 import { MATMUL_GPU_KERNELS } from './matmul.js';
 import { REDUCE_GPU_KERNELS } from './reduce.js';
@@ -15,6 +18,9 @@ const hostOnly = (why: string): Unsupported => ({ unsupported: why });
  */
 export const WEBGPU_KERNELS: GpuKernelTable = {
   ...ARRAY_GPU_KERNELS,
+  ...ARRAY_INDEX_GPU_KERNELS,
+  ...CONV_GPU_KERNELS,
+  ...RANDOM_GPU_KERNELS,
   ...MATMUL_GPU_KERNELS,
   ...REDUCE_GPU_KERNELS,
   ...SOFTMAX_GPU_KERNELS,
@@ -22,46 +28,17 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   // shape arithmetic and summaries live on the host: their results are read there
   BroadcastGradientArgs: hostOnly('shape arithmetic runs on the host (its inputs and outputs are shapes)'),
   InvertPermutation: hostOnly('permutation arithmetic runs on the host'),
-  Range: notYet('Range'),
   CheckNumerics: notYet('CheckNumerics (reads its input back to report the first NaN)'),
   HistogramSummary: hostOnly('summaries are built on the host'),
   ScalarSummary: hostOnly('summaries are built on the host'),
   MergeSummary: hostOnly('summaries are built on the host'),
   Placeholder: hostOnly('placeholders are fed on the host'),
-  // not written yet (issue 13, item 4): convolutions, pooling, normalization, gathers, random ops
-  AvgPool: notYet('AvgPool'),
-  AvgPoolGrad: notYet('AvgPoolGrad'),
-  MaxPool: notYet('MaxPool'),
-  MaxPoolGrad: notYet('MaxPoolGrad'),
+  // not written yet (issue 13, item 4)
   MaxPoolGradGrad: notYet('MaxPoolGradGrad'),
-  Conv2D: notYet('Conv2D'),
-  Conv2DBackpropFilter: notYet('Conv2DBackpropFilter'),
-  Conv2DBackpropInput: notYet('Conv2DBackpropInput'),
-  DepthwiseConv2dNative: notYet('DepthwiseConv2dNative'),
-  DepthwiseConv2dNativeBackpropFilter: notYet('DepthwiseConv2dNativeBackpropFilter'),
-  DepthwiseConv2dNativeBackpropInput: notYet('DepthwiseConv2dNativeBackpropInput'),
   FusedBatchNormV3: notYet('FusedBatchNormV3'),
   FusedBatchNormGradV3: notYet('FusedBatchNormGradV3'),
   LRN: notYet('LRN'),
   LRNGrad: notYet('LRNGrad'),
   Cumsum: notYet('Cumsum'),
   Cumprod: notYet('Cumprod'),
-  ConcatV2: notYet('ConcatV2'),
-  Pack: notYet('Pack'),
-  Unpack: notYet('Unpack'),
-  Split: notYet('Split'),
-  SplitV: notYet('SplitV'),
-  Slice: notYet('Slice'),
-  StridedSlice: notYet('StridedSlice'),
-  StridedSliceGrad: notYet('StridedSliceGrad'),
-  Pad: notYet('Pad'),
-  PadV2: notYet('PadV2'),
-  Tile: notYet('Tile'),
-  GatherV2: notYet('GatherV2'),
-  OneHot: notYet('OneHot'),
-  UnsortedSegmentSum: notYet('UnsortedSegmentSum'),
-  RandomStandardNormal: notYet('RandomStandardNormal (the counter-based generator in WGSL)'),
-  RandomUniform: notYet('RandomUniform (the counter-based generator in WGSL)'),
-  RandomUniformInt: notYet('RandomUniformInt (the counter-based generator in WGSL)'),
-  TruncatedNormal: notYet('TruncatedNormal (the counter-based generator in WGSL)'),
 };
