@@ -1,4 +1,6 @@
 import { NDArray, stridesOf } from '../../../graph/ir/index.js';
+import { broadcastReductionAxes } from '../../../ops/array/broadcast.js';
+import { intVector } from '../../../ops/kernel_util.js';
 import { arg, bin, lit } from '../../../ops/elementwise/scalar_expr.js';
 import { type BiasAddAttrs, channelAxis } from '../../../ops/nn/bias_add.js';
 import { dataFormatOf } from '../../../ops/nn/conv_params.js';
@@ -25,6 +27,14 @@ const sameElements: GpuKernel = (a) => {
 /** A host-computed value (shape metadata) uploaded as the output. */
 function hostResult(make: (x: GpuTensor, a: GpuKernelArgs) => NDArray): GpuKernel {
   return (a) => [a.gpu.upload(make(need(a, 0), a), `the output of '${a.ctx.opName}'`)];
+}
+
+/**
+ * Shape arithmetic whose operands are host-memory inputs (TF's HostMemory kernels): computed on
+ * the host values, the result uploaded.
+ */
+function fromHost(make: (a: GpuKernelArgs) => NDArray[]): GpuKernel {
+  return (a) => make(a).map((v, i) => a.gpu.upload(v, `output ${i} of '${a.ctx.opName}'`));
 }
 
 /** Transpose by a host-memory perm: a thread per output element reading through permuted strides. */
@@ -107,4 +117,8 @@ export const ARRAY_GPU_KERNELS = {
   Shape: hostResult((x, a) => NDArray.from(Int32Array.from(x.shape), [x.shape.length], a.outputs[0].dtype)),
   Size: hostResult((x, a) => NDArray.scalar(x.size, a.outputs[0].dtype)),
   Rank: hostResult((x) => NDArray.scalar(x.shape.length, 'int32')),
+  BroadcastGradientArgs: fromHost((a) => {
+    const [r0, r1] = broadcastReductionAxes(intVector(hostValue(a, 0), 's0'), intVector(hostValue(a, 1), 's1'));
+    return [NDArray.from(Int32Array.from(r0), [r0.length], a.outputs[0].dtype), NDArray.from(Int32Array.from(r1), [r1.length], a.outputs[1].dtype)];
+  }),
 };

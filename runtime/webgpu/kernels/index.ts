@@ -25,9 +25,8 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ...REDUCE_GPU_KERNELS,
   ...SOFTMAX_GPU_KERNELS,
   ...STATE_GPU_KERNELS,
-  // shape arithmetic and summaries live on the host: their results are read there
-  BroadcastGradientArgs: hostOnly('shape arithmetic runs on the host (its inputs and outputs are shapes)'),
-  InvertPermutation: hostOnly('permutation arithmetic runs on the host'),
+  // summaries live on the host: their results are read there
+  InvertPermutation: hostOnly('permutation arithmetic runs on the host (its input is read there)'),
   CheckNumerics: notYet('CheckNumerics (reads its input back to report the first NaN)'),
   HistogramSummary: hostOnly('summaries are built on the host'),
   ScalarSummary: hostOnly('summaries are built on the host'),
