@@ -192,8 +192,11 @@ export async function execute(
 async function prepareDevices(plan: Plan, state: SessionState): Promise<void> {
   const backends = plan.devices.backends;
   for (const b of backends) {
-    if (b.prepare) await b.prepare();
-    for (const name of b.residentVariables?.takeLost() ?? []) state.variables.delete(name);
+    try {
+      if (b.prepare) await b.prepare();
+    } finally {
+      for (const name of b.residentVariables?.takeLost() ?? []) state.variables.delete(name);
+    }
   }
   const stores = backends.filter((b) => b.residentVariables !== undefined);
   if (stores.length === 0) return;

@@ -9,6 +9,14 @@ export const REQUIRED_LIMITS = {
   maxComputeWorkgroupStorageSize: 16384,
 } as const;
 
+/** Fails with a ResourceExhaustedError naming the first limit below what the kernels need. */
+export function checkAdapterLimits(limits: { readonly [K in keyof typeof REQUIRED_LIMITS]: number }): void {
+  for (const [name, need] of Object.entries(REQUIRED_LIMITS)) {
+    const have = limits[name as keyof typeof REQUIRED_LIMITS];
+    if (!(have >= need)) throw new ResourceExhaustedError(`WebGPU adapter limit ${name} is ${have}; the tensorgraph kernels need at least ${need}`);
+  }
+}
+
 export interface AcquiredDevice {
   /** Held for the device's lifetime: Dawn for Node frees its instance when this is collected. */
   readonly gpu: Gpu;
@@ -53,10 +61,7 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   const adapter: GpuAdapter | null = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new UnavailableError('WebGPU: requestAdapter() found no adapter (no GPU, or no Vulkan/Metal/D3D12 driver such as Mesa lavapipe)');
   const lim = adapter.limits;
-  for (const [name, need] of Object.entries(REQUIRED_LIMITS)) {
-    const have = lim[name as keyof typeof REQUIRED_LIMITS];
-    if (have < need) throw new ResourceExhaustedError(`WebGPU adapter limit ${name} is ${have}; the tensorgraph kernels need at least ${need}`);
-  }
+  checkAdapterLimits(lim);
   const device = await adapter.requestDevice({
     requiredLimits: {
       maxBufferSize: lim.maxBufferSize,

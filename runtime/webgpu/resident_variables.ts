@@ -92,12 +92,14 @@ export class ResidentVariables {
     for (const name of [...this.entries.keys()]) this.drop(name);
   }
 
-  /** The device was lost: every value held only here is gone. */
-  deviceLost(next: GpuContext): void {
-    this.lost.push(...this.newerOnDevice());
+  /** The device was lost: every value held only here is gone (returned, and kept for `takeLost`). */
+  deviceLost(next: GpuContext): string[] {
+    const gone = this.newerOnDevice();
+    this.lost.push(...gone);
     this.entries.clear();
     this.pending.clear();
     this.gpu = next;
+    return gone;
   }
 
   /** Names of variables lost with a device since the last call (the session forgets them). */

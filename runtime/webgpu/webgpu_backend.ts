@@ -1,4 +1,4 @@
-import { AttrMap, DType, InternalError, NDArray, UnimplementedError } from '../../graph/ir/index.js';
+import { AttrMap, DType, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
 import type { LoweringKind, RoutineName } from '../../ops/lowering.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
 import type { Backend, Dispatch, KernelChoice, NodeDTypes } from '../backend.js';
@@ -63,19 +63,29 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     return this.gpu?.pipelineCount ?? 0;
   }
 
+  /**
+   * Acquires the device before the first run, and a new one after a loss. After a loss the run
+   * fails once with an UnavailableError that names the variables whose only value was on the lost
+   * device (the session forgets them: restore or re-initialize); later runs use the new device.
+   */
   async prepare(): Promise<void> {
     if (this.gpu && this.gpu.lostReason === null) return;
-    const lost = this.gpu !== null;
+    const old = this.gpu;
     const next = new GpuContext(await this.acquire());
-    if (lost) {
-      this.gpu!.pool.reset();
-      this.runTensors.clear();
-      this.constants = new WeakMap();
-      this.constantList.length = 0;
-    }
     this.gpu = next;
-    if (this.variables) this.variables.deviceLost(next);
-    else this.variables = new ResidentVariables(next);
+    if (!old) {
+      this.variables = new ResidentVariables(next);
+      return;
+    }
+    old.pool.reset();
+    this.runTensors.clear();
+    this.constants = new WeakMap();
+    this.constantList.length = 0;
+    const gone = this.variables!.deviceLost(next);
+    throw new UnavailableError(
+      `WebGPU device lost (${old.lostReason}); a new device was acquired for the next run.` +
+        (gone.length > 0 ? ` Variables held only on the lost device are gone: ${gone.join(', ')} (restore them from a checkpoint or run their initializers).` : ''),
+    );
   }
 
   /** Waits until the device finished what was submitted (benchmarks time whole runs with it). */

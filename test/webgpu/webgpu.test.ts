@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tg from '../../src/index.js';
 import { WebGpuBackend } from '../../runtime/webgpu/webgpu_backend.js';
+import { acquireDevice, AcquiredDevice, checkAdapterLimits, REQUIRED_LIMITS } from '../../runtime/webgpu/device.js';
 import { requireAdapter } from './adapter.js';
 
 type Build = (x: tg.Tensor, y: tg.Tensor) => tg.Tensor;
@@ -177,6 +178,45 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     sess.setVariableValues(new Map([['v', tg.NDArray.from([10, 20, 30])]]));
     await sess.run(m.inc);
     expect(Array.from((await sess.run(m.v.value())).data)).to.deep.equal([11, 21, 31]);
+  });
+
+  it('a lost device fails the next run with UnavailableError naming the variables it held; the session then runs on a new device', async () => {
+    const devices: AcquiredDevice[] = [];
+    const backend = new WebGpuBackend({
+      acquire: async () => {
+        const d = await acquireDevice();
+        devices.push(d);
+        return d;
+      },
+    });
+    const g = new tg.Graph();
+    const m = g.asDefault(() => {
+      const v = new tg.Variable(tg.constant([1, 2]), { name: 'v' });
+      const k = new tg.Variable(tg.constant([5, 6]), { name: 'k' });
+      return { v, k, inc: v.assignAdd(tg.constant([1, 1])), sum: tg.add(v.value(), k.value()), init: tg.globalVariablesInitializer() };
+    });
+    const sess = new tg.Session({ graph: g, backend });
+    await sess.run(m.init);
+    await sess.syncVariables();
+    await sess.run(m.inc);
+    devices[0].device.destroy();
+    await devices[0].device.lost;
+    let err: unknown;
+    await sess.run(m.sum).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(tg.UnavailableError);
+    expect((err as Error).message).to.match(/WebGPU device lost .*new device.*only on the lost device are gone: v \(/);
+    expect(devices).to.have.length(2);
+    // k was synced to the host before the loss: it survives; v's newest value was only on the device
+    await sess.run(m.sum).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(tg.FailedPreconditionError);
+    expect((err as Error).message).to.match(/^Attempting to use uninitialized value v\n/);
+    await sess.run(m.v.initializer);
+    expect(Array.from((await sess.run(m.sum)).data)).to.deep.equal([6, 8]);
+  });
+
+  it('an adapter below the kernels\' limits is refused with a ResourceExhaustedError naming the limit', () => {
+    expect(() => checkAdapterLimits({ ...REQUIRED_LIMITS })).not.to.throw();
+    expect(() => checkAdapterLimits({ ...REQUIRED_LIMITS, maxStorageBuffersPerShaderStage: 4 })).to.throw(tg.ResourceExhaustedError, /maxStorageBuffersPerShaderStage is 4; the tensorgraph kernels need at least 8/);
   });
 
   it('an op without a WebGPU kernel fails at plan time, or runs on the CPU under soft placement', async () => {
