@@ -5,6 +5,9 @@ import { BufferPool, LiveBuffers, sizeClass } from './buffer_pool.js';
 import { gpuTensor, GpuTensor } from './gpu_tensor.js';
 import { GPU_WORD_BYTES, wgslStorageType } from './wgsl_types.js';
 
+/** Uploads up to this many elements keep their host value (see GpuTensor.hostCopy). */
+const HOST_COPY_ELEMENTS = 1024;
+
 /** One compute launch: a cached pipeline, its storage bindings in order, u32 parameter words. */
 export interface Launch {
   /** The pipeline cache key: identifies the generated source completely. */
@@ -100,12 +103,14 @@ export class GpuContext {
     if (this.recorded > 0) this.submit();
     const words = toWords(x);
     if (words.byteLength > 0) this.device.queue.writeBuffer(t.buffer, 0, words.buffer, words.byteOffset, words.byteLength);
+    if (x.size <= HOST_COPY_ELEMENTS) t.hostCopy = x.clone();
     return t;
   }
 
   /** Reads a tensor back: submits what is recorded, copies into a staging buffer, maps it. */
   async read(t: GpuTensor): Promise<NDArray> {
     this.check('a read back');
+    if (t.hostCopy) return t.hostCopy.clone();
     const bytes = t.size * GPU_WORD_BYTES;
     if (bytes === 0) return NDArray.zeros(t.dtype, t.shape);
     const staging = this.device.createBuffer({ size: sizeClass(bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -113,6 +118,8 @@ export class GpuContext {
       this.encoderNow().copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
       this.recorded++;
       this.submit();
+      // Dawn for Node resolves mapAsync late (up to a second) unless the queue's work-done promise
+      // is awaited first; in browsers this costs nothing extra
       await staging.mapAsync(GPUMapMode.READ, 0, bytes);
       this.check('a read back');
       return fromWords(t.dtype, t.shape, staging.getMappedRange(0, bytes));
@@ -128,7 +135,6 @@ export class GpuContext {
   }
 
   launch(l: Launch): void {
-    if (globalThis.process?.env?.TG_WEBGPU_TRACE) (globalThis as unknown as { console: Console }).console.error('launch', l.key, l.workgroups, l.params);
     if (l.workgroups <= 0) return;
     const pipeline = this.pipeline(l.key, l.source);
     const entries: GPUBindGroupEntry[] = [];

@@ -1,4 +1,4 @@
-import type { DType } from '../../graph/ir/index.js';
+import type { DType, NDArray } from '../../graph/ir/index.js';
 import type { DeviceBuffer } from '../backend.js';
 import type { GpuBufferHandle } from './gpu_globals.js';
 
@@ -11,6 +11,12 @@ export interface GpuTensor extends DeviceBuffer {
   readonly buffer: GpuBufferHandle;
   readonly size: number;
   owner: 'run' | 'variable' | 'constant';
+  /**
+   * The host value a small tensor was uploaded from (shapes, axes, scalars). Device tensors are
+   * never written after they are made, so reading this one back needs no trip to the device: a
+   * shape computed on the device side and read as a host-memory input costs no sync.
+   */
+  hostCopy?: NDArray;
 }
 
 export function gpuTensor(dtype: DType, shape: readonly number[], buffer: GpuBufferHandle): GpuTensor {

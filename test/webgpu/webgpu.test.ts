@@ -50,6 +50,7 @@ const CASES: [string, Build][] = [
   ['batched matMul', (x, y) => tg.matMul(tg.reshape(x, [2, 2, 2]), tg.reshape(y, [2, 2, 2]))],
   ['reduceSum, reduceMean, reduceMax, reduceMin', (x) => tg.add(tg.add(tg.reduceSum(x, [1]), tg.reduceMean(x, [1])), tg.add(tg.reduceMax(x, [1]), tg.reduceMin(x, [1])))],
   ['reduceSum over axis 0, keepDims', (x) => tg.reduceSum(x, [0], true)],
+  ['tree reductions (400 elements per output)', (x) => tg.add(tg.reshape(tg.reduceSum(tg.tile(x, [1, 100]), [1]), [2, 1]), tg.add(tg.reduceMax(tg.tile(x, [100, 1]), [0]), tg.reduceMean(tg.tile(x, [50, 25]))))],
   ['softmax, logSoftmax', (x) => tg.add(tg.nn.softmax(x), tg.nn.logSoftmax(x))],
   ['softmax cross entropy', (x, y) => tg.nn.softmaxCrossEntropyWithLogits({ labels: tg.nn.softmax(y), logits: x })],
   ['transpose, reshape', (x) => tg.reshape(tg.transpose(x), [2, 4])],

@@ -6,6 +6,9 @@ import type { GpuKernel } from './kernel.js';
 import { hostValue, need } from './kernel.js';
 import { groups, load, shader, store } from './shader.js';
 
+/** Below this many elements per output, a thread per output instead of a workgroup per output. */
+const SERIAL_BELOW = 64;
+
 export type GpuReduceKind = 'sum' | 'mean' | 'max' | 'min' | 'prod' | 'sumsq';
 
 /** Dims as (size, stride, reduced), unit dims dropped, neighbours of one kind merged when contiguous. */
@@ -29,7 +32,7 @@ function runs(shape: readonly number[], reduced: ReadonlySet<number>): { kept: [
 /**
  * Reduces `x` over `axes` into `out` (keep_dims does not change the element order). A workgroup per
  * output element: its 256 threads stride over the reduced elements, then fold their partials in a
- * shared-memory tree. Floats accumulate in f32 (the CPU folds in float64: sums agree to float32
+ * shared-memory tree; when each output folds only a few elements, a thread per output instead. Floats accumulate in f32 (the CPU folds in float64: sums agree to float32
  * tolerance); int sums wrap like TF's. Parameter words: the kept and reduced dims' sizes and strides.
  */
 export function reduceInto(gpu: GpuContext, x: GpuTensor, axes: readonly number[], kind: GpuReduceKind, out: GpuTensor): void {
@@ -40,7 +43,9 @@ export function reduceInto(gpu: GpuContext, x: GpuTensor, axes: readonly number[
   const params = [out.size, count, ...kept.map((k) => k[0]), ...kept.map((k) => k[1]), ...red.map((r) => r[0]), ...red.map((r) => r[1])];
   const dtype: DType = x.dtype;
   const isF = dtype === 'float32';
-  const key = `reduce|${kind}|${dtype}|${out.dtype}|${kept.length}|${red.length}`;
+  // few elements per output: a thread per output folds them serially (a workgroup each would idle)
+  const serial = count < SERIAL_BELOW;
+  const key = `reduce|${kind}|${dtype}|${out.dtype}|${kept.length}|${red.length}|${serial}`;
   const source = (): string => {
     const vt = isF ? 'f32' : 'i32';
     const init = { sum: isF ? '0.0f' : '0i', mean: isF ? '0.0f' : '0i', sumsq: '0.0f', prod: isF ? '1.0f' : '1i', max: isF ? '(-tg_inf())' : '(-2147483647i - 1i)', min: isF ? 'tg_inf()' : '2147483647i' }[kind];
@@ -55,6 +60,26 @@ export function reduceInto(gpu: GpuContext, x: GpuTensor, axes: readonly number[
     const redTerms = rr === 0 ? '0u' : Array.from({ length: rr }, (_v, d) => `rc${d} * P(${pr + rr + d}u)`).join(' + ');
     const redLines = Array.from({ length: rr }, (_v, i) => rr - 1 - i).map((d) => `    let rc${d} = rm % P(${pr + d}u); rm = rm / P(${pr + d}u);`);
     const sq = kind === 'sumsq' ? 'v * v' : 'v';
+    const finish = `
+    ${kind === 'mean' ? (isF ? 'res = res / f32(P(1u));' : 'res = tg_floordiv_i(res, i32(P(1u)));') : ''}
+    ${kind === 'sumsq' ? 'res = res * 0.5f;' : ''}
+    out0[o] = ${store(out.dtype, 'res')};`;
+    if (serial) {
+      return shader([dtype], [out.dtype], params.length, `
+  let o = gid;
+  if (o >= P(0u)) { return; }
+  var kr = o;
+${keptLines.join('\n')}
+  let base = ${baseTerms};
+  var acc: ${vt} = ${init};
+  for (var r = 0u; r < P(1u); r++) {
+    var rm = r;
+${redLines.join('\n')}
+    let v = ${load(dtype, `in0[base + ${redTerms}]`)};
+    acc = ${fold('acc', sq)};
+  }
+  var res = acc;${finish}`);
+    }
     const body = `
   let o = wid.y * nwg.x + wid.x;
   if (o >= P(0u)) { return; }
@@ -75,15 +100,12 @@ ${redLines.join('\n')}
     workgroupBarrier();
   }
   if (lid == 0u) {
-    var res = part[0];
-    ${kind === 'mean' ? (isF ? 'res = res / f32(P(1u));' : 'res = tg_floordiv_i(res, i32(P(1u)));') : ''}
-    ${kind === 'sumsq' ? 'res = res * 0.5f;' : ''}
-    out0[o] = ${store(out.dtype, 'res')};
+    var res = part[0];${finish}
   }`;
     return shader([dtype], [out.dtype], params.length, body, { extra: `var<workgroup> part: array<${vt}, 256>;` });
   };
-  // one workgroup per output element: the flat workgroup index is the output index
-  gpu.launch({ key, source, inputs: [x], outputs: [out], params, workgroups: out.size });
+  // tree: one workgroup per output element (the flat workgroup index is the output index)
+  gpu.launch({ key, source, inputs: [x], outputs: [out], params, workgroups: serial ? groups(out.size) : out.size });
 }
 
 function reduceKernel(kind: GpuReduceKind): GpuKernel {
