@@ -8,7 +8,6 @@
  *   npm run bench:webgpu
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
 import * as tg from 'tensorgraph';
 import { buildMnistGraph } from '../examples/mnist/model.js';
 import { findGpu } from '../runtime/webgpu/device.js';
@@ -149,6 +148,8 @@ async function main(): Promise<void> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  // the backend registers itself on import only where navigator.gpu exists
+  await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend');
   await tf.ready();
   const backend = new WebGpuBackend();

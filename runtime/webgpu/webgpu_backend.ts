@@ -105,7 +105,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
         return 'unsupported' in k ? k : { kernel: low.routine };
       }
       case 'epilogue':
-        return low.routine === 'MatMul' ? { kernel: nodeType } : { unsupported: `${low.routine} with a fused epilogue has no WebGPU kernel yet` };
+        return { kernel: nodeType };
       case 'elementwise-reduce':
       case 'grouped':
         return { unsupported: `the ${low.kind} lowering has no WebGPU kernel (the compiler does not build it for this backend)` };
@@ -154,11 +154,19 @@ export class WebGpuBackend implements Backend<GpuTensor> {
       case 'routine':
         return this.routine(low.routine, d.ctx)(this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
       case 'epilogue': {
-        if (low.routine !== 'MatMul') throw new UnimplementedError(`No WebGPU kernel for '${d.ctx.opName}' (${d.ctx.opType})`);
         const inputs = d.inputs as readonly GpuTensor[];
         const o = d.outputs[0];
+        if (low.routine === 'MatMul') {
+          // the epilogue runs in the gemm's store
+          const out = this.alloc(o.dtype, o.shape);
+          matMulInto(gpu, inputs[0], inputs[1], out, d.attrs, { expr: low.epilogue, extra: inputs.slice(low.arity) });
+          return [out];
+        }
+        // Conv2D: the direct kernel, then the epilogue as one generated elementwise launch
+        const [main] = this.routine(low.routine, d.ctx)(this.args(gpu, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
         const out = this.alloc(o.dtype, o.shape);
-        matMulInto(gpu, inputs[0], inputs[1], out, d.attrs, { expr: low.epilogue, extra: inputs.slice(low.arity) });
+        runElementwiseGpu(gpu, low.epilogue, [main, ...inputs.slice(low.arity)], o.dtype, o.shape, out);
+        this.free(main);
         return [out];
       }
       default:

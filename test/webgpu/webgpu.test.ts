@@ -96,11 +96,13 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     });
   }
 
-  it('a fused elementwise region and a fused MatMul epilogue run as generated WGSL', async () => {
+  it('a fused elementwise region and fused MatMul and Conv2D epilogues run as generated WGSL', async () => {
     const [c, w] = await both((x, y) => tg.nn.relu(tg.add(tg.matMul(x, y, { transposeB: true }), tg.constant([0.5, -1]))), true);
     close(c, w);
     const [c2, w2] = await both((x, y) => tg.nn.sigmoid(tg.mul(tg.add(x, y), tg.sub(x, 1))), true);
     close(c2, w2);
+    const [c3, w3] = await both((x, y) => tg.nn.relu(tg.nn.biasAdd(tg.nn.conv2d(tg.reshape(x, [1, 2, 4, 1]), tg.reshape(y, [2, 2, 1, 2]), { strides: [1, 1, 1, 1], padding: 'SAME' }), tg.constant([0.5, -0.25]))), true);
+    close(c3, w3);
   });
 
   it('seeded random ops give the CPU numbers (uniform exactly, normals to float32 rounding)', async () => {
