@@ -48,6 +48,7 @@ export class GpuContext {
   private uniformBytes = 0;
   lostReason: string | null = null;
   private firstError: string | null = null;
+  private scopeOpen = false;
 
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
@@ -59,8 +60,8 @@ export class GpuContext {
     void this.device.lost.then((info) => {
       this.lostReason = `${info.reason}: ${info.message}`;
     });
-    // validation errors are caught by an error scope per run (see endRun/read): Dawn for Node
-    // crashes dispatching 'uncapturederror' events, so no listener is installed
+    // validation errors are caught by an error scope per run (see scope/endRun/read): Dawn for
+    // Node crashes dispatching 'uncapturederror' events, so no listener is installed
   }
 
   /** Fails with a typed error when the device is gone or reported an error. */
@@ -87,6 +88,22 @@ export class GpuContext {
     return this.pipelines.size;
   }
 
+  /** Opens the run's validation error scope on the first device call that could fail. */
+  private scope(): void {
+    if (this.scopeOpen) return;
+    this.device.pushErrorScope('validation');
+    this.scopeOpen = true;
+  }
+
+  /** Closes the error scope; a validation error in it fails the caller (a read) or the next check. */
+  private closeScope(): Promise<void> {
+    if (!this.scopeOpen) return Promise.resolve();
+    this.scopeOpen = false;
+    return this.device.popErrorScope().then((e) => {
+      if (e) this.firstError ??= e.message;
+    });
+  }
+
   alloc(dtype: DType, shape: readonly number[], what: string): GpuTensor {
     const n = sizeOf(shape);
     const bytes = Math.max(n, 1) * GPU_WORD_BYTES;
@@ -99,6 +116,7 @@ export class GpuContext {
   }
 
   upload(x: NDArray, what: string): GpuTensor {
+    this.scope();
     const t = this.alloc(x.dtype, x.shape, what);
     if (this.recorded > 0) this.submit();
     const words = toWords(x);
@@ -113,13 +131,15 @@ export class GpuContext {
     if (t.hostCopy) return t.hostCopy.clone();
     const bytes = t.size * GPU_WORD_BYTES;
     if (bytes === 0) return NDArray.zeros(t.dtype, t.shape);
+    this.scope();
     const staging = this.device.createBuffer({ size: sizeClass(bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
       this.encoderNow().copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
       this.recorded++;
       this.submit();
-      // Dawn for Node resolves mapAsync late (up to a second) unless the queue's work-done promise
-      // is awaited first; in browsers this costs nothing extra
+      // what the run recorded so far is checked before its result is trusted
+      await this.closeScope();
+      this.check('a read back');
       await staging.mapAsync(GPUMapMode.READ, 0, bytes);
       this.check('a read back');
       return fromWords(t.dtype, t.shape, staging.getMappedRange(0, bytes));
@@ -136,6 +156,7 @@ export class GpuContext {
 
   launch(l: Launch): void {
     if (l.workgroups <= 0) return;
+    this.scope();
     const pipeline = this.pipeline(l.key, l.source);
     const entries: GPUBindGroupEntry[] = [];
     let b = 0;
@@ -165,6 +186,8 @@ export class GpuContext {
   /** The run ended: submit, and let the run's uniform buffers be reused by the next one. */
   endRun(): void {
     this.submit();
+    // an error here fails the next read or check (the run itself already returned)
+    void this.closeScope();
     for (const u of this.uniformsInUse) {
       const list = this.uniformsFree.get(u.size);
       if (list) list.push(u);

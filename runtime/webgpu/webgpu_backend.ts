@@ -69,7 +69,11 @@ export class WebGpuBackend implements Backend<GpuTensor> {
    * device (the session forgets them: restore or re-initialize); later runs use the new device.
    */
   async prepare(): Promise<void> {
-    if (this.gpu && this.gpu.lostReason === null) return;
+    if (this.gpu && this.gpu.lostReason === null) {
+      // a validation error left by the previous run (one without a read back) is reported now
+      this.gpu.check('the previous run');
+      return;
+    }
     const old = this.gpu;
     const next = new GpuContext(await this.acquire());
     this.gpu = next;

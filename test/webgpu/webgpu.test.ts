@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as tg from '../../src/index.js';
 import { WebGpuBackend } from '../../runtime/webgpu/webgpu_backend.js';
 import { acquireDevice, AcquiredDevice, checkAdapterLimits, REQUIRED_LIMITS } from '../../runtime/webgpu/device.js';
+import { GpuContext } from '../../runtime/webgpu/gpu_context.js';
 import { requireAdapter } from './adapter.js';
 
 type Build = (x: tg.Tensor, y: tg.Tensor) => tg.Tensor;
@@ -68,6 +69,12 @@ const CASES: [string, Build][] = [
     return tg.concat([tg.reshape(a, [-1]), tg.reshape(b, [-1])], 0);
   }],
   ['depthwiseConv2d', (x, y) => tg.nn.depthwiseConv2d(tg.reshape(x, [1, 2, 2, 2]), tg.reshape(tg.slice(y, [0, 0], [1, 4]), [1, 1, 2, 2]), { strides: [1, 1, 1, 1], padding: 'SAME' })],
+  ['cumsum, cumprod (exclusive, reverse)', (x) => tg.add(tg.cumsum(x, 1), tg.cumprod(x, 1, { exclusive: true, reverse: true }))],
+  ['fusedBatchNorm training (NHWC), inference (NCHW)', (x, y) => {
+    const [a] = tg.nn.fusedBatchNorm(tg.reshape(x, [1, 2, 2, 2]), [1.5, 0.5], [0.1, -0.2]);
+    const [b] = tg.nn.fusedBatchNorm(tg.reshape(y, [1, 2, 2, 2]), [1, 2], [0, 1], { isTraining: false, mean: [0.5, -0.5], variance: [2, 0.5], dataFormat: 'NCHW' });
+    return tg.add(a, b);
+  }],
   ['maxPool, avgPool', (x) => {
     const img = tg.reshape(x, [1, 2, 4, 1]);
     return tg.add(tg.nn.maxPool(img, { ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: 'SAME' }), tg.nn.avgPool(img, { ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: 'SAME' }));
@@ -217,6 +224,20 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     expect(Array.from((await sess.run(m.sum)).data)).to.deep.equal([6, 8]);
   });
 
+  it('a launch the device rejects (invalid WGSL) fails the read back with an InternalError, not a silent zero', async () => {
+    const gpu = new GpuContext(await acquireDevice());
+    try {
+      const out = gpu.alloc('float32', [4], 'a test output');
+      gpu.launch({ key: 'broken', source: () => 'this is not WGSL', inputs: [], outputs: [out], workgroups: 1 });
+      let err: unknown;
+      await gpu.read(out).catch((e: unknown) => (err = e));
+      expect(err).to.be.instanceOf(tg.InternalError);
+      expect((err as Error).message).to.match(/^WebGPU reported an error during a read back: /);
+    } finally {
+      gpu.destroy();
+    }
+  });
+
   it('an adapter below the kernels\' limits is refused with a ResourceExhaustedError naming the limit', () => {
     expect(() => checkAdapterLimits({ ...REQUIRED_LIMITS })).not.to.throw();
     expect(() => checkAdapterLimits({ ...REQUIRED_LIMITS, maxStorageBuffersPerShaderStage: 4 })).to.throw(tg.ResourceExhaustedError, /maxStorageBuffersPerShaderStage is 4; the tensorgraph kernels need at least 8/);
@@ -226,20 +247,20 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     const g = new tg.Graph();
     const { x, y } = g.asDefault(() => {
       const x = tg.placeholder('float32', [2, 4], 'x');
-      return { x, y: tg.nn.relu(tg.cumsum(tg.mul(x, 2), 1)) };
+      return { x, y: tg.nn.relu(tg.reshape(tg.nn.localResponseNormalization(tg.reshape(tg.mul(x, 2), [1, 1, 2, 4])), [2, 4])) };
     });
     const strict = new tg.Session({ graph: g, backend: 'webgpu' });
     let err: unknown;
     await strict.run(y, { [x.name]: X }).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(tg.UnimplementedError);
-    expect((err as Error).message).to.match(/'Cumsum' \(Cumsum\) on backend 'webgpu'.*allowSoftPlacement/);
+    expect((err as Error).message).to.match(/'LRN' \(LRN\) on backend 'webgpu'.*allowSoftPlacement/);
     const soft = new tg.Session({ graph: g, backend: 'webgpu', allowSoftPlacement: true });
     const out = await soft.run(y, { [x.name]: X });
     const cpu = await new tg.Session({ graph: g }).run(y, { [x.name]: X });
     close(cpu, out);
-    const cumsum = soft.lastPlacement.find((e) => e.type === 'Cumsum')!;
-    expect(cumsum.device).to.equal('/device:CPU:0');
-    expect(cumsum.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for Cumsum/);
+    const lrn = soft.lastPlacement.find((e) => e.type === 'LRN')!;
+    expect(lrn.device).to.equal('/device:CPU:0');
+    expect(lrn.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for LRN/);
     expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:GPU:0')).to.equal(true);
   });
 });

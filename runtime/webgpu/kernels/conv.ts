@@ -119,6 +119,10 @@ const BODIES = {
     }
   }
   out0[u32(me)] = s;`,
+  // MaxPoolGradGrad: each output takes the incoming gradient at its window's first maximum
+  maxPoolGradGrad: `${coords(['b', 'oy', 'ox', 'c'], ['g_n()', 'g_oh()', 'g_ow()', 'g_c()'])}
+  let w = window_max(b, oy, ox, c);
+  out0[yi(b, oy, ox, c)] = select(0.0f, in1[u32(max(w.at, 0i))], w.at >= 0i);`,
   avgPool: `${coords(['b', 'oy', 'ox', 'c'], ['g_n()', 'g_oh()', 'g_ow()', 'g_c()'])}
   let y0 = max(0i, oy * g_sh() - g_pt()); let y1 = min(g_h(), oy * g_sh() - g_pt() + g_kh());
   let x0 = max(0i, ox * g_sw() - g_pl()); let x1 = min(g_w(), ox * g_sw() - g_pl() + g_kw());
@@ -159,7 +163,7 @@ type Body = keyof typeof BODIES;
 function launchWindow(gpu: GpuContext, body: Body, inputs: readonly GpuTensor[], out: GpuTensor, threads: number, params: readonly number[]): void {
   if (threads === 0) return;
   const types: DType[] = inputs.map((t) => t.dtype);
-  const extra = body === 'maxPool' || body === 'maxPoolGrad' ? GEOM + WINDOW_MAX : GEOM;
+  const extra = body.startsWith('maxPool') ? GEOM + WINDOW_MAX : GEOM;
   const source = (): string => shader(types, [out.dtype], params.length, `  if (gid >= P(0u)) { return; }\n${BODIES[body]}`, { extra });
   gpu.launch({ key: `window|${body}`, source, inputs, outputs: [out], params, workgroups: groups(threads) });
 }
@@ -195,17 +199,16 @@ function convKernel(kind: 'conv' | 'convInput' | 'convFilter' | 'depthwise' | 'd
   };
 }
 
-function poolKernel(kind: 'maxPool' | 'maxPoolGrad' | 'avgPool' | 'avgPoolGrad'): GpuKernel {
+function poolKernel(kind: 'maxPool' | 'maxPoolGrad' | 'maxPoolGradGrad' | 'avgPool' | 'avgPoolGrad'): GpuKernel {
   return (a) => {
     const p = poolParams(a.attrs as unknown as PoolAttrs & AvgPoolAttrs, a.ctx.opType, kind.startsWith('max'));
     const out = alloc(a);
-    const grad = kind.endsWith('Grad');
-    const src = kind === 'avgPoolGrad' ? need(a, 1) : need(a, 0);
-    const xShape = grad ? out.shape : src.shape;
-    const yShape = kind === 'avgPoolGrad' ? src.shape : kind === 'maxPoolGrad' ? need(a, 2).shape : out.shape;
+    // which tensor is on the x side (the pooled input) and which on the y side (the pooled output)
+    const xShape = kind === 'maxPool' || kind === 'avgPool' || kind === 'maxPoolGradGrad' ? need(a, 0).shape : out.shape;
+    const yShape = kind === 'avgPoolGrad' ? need(a, 1).shape : kind === 'maxPoolGrad' ? need(a, 2).shape : out.shape;
     const g = poolGeometry(xShape, yShape, p);
     const params = geomParams(out.size, g, 1, g.c, xShape, yShape, dataFormatOf((a.attrs as unknown as AvgPoolAttrs).data_format));
-    const inputs = kind === 'maxPoolGrad' ? [need(a, 0), need(a, 2)] : [src];
+    const inputs = kind === 'maxPoolGrad' || kind === 'maxPoolGradGrad' ? [need(a, 0), need(a, 2)] : kind === 'avgPoolGrad' ? [need(a, 1)] : [need(a, 0)];
     launchWindow(a.gpu, kind, inputs, out, out.size, params);
     return [out];
   };
@@ -221,6 +224,7 @@ export const CONV_GPU_KERNELS = {
   DepthwiseConv2dNativeBackpropFilter: convKernel('depthwiseFilter'),
   MaxPool: poolKernel('maxPool'),
   MaxPoolGrad: poolKernel('maxPoolGrad'),
+  MaxPoolGradGrad: poolKernel('maxPoolGradGrad'),
   AvgPool: poolKernel('avgPool'),
   AvgPoolGrad: poolKernel('avgPoolGrad'),
 };

@@ -4,6 +4,7 @@ import { CONV_GPU_KERNELS } from './conv.js';
 import { RANDOM_GPU_KERNELS } from './random.js';
 import type { GpuKernelTable, Unsupported } from './kernel.js';
 import { MATMUL_GPU_KERNELS } from './matmul.js';
+import { NORMALIZATION_GPU_KERNELS } from './normalization.js';
 import { REDUCE_GPU_KERNELS } from './reduce.js';
 import { SOFTMAX_GPU_KERNELS } from './softmax.js';
 import { STATE_GPU_KERNELS } from './state.js';
@@ -22,6 +23,7 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ...CONV_GPU_KERNELS,
   ...RANDOM_GPU_KERNELS,
   ...MATMUL_GPU_KERNELS,
+  ...NORMALIZATION_GPU_KERNELS,
   ...REDUCE_GPU_KERNELS,
   ...SOFTMAX_GPU_KERNELS,
   ...STATE_GPU_KERNELS,
@@ -33,11 +35,6 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   MergeSummary: hostOnly('summaries are built on the host'),
   Placeholder: hostOnly('placeholders are fed on the host'),
   // not written yet (issue 13, item 4)
-  MaxPoolGradGrad: notYet('MaxPoolGradGrad'),
-  FusedBatchNormV3: notYet('FusedBatchNormV3'),
-  FusedBatchNormGradV3: notYet('FusedBatchNormGradV3'),
   LRN: notYet('LRN'),
   LRNGrad: notYet('LRNGrad'),
-  Cumsum: notYet('Cumsum'),
-  Cumprod: notYet('Cumprod'),
 };

@@ -27,6 +27,9 @@ export function shader(inTypes: readonly DType[], outTypes: readonly DType[], pa
   lines.push(`@compute @workgroup_size(${wg})`);
   lines.push('fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {');
   lines.push(`  let gid = (wid.y * nwg.x + wid.x) * ${wg}u + lid;`);
+  // every binding is used, so the pipeline's 'auto' layout keeps it (a launch binds them all)
+  inTypes.forEach((_d, i) => lines.push(`  _ = arrayLength(&in${i});`));
+  outTypes.forEach((_d, i) => lines.push(`  _ = arrayLength(&out${i});`));
   lines.push(body);
   lines.push('}');
   return lines.join('\n');
