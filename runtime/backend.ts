@@ -11,8 +11,35 @@ export interface DeviceBuffer {
   readonly shape: readonly number[];
 }
 
+/**
+ * Variables a device keeps between runs (a backend whose buffers are not host arrays). The session
+ * keeps host values too; a device write makes the host value stale until it is read back.
+ */
+export interface DeviceVariables {
+  /** The variable's newest value is on the device (the host value is stale or absent). */
+  has(name: string): boolean;
+  /** The names `has` is true for. */
+  newerOnDevice(): string[];
+  /** Reads the device value back (the host value then mirrors it). */
+  readBack(name: string): Promise<NDArray | undefined>;
+  /** The host value replaced the device one (a restore, a CPU-side write). */
+  drop(name: string): void;
+  /** The run succeeded: its device writes become the variables' values. */
+  commit(): void;
+  /** The run failed: its device writes are dropped. */
+  discard(): void;
+  /** Variables whose only value was lost with the device (the session forgets them). */
+  takeLost(): string[];
+}
+
 /** What a backend would launch for an op, or why it cannot run it. */
 export type KernelChoice = { readonly kernel: string } | { readonly unsupported: string };
+
+/** The dtypes of a node's inputs and outputs, for a backend whose kernels exist only for some. */
+export interface NodeDTypes {
+  readonly inputs: readonly DType[];
+  readonly outputs: readonly DType[];
+}
 
 /** One kernel launch, as the executor hands it to the backend of the step's device. */
 export interface Dispatch<B extends DeviceBuffer> {
@@ -51,7 +78,7 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   /** The lowering kinds it dispatches: the compiler builds no fused node of another kind for it. */
   readonly lowerings: ReadonlySet<LoweringKind>;
   /** Decided at plan time, once per node: the kernel to launch, or an explicit refusal. */
-  kernelFor(def: OpDef, nodeType: string): KernelChoice;
+  kernelFor(def: OpDef, nodeType: string, dtypes?: NodeDTypes): KernelChoice;
   /** A buffer for a value of this type (the contents are undefined). */
   alloc(dtype: DType, shape: readonly number[]): B;
   upload(x: NDArray): B;
@@ -61,4 +88,8 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   dispatch(d: Dispatch<B>): B[] | Promise<B[]>;
   /** A run ended: memory kept for reuse within it may go. */
   endRun(): void;
+  /** Readies the device before a run (an adapter is acquired asynchronously); optional. */
+  prepare?(): Promise<void>;
+  /** Variables this device keeps between runs, when it keeps them. */
+  readonly residentVariables?: DeviceVariables;
 }

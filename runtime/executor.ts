@@ -73,7 +73,9 @@ export async function execute(
   const stats: StepStat[] = [];
   const t0 = performance.now();
   const counters = new Map<string, number>();
+  let committed = false;
   try {
+    await prepareDevices(plan, state);
     for (const step of plan.steps) {
       for (const c of step.copiesBefore) {
         const cStart = options.trace ? performance.now() : 0;
@@ -176,10 +178,47 @@ export async function execute(
     for (const [k, v] of pending) {
       if (v === null) state.variables.delete(k);
       else state.variables.set(k, v);
+      // the host now holds the newest value (or none): a device copy of the old one is dropped
+      for (const b of backends) b.residentVariables?.drop(k);
     }
+    for (const b of backends) b.residentVariables?.commit();
+    committed = true;
     for (const [k, v] of counters) state.runCounters.set(k, v);
     return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
   } finally {
-    for (const b of backends) b.endRun();
+    for (const b of backends) {
+      if (!committed) b.residentVariables?.discard();
+      b.endRun();
+    }
+  }
+}
+
+/**
+ * Before a run: each device is readied (a WebGPU device is acquired, or re-acquired after a loss;
+ * variables that lived only on a lost device are forgotten, so reading them fails as uninitialized),
+ * and a variable that host-side steps read while its newest value is on a device is read back.
+ */
+async function prepareDevices(plan: Plan, state: SessionState): Promise<void> {
+  const backends = plan.devices.backends;
+  for (const b of backends) {
+    try {
+      if (b.prepare) await b.prepare();
+    } finally {
+      for (const name of b.residentVariables?.takeLost() ?? []) state.variables.delete(name);
+    }
+  }
+  const stores = backends.filter((b) => b.residentVariables !== undefined);
+  if (stores.length === 0) return;
+  for (const step of plan.steps) {
+    if (!backends[step.device].hostResident) continue;
+    const names = step.inputs.filter((i) => i.kind === 'ref').map((i) => i.variable);
+    if (step.node.type === 'VariableV2') names.push(step.node.name);
+    for (const name of names) {
+      for (const b of stores) {
+        if (!b.residentVariables!.has(name)) continue;
+        const v = await b.residentVariables!.readBack(name);
+        if (v) state.variables.set(name, v);
+      }
+    }
   }
 }

@@ -66,7 +66,7 @@ export function placeNodes(program: Program, devices: DeviceSet, options: Placem
         );
       }
     }
-    const choice = devices.backends[device].kernelFor(n.def, n.type);
+    const choice = devices.backends[device].kernelFor(n.def, n.type, { inputs: n.inputs.map((v) => v.dtype), outputs: n.outputs.map((v) => v.dtype) });
     if ('kernel' in choice) {
       placed.set(n, { device, kernel: choice.kernel, softPlaced });
       continue;

@@ -139,21 +139,53 @@ export class Session {
     return this.closed;
   }
 
-  /** The names of the variables this session holds a value for. */
+  /** The names of the variables this session holds a value for (on the host or on its device). */
   initializedVariableNames(): string[] {
-    return [...this.state.variables.keys()];
+    const names = new Set(this.state.variables.keys());
+    for (const b of this.devices.backends) for (const n of b.residentVariables?.newerOnDevice() ?? []) names.add(n);
+    return [...names];
   }
 
-  /** A copy of a variable's value (for savers and tools): writing into it changes nothing here. */
+  /**
+   * A copy of a variable's value (for savers and tools): writing into it changes nothing here. On a
+   * device that keeps variables (WebGPU), a value written there must first come back with
+   * `await sess.syncVariables()` (Saver does this); until then this refuses rather than return a
+   * stale value.
+   */
   variableValue(name: string): NDArray | undefined {
+    const device = this.devices.backends.find((b) => b.residentVariables?.has(name));
+    if (device) throw new FailedPreconditionError(`Variable '${name}' was last written on ${device.device}: await sess.syncVariables() before reading it on the host`);
     return this.state.variables.get(name)?.clone();
+  }
+
+  /**
+   * Reads back every variable whose newest value is on a device, so `variableValue` sees it. Queued
+   * behind pending runs, like a run.
+   */
+  syncVariables(): Promise<void> {
+    if (this.closed) return Promise.reject(new FailedPreconditionError('Attempted to use a closed Session.'));
+    const result = this.queue.then(async () => {
+      for (const b of this.devices.backends) {
+        const store = b.residentVariables;
+        if (!store) continue;
+        for (const name of store.newerOnDevice()) {
+          const v = await store.readBack(name);
+          if (v) this.state.variables.set(name, v);
+        }
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Replaces variable values all at once (restore is all-or-nothing); the session keeps copies. */
   setVariableValues(values: ReadonlyMap<string, NDArray>): void {
     if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
     const own = [...values].map(([k, v]) => [k, v.clone()] as const);
-    for (const [k, v] of own) this.state.variables.set(k, v);
+    for (const [k, v] of own) {
+      this.state.variables.set(k, v);
+      for (const b of this.devices.backends) b.residentVariables?.drop(k);
+    }
   }
 
   /** Resolves and converts the feeds into arrays the session owns (each copied at most once). */
@@ -281,7 +313,8 @@ export class Session {
       }
     }
     for (const op of plan.variableReads) {
-      if (!this.state.variables.has(op.name) && !plan.variableWrites.has(op.name)) {
+      const onDevice = this.devices.backends.some((b) => b.residentVariables?.has(op.name));
+      if (!this.state.variables.has(op.name) && !onDevice && !plan.variableWrites.has(op.name)) {
         throw new FailedPreconditionError(`Attempting to use uninitialized value ${op.name}`, { opName: op.name, opType: op.type, traceback: op.traceback });
       }
     }

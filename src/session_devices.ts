@@ -1,14 +1,16 @@
-import { InvalidArgumentError, UnimplementedError } from '../graph/ir/index.js';
+import { InvalidArgumentError } from '../graph/ir/index.js';
 import type { Backend } from '../runtime/backend.js';
 import { CpuBackend } from '../runtime/cpu/cpu_backend.js';
 import { NullBackend } from '../runtime/null/null_backend.js';
+import { WebGpuBackend } from '../runtime/webgpu/webgpu_backend.js';
 import type { DeviceSet } from '../runtime/placement.js';
 
 /** The devices a session runs on: its backend first, then the host CPU unless the backend is it. */
 export function sessionDevices(choice: 'cpu' | 'webgpu' | 'null' | Backend): DeviceSet {
-  if (choice === 'webgpu') throw new UnimplementedError('The WebGPU backend is not available yet; use backend: "cpu".');
   let backend: Backend;
-  if (choice === 'cpu') backend = new CpuBackend();
+  // the WebGPU device is acquired on the first run (Backend.prepare): the constructor stays synchronous
+  if (choice === 'webgpu') backend = new WebGpuBackend();
+  else if (choice === 'cpu') backend = new CpuBackend();
   else if (choice === 'null') backend = new NullBackend();
   else if (typeof choice === 'object' && choice !== null && typeof choice.dispatch === 'function') backend = choice;
   else throw new InvalidArgumentError(`Unknown backend '${String(choice)}': expected 'cpu', 'null' or 'webgpu'`);

@@ -74,6 +74,8 @@ export class Saver {
       const step = typeof gs === 'number' ? gs : (await sess.run(gs instanceof Variable ? gs.value() : gs)).item();
       path = `${prefix}-${Math.trunc(step)}`;
     }
+    // variables a device (WebGPU) wrote since the last read back come to the host first
+    await sess.syncVariables();
     const values = new Map<string, NDArray>();
     for (const [key, v] of this.variables()) {
       const value = sess.variableValue(v.op.name);

@@ -27,14 +27,16 @@ export interface PageRun {
  * `expression` there (a promise is awaited), then takes a PNG screenshot into `options.screenshot`
  * when given. The browser is always closed and its profile removed.
  */
-export async function evaluateInPage(url: string, expression: string, timeoutMs: number, options: { screenshot?: string } = {}): Promise<PageRun> {
+export async function evaluateInPage(url: string, expression: string, timeoutMs: number, options: { screenshot?: string; webgpu?: boolean } = {}): Promise<PageRun> {
   const exe = chromiumPath();
   if (!existsSync(exe)) throw new Error(missingChromiumMessage(exe));
   const profile = mkdtempSync(join(tmpdir(), 'tg-chromium-'));
   const child = spawn(
     exe,
     ['--headless=new', '--no-sandbox', '--remote-debugging-pipe', `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check',
-      '--disable-gpu', '--disable-dev-shm-usage', '--disable-extensions', '--mute-audio', 'about:blank'],
+      // WebGPU pages get Chromium's WebGPU on Vulkan (lavapipe where there is no GPU) instead of no GPU
+      ...(options.webgpu ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan'] : ['--disable-gpu']),
+      '--disable-dev-shm-usage', '--disable-extensions', '--mute-audio', 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -1,0 +1,45 @@
+import type { AttrMap, NDArray } from '../../../graph/ir/index.js';
+import type { RoutineName } from '../../../ops/lowering.js';
+import type { KernelContext, ResolvedOutput } from '../../../ops/op_def.js';
+import type { GpuContext } from '../gpu_context.js';
+import type { GpuTensor } from '../gpu_tensor.js';
+import type { ResidentVariables } from '../resident_variables.js';
+
+/** What a WebGPU kernel gets: the device, its inputs (null at ref and host-memory inputs), types. */
+export interface GpuKernelArgs {
+  readonly gpu: GpuContext;
+  readonly inputs: readonly (GpuTensor | null)[];
+  /** Host values of host-memory inputs (axes, shapes, perms), null elsewhere. */
+  readonly host: readonly (NDArray | null)[];
+  readonly attrs: AttrMap;
+  readonly outputs: readonly ResolvedOutput[];
+  readonly ctx: KernelContext;
+  /** The session's variables kept on this device (Variable reads, Assign and Apply writes). */
+  readonly variables: ResidentVariables;
+  /** Device copies of constants, uploaded once per constant value. */
+  readonly constant: (value: NDArray) => GpuTensor;
+}
+
+export type GpuKernel = (a: GpuKernelArgs) => GpuTensor[];
+
+/** An explicit refusal: this backend cannot run the routine, and says why. */
+export interface Unsupported {
+  readonly unsupported: string;
+}
+
+/** The WebGPU backend's entry for every routine: a missing one does not compile. */
+export type GpuKernelTable = { readonly [R in RoutineName]: GpuKernel | Unsupported };
+
+/** A device input the op needs: present (the executor passes null only at ref/host inputs). */
+export function need(a: GpuKernelArgs, i: number): GpuTensor {
+  const t = a.inputs[i];
+  if (!t) throw new Error(`WebGPU kernel for '${a.ctx.opName}' (${a.ctx.opType}): input ${i} is not on the device`);
+  return t;
+}
+
+/** A host-memory input's value. */
+export function hostValue(a: GpuKernelArgs, i: number): NDArray {
+  const v = a.host[i];
+  if (!v) throw new Error(`WebGPU kernel for '${a.ctx.opName}' (${a.ctx.opType}): host-memory input ${i} has no value`);
+  return v;
+}

@@ -1,0 +1,249 @@
+import { AttrMap, DType, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
+import type { LoweringKind, RoutineName } from '../../ops/lowering.js';
+import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
+import type { Backend, Dispatch, KernelChoice, NodeDTypes } from '../backend.js';
+import { acquireDevice, AcquiredDevice } from './device.js';
+import type { LiveBuffers } from './buffer_pool.js';
+import { GpuContext } from './gpu_context.js';
+import type { GpuTensor } from './gpu_tensor.js';
+import { ResidentVariables } from './resident_variables.js';
+import { runElementwiseGpu } from './kernels/elementwise.js';
+import { WEBGPU_KERNELS } from './kernels/index.js';
+import type { GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
+import { gpuDType } from './wgsl_types.js';
+import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
+import { matMulInto } from './kernels/matmul.js';
+
+const LOWERINGS: ReadonlySet<LoweringKind> = new Set<LoweringKind>(['elementwise', 'routine', 'epilogue', 'none']);
+
+export interface WebGpuBackendOptions {
+  /** Acquires the device (tests pass one that fails or loses its device). Default: `acquireDevice`. */
+  readonly acquire?: () => Promise<AcquiredDevice>;
+}
+
+/**
+ * The WebGPU device (`'/device:GPU:0'`). The device is acquired on the first run (`prepare`; the
+ * session constructor stays synchronous, as TF's), and again after a device loss. A run records its
+ * launches into one command encoder; buffers come from a pool (the memory plan's frees return them
+ * within the run, everything else the run made returns at its end); variables stay on the device
+ * between runs (`residentVariables`); constants are uploaded once.
+ */
+export class WebGpuBackend implements Backend<GpuTensor> {
+  readonly name = 'webgpu';
+  readonly device = '/device:GPU:0';
+  readonly deviceType = 'GPU';
+  readonly hostResident = false;
+  readonly lowerings = LOWERINGS;
+  private gpu: GpuContext | null = null;
+  private variables: ResidentVariables | null = null;
+  private readonly acquire: () => Promise<AcquiredDevice>;
+  private readonly runTensors = new Set<GpuTensor>();
+  private constants = new WeakMap<NDArray, GpuTensor>();
+  private readonly constantList: GpuTensor[] = [];
+
+  constructor(options: WebGpuBackendOptions = {}) {
+    this.acquire = options.acquire ?? acquireDevice;
+  }
+
+  get residentVariables(): ResidentVariables | undefined {
+    return this.variables ?? undefined;
+  }
+
+  /** The adapter's description once acquired (bench notes), else null. */
+  get adapterDescription(): string | null {
+    return this.gpu?.description ?? null;
+  }
+
+  /** Live GPU buffers (storage, pooled and in use, and uniforms): what the leak test watches. */
+  get liveBuffers(): LiveBuffers {
+    return this.gpu?.live ?? { count: 0, bytes: 0 };
+  }
+
+  get pipelineCount(): number {
+    return this.gpu?.pipelineCount ?? 0;
+  }
+
+  /**
+   * Acquires the device before the first run, and a new one after a loss. After a loss the run
+   * fails once with an UnavailableError that names the variables whose only value was on the lost
+   * device (the session forgets them: restore or re-initialize); later runs use the new device.
+   */
+  async prepare(): Promise<void> {
+    if (this.gpu && this.gpu.lostReason === null) {
+      // a validation error left by the previous run (one without a read back) is reported now
+      this.gpu.check('the previous run');
+      return;
+    }
+    const old = this.gpu;
+    const next = new GpuContext(await this.acquire());
+    this.gpu = next;
+    if (!old) {
+      this.variables = new ResidentVariables(next);
+      return;
+    }
+    old.pool.reset();
+    this.runTensors.clear();
+    this.constants = new WeakMap();
+    this.constantList.length = 0;
+    const gone = this.variables!.deviceLost(next);
+    throw new UnavailableError(
+      `WebGPU device lost (${old.lostReason}); a new device was acquired for the next run.` +
+        (gone.length > 0 ? ` Variables held only on the lost device are gone: ${gone.join(', ')} (restore them from a checkpoint or run their initializers).` : ''),
+    );
+  }
+
+  /** Waits until the device finished what was submitted (benchmarks time whole runs with it). */
+  async idle(): Promise<void> {
+    await this.gpu?.idle();
+  }
+
+  kernelFor(def: OpDef, nodeType: string, dtypes?: NodeDTypes): KernelChoice {
+    const low = def.lowering;
+    const bad = dtypes && [...dtypes.inputs, ...dtypes.outputs].find((d) => !gpuDType(d));
+    if (bad) return { unsupported: `dtype ${bad} has no WGSL storage type` };
+    switch (low.kind) {
+      case 'elementwise':
+        return { kernel: nodeType === 'FusedElementwise' ? 'wgsl_fused_elementwise' : 'wgsl_elementwise' };
+      case 'routine': {
+        const k = WEBGPU_KERNELS[low.routine];
+        return 'unsupported' in k ? k : { kernel: low.routine };
+      }
+      case 'epilogue':
+        return { kernel: nodeType };
+      case 'elementwise-reduce':
+      case 'grouped':
+        return { unsupported: `the ${low.kind} lowering has no WebGPU kernel (the compiler does not build it for this backend)` };
+      case 'none':
+        return { unsupported: low.reason };
+    }
+  }
+
+  alloc(dtype: DType, shape: readonly number[]): GpuTensor {
+    return this.track(this.ctx('alloc').alloc(dtype, shape, `a ${dtype} buffer of shape [${shape.join(',')}]`));
+  }
+
+  upload(x: NDArray): GpuTensor {
+    return this.track(this.ctx('upload').upload(x, `an upload of shape [${x.shape.join(',')}]`));
+  }
+
+  read(b: GpuTensor): Promise<NDArray> {
+    return this.ctx('read').read(b);
+  }
+
+  free(b: GpuTensor): void {
+    if (b.owner !== 'run' || !this.runTensors.delete(b)) return;
+    this.gpu?.release(b);
+  }
+
+  endRun(): void {
+    const gpu = this.gpu;
+    if (!gpu) return;
+    gpu.endRun();
+    for (const t of this.runTensors) if (t.owner === 'run') gpu.release(t);
+    this.runTensors.clear();
+  }
+
+  dispatch(d: Dispatch<GpuTensor>): GpuTensor[] {
+    const gpu = this.ctx(`'${d.ctx.opName}' (${d.ctx.opType})`);
+    gpu.check(`'${d.ctx.opName}' (${d.ctx.opType})`);
+    const low = d.def.lowering;
+    switch (low.kind) {
+      case 'elementwise': {
+        const o = d.outputs[0];
+        const { expr, inputs } = deviceOperands(low.expr(d.attrs), d.inputs, d.host, (x) => this.upload(x));
+        // an input's buffer cannot also be the output binding of the same launch
+        const out = d.out && !inputs.includes(d.out) ? d.out : this.alloc(o.dtype, o.shape);
+        return [runElementwiseGpu(gpu, expr, inputs, o.dtype, o.shape, out)];
+      }
+      case 'routine':
+        return this.routine(low.routine, d.ctx)(this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
+      case 'epilogue': {
+        const inputs = d.inputs as readonly GpuTensor[];
+        const o = d.outputs[0];
+        if (low.routine === 'MatMul') {
+          // the epilogue runs in the gemm's store
+          const out = this.alloc(o.dtype, o.shape);
+          matMulInto(gpu, inputs[0], inputs[1], out, d.attrs, { expr: low.epilogue, extra: inputs.slice(low.arity) });
+          return [out];
+        }
+        // Conv2D: the direct kernel, then the epilogue as one generated elementwise launch
+        const [main] = this.routine(low.routine, d.ctx)(this.args(gpu, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
+        const out = this.alloc(o.dtype, o.shape);
+        runElementwiseGpu(gpu, low.epilogue, [main, ...inputs.slice(low.arity)], o.dtype, o.shape, out);
+        this.free(main);
+        return [out];
+      }
+      default:
+        throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the ${low.kind} lowering cannot run on WebGPU`);
+    }
+  }
+
+  private args(gpu: GpuContext, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext): GpuKernelArgs {
+    return { gpu, inputs, host, attrs, outputs, ctx, variables: this.variables!, constant: (v) => this.constant(gpu, v) };
+  }
+
+  private constant(gpu: GpuContext, value: NDArray): GpuTensor {
+    let t = this.constants.get(value);
+    if (!t) {
+      t = gpu.upload(value, 'a constant');
+      t.owner = 'constant';
+      this.constants.set(value, t);
+      this.constantList.push(t);
+    }
+    return t;
+  }
+
+  private track(t: GpuTensor): GpuTensor {
+    if (t.owner === 'run') this.runTensors.add(t);
+    return t;
+  }
+
+  private ctx(what: string): GpuContext {
+    if (!this.gpu) throw new InternalError(`WebGPU backend used before its device was acquired (${what}); the executor calls prepare() first`);
+    return this.gpu;
+  }
+
+  private routine(name: RoutineName, ctx: KernelContext): GpuKernel {
+    const k = WEBGPU_KERNELS[name];
+    if ('unsupported' in k) throw new UnimplementedError(`No WebGPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
+    return k;
+  }
+}
+
+/** The args an expression reads. */
+function argsOf(e: ScalarExpr, into = new Set<number>()): Set<number> {
+  switch (e.k) {
+    case 'arg':
+      into.add(e.i);
+      break;
+    case 'const':
+      break;
+    case 'un':
+    case 'cast':
+      argsOf(e.a, into);
+      break;
+    case 'bin':
+      argsOf(e.a, into);
+      argsOf(e.b, into);
+      break;
+    case 'select':
+      argsOf(e.c, into);
+      argsOf(e.a, into);
+      argsOf(e.b, into);
+      break;
+  }
+  return into;
+}
+
+/**
+ * The device operands of an elementwise launch: the inputs the expression reads, renumbered. A
+ * host-memory input (BroadcastTo's shape) is not bound unless the expression reads it, in which
+ * case its (small) host value is uploaded.
+ */
+function deviceOperands(expr: ScalarExpr, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], upload: (x: NDArray) => GpuTensor): { expr: ScalarExpr; inputs: GpuTensor[] } {
+  if (!inputs.includes(null)) return { expr, inputs: inputs as GpuTensor[] };
+  const used = [...argsOf(expr)].sort((a, b) => a - b);
+  const operands = used.map((i) => inputs[i] ?? upload(host[i]!));
+  const remap = inputs.map((_x, i) => arg(Math.max(0, used.indexOf(i))));
+  return { expr: substitute(expr, remap), inputs: operands };
+}
