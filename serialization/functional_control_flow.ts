@@ -18,6 +18,14 @@ export function isFunctionalControlFlow(op: string): boolean {
 }
 
 const DT_BOOL = 10;
+/**
+ * Resource handles (TF2 passes captured variables as inputs and loop variables) are not switched
+ * or entered: our variable ops need the VarHandleOp behind a handle statically, and a handle is a
+ * name, not a value that changes. The pivot control input every inlined node gets keeps the ops
+ * that use one in their branch or loop frame. A body must give its handles back unchanged, as TF2
+ * bodies do; what it returns in their place is not read.
+ */
+const DT_RESOURCE = 20;
 const BOOL: AttrValueObj = { type: DT_BOOL };
 
 /** The function names a functional node calls, in the order the lowering calls them. */
@@ -69,7 +77,7 @@ export function lowerFunctional(node: NodeDef, library: ReadonlyMap<string, Func
  * a control input (the inliner hands it to every body node, so a branch constant is dead with its
  * branch), and a Merge per output. Output 0 keeps the node's name (an Identity that also waits for
  * the other outputs, so `^n` waits for the whole If); with no outputs `n` merges the two pivots
- * behind the branch calls.
+ * behind the branch calls. A resource handle input reaches both branches as it is.
  */
 function lowerIf(node: NodeDef, library: ReadonlyMap<string, FunctionDefObj>, where: string): Lowered {
   const n = node.name;
@@ -96,9 +104,13 @@ function lowerIf(node: NodeDef, library: ReadonlyMap<string, FunctionDefObj>, wh
     { name: `${n}/switch_f`, op: 'Identity', input: [`${n}/Switch:0`], attr: { T: BOOL } },
     { name: `${n}/pred_id`, op: 'Identity', input: [pred, ...control], attr: { T: BOOL } },
   ];
-  args.forEach((a, i) => nodes.push({ name: `${n}/input_${i}`, op: 'Switch', input: [a, `${n}/pred_id`], attr: { T: { type: tin[i] ?? thenSig.ins[i] } } }));
-  nodes.push(call(`${n}/then`, thenName, [...args.map((_a, i) => `${n}/input_${i}:1`), `^${n}/switch_t`], thenSig));
-  nodes.push(call(`${n}/else`, elseName, [...args.map((_a, i) => `${n}/input_${i}`), `^${n}/switch_f`], elseSig));
+  const handle = (i: number): boolean => (tin[i] ?? thenSig.ins[i]) === DT_RESOURCE;
+  args.forEach((a, i) => {
+    if (!handle(i)) nodes.push({ name: `${n}/input_${i}`, op: 'Switch', input: [a, `${n}/pred_id`], attr: { T: { type: tin[i] ?? thenSig.ins[i] } } });
+  });
+  const side = (out: string): string[] => args.map((a, i) => (handle(i) ? a : `${n}/input_${i}${out}`));
+  nodes.push(call(`${n}/then`, thenName, [...side(':1'), `^${n}/switch_t`], thenSig));
+  nodes.push(call(`${n}/else`, elseName, [...side(''), `^${n}/switch_f`], elseSig));
   const aliases = new Map<string, string>();
   if (tout.length === 0) {
     nodes.push({ name: `${n}/then_done`, op: 'Identity', input: [`${n}/switch_t`, `^${n}/then`], attr: { T: BOOL } });
@@ -139,24 +151,30 @@ function lowerWhile(node: NodeDef, library: ReadonlyMap<string, FunctionDefObj>,
   }
   const types = typeList(node, 'T') ?? bodySig.ins;
   if (types.length !== count) throw new InvalidArgumentError(`${where}: attr T lists ${types.length} types for ${count} loop variables`);
+  // resource handles stay out of the frame (see the comment above); the first other variable's Merge and Identity are the pivots
+  const carried = types.map((t, i) => (t === DT_RESOURCE ? -1 : i)).filter((i) => i >= 0);
+  if (carried.length === 0) throw new UnimplementedError(`${where}: every loop variable is a resource handle; a loop needs a value to iterate on`);
+  const pivot = carried[0];
   const parallel = node.attr?.parallel_iterations?.i ?? 10;
   const frame: AttrValueObj = { s: new TextEncoder().encode(n) };
   const nodes: NodeDef[] = [];
   const T = (i: number): AttrValueObj => ({ type: types[i] });
   const each = (f: (i: number) => NodeDef): void => {
-    for (let i = 0; i < count; i++) nodes.push(f(i));
+    for (const i of carried) nodes.push(f(i));
   };
+  const inFrame = (name: (i: number) => string): string[] => data.map((d, i) => (types[i] === DT_RESOURCE ? d : name(i)));
   each((i) => ({ name: `${n}/Enter_${i}`, op: 'Enter', input: [data[i], ...control], attr: { T: T(i), frame_name: frame, is_constant: { b: false }, parallel_iterations: { i: parallel } } }));
   each((i) => ({ name: `${n}/Merge_${i}`, op: 'Merge', input: [`${n}/Enter_${i}`, `${n}/NextIteration_${i}`], attr: { T: T(i), N: { i: 2 } } }));
-  nodes.push(call(`${n}/cond`, condName, [...data.map((_d, i) => `${n}/Merge_${i}`), `^${n}/Merge_0`], condSig));
+  nodes.push(call(`${n}/cond`, condName, [...inFrame((i) => `${n}/Merge_${i}`), `^${n}/Merge_${pivot}`], condSig));
   nodes.push({ name: `${n}/LoopCond`, op: 'LoopCond', input: [`${n}/cond`] });
   each((i) => ({ name: `${n}/Switch_${i}`, op: 'Switch', input: [`${n}/Merge_${i}`, `${n}/LoopCond`], attr: { T: T(i) } }));
   each((i) => ({ name: `${n}/Identity_${i}`, op: 'Identity', input: [`${n}/Switch_${i}:1`], attr: { T: T(i) } }));
-  nodes.push(call(`${n}/body`, bodyName, [...data.map((_d, i) => `${n}/Identity_${i}`), `^${n}/Identity_0`], bodySig));
+  nodes.push(call(`${n}/body`, bodyName, [...inFrame((i) => `${n}/Identity_${i}`), `^${n}/Identity_${pivot}`], bodySig));
   each((i) => ({ name: `${n}/NextIteration_${i}`, op: 'NextIteration', input: [`${n}/body:${i}`], attr: { T: T(i) } }));
   each((i) => ({ name: `${n}/Exit_${i}`, op: 'Exit', input: [`${n}/Switch_${i}`], attr: { T: T(i) } }));
+  const outputs = inFrame((i) => `${n}/Exit_${i}:0`);
   const aliases = new Map<string, string>();
-  for (let i = 1; i < count; i++) aliases.set(`${n}:${i}`, `${n}/Exit_${i}:0`);
-  nodes.push({ name: n, op: 'Identity', input: [`${n}/Exit_0`], attr: { T: T(0) } });
+  for (let i = 1; i < count; i++) aliases.set(`${n}:${i}`, outputs[i]);
+  nodes.push({ name: n, op: 'Identity', input: [outputs[0]], attr: { T: T(0) } });
   return { nodes, aliases };
 }

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import * as tg from '../../src/index.js';
 import { encodeGraphDef } from '../../serialization/graph_def.js';
-import type { GraphDef } from '../../serialization/types.js';
-import { ADD_IT, BODY_NESTED, BODY_SUM, BODY_SUMN, COND_LT10, COND_LTN, DT_BOOL, DT_FLOAT, DT_INT32, ELSE_2, ELSE_LOG, SUB_IT, THEN_2, THEN_DOUBLE, binary, constNode, graphOf, ifNode, placeholder, whileNode } from './functional_fixtures.js';
+import type { FunctionDefObj, GraphDef, NodeDef } from '../../serialization/types.js';
+import { ADD_IT, BODY_NESTED, BODY_SUM, BODY_SUMN, COND_LT10, COND_LTN, DT_BOOL, DT_FLOAT, DT_INT32, ELSE_2, ELSE_LOG, SUB_IT, THEN_2, THEN_DOUBLE, binary, constNode, fn, graphOf, ifNode, placeholder, whileNode } from './functional_fixtures.js';
 
 /**
  * TF2's functional control flow (If, StatelessIf, While, StatelessWhile over a FunctionDefLibrary),
@@ -84,3 +84,54 @@ describe(`control flow: functional If / While imported from a GraphDef (${label}
   });
 });
 }
+
+describe('control flow: functional If / While with side effects', () => {
+  const DT_RESOURCE = 20;
+  const bump = (name: string, by: number): FunctionDefObj => ({
+    signature: { name, input_arg: [{ name: 'h', type: DT_RESOURCE }], output_arg: [] },
+    node_def: [constNode('by', by), { name: 'upd', op: 'AssignAddVariableOp', input: ['h', 'by:output:0'], attr: { dtype: { type: DT_FLOAT } } }],
+    control_ret: { upd: 'upd' },
+  });
+  const variable: NodeDef[] = [
+    { name: 'v', op: 'VarHandleOp', attr: { dtype: { type: DT_FLOAT }, shape: { shape: {} }, shared_name: { s: new TextEncoder().encode('v') } } },
+    constNode('one', 1),
+    { name: 'init', op: 'AssignVariableOp', input: ['v', 'one'], attr: { dtype: { type: DT_FLOAT } } },
+  ];
+
+  it('an If with no outputs runs only its taken branch assignment; ^if waits for it', async () => {
+    const def = graphOf([...variable, placeholder('p', DT_BOOL), ifNode('if', 'If', ['p', 'v'], 'add10', 'add100', [DT_RESOURCE], []), { name: 'read', op: 'ReadVariableOp', input: ['v', '^if'], attr: { dtype: { type: DT_FLOAT } } }], [bump('add10', 10), bump('add100', 100)]);
+    const g = new tg.Graph();
+    tg.importGraphDef(encodeGraphDef(def), { graph: g });
+    const sess = new tg.Session({ graph: g });
+    await sess.run('init');
+    expect(((await sess.run('read:0', { 'p:0': true })) as tg.NDArray).toArray()).to.equal(11);
+    expect(((await sess.run('read:0', { 'p:0': false })) as tg.NDArray).toArray()).to.equal(111);
+    sess.close();
+  });
+
+  it('a While carrying a variable handle reads and bumps it once per iteration (reads 1..5: 15, then v = 6)', async () => {
+    const body: FunctionDefObj = {
+      signature: { name: 'read_bump', input_arg: [{ name: 'i', type: DT_INT32 }, { name: 's', type: DT_FLOAT }, { name: 'h', type: DT_RESOURCE }], output_arg: [{ name: 'i1', type: DT_INT32 }, { name: 's1', type: DT_FLOAT }, { name: 'h1', type: DT_RESOURCE }] },
+      node_def: [
+        { name: 'read', op: 'ReadVariableOp', input: ['h'], attr: { dtype: { type: DT_FLOAT } } },
+        binary('acc', 'AddV2', 's', 'read:value:0'),
+        constNode('one', 1),
+        { name: 'upd', op: 'AssignAddVariableOp', input: ['h', 'one:output:0', '^read'], attr: { dtype: { type: DT_FLOAT } } },
+        constNode('step', 1, DT_INT32),
+        binary('inc', 'AddV2', 'i', 'step:output:0', DT_INT32),
+      ],
+      ret: { i1: 'inc:z:0', s1: 'acc:z:0', h1: 'h' },
+      control_ret: { upd: 'upd' },
+    };
+    const cond = fn('lt5', [['i', DT_INT32], ['s', DT_FLOAT], ['h', DT_RESOURCE]], [['c', DT_BOOL]], [constNode('five', 5, DT_INT32), binary('less', 'Less', 'i', 'five:output:0', DT_INT32)], { c: 'less:z:0' });
+    const def = graphOf(
+      [...variable, constNode('i0', 0, DT_INT32), constNode('s0', 0), whileNode('w', 'While', ['i0', 's0', 'v', '^init'], 'lt5', 'read_bump', [DT_INT32, DT_FLOAT, DT_RESOURCE]), { name: 'after', op: 'ReadVariableOp', input: ['w:2', '^w'], attr: { dtype: { type: DT_FLOAT } } }],
+      [cond, body],
+    );
+    const g = new tg.Graph();
+    tg.importGraphDef(encodeGraphDef(def), { graph: g });
+    const sess = new tg.Session({ graph: g });
+    expect(((await sess.run(['w:0', 'w/Exit_1:0', 'after:0'])) as tg.NDArray[]).map((x) => x.toArray())).to.deep.equal([5, 15, 6]);
+    sess.close();
+  });
+});
