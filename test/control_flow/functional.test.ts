@@ -135,3 +135,21 @@ describe('control flow: functional If / While with side effects', () => {
     sess.close();
   });
 });
+
+describe('control flow: gradients through imported functional control flow', () => {
+  it('an imported If is differentiated through its taken branch (d(x+x)/dx = 2, d(x-x)/dx = 0)', async () => {
+    const g = imported(graphOf([placeholder('p', DT_BOOL), placeholder('x', DT_FLOAT), ifNode('c', 'If', ['p', 'x', 'x'], 'then_2', 'else_2', [DT_FLOAT, DT_FLOAT], [DT_FLOAT, DT_FLOAT])], [THEN_2, ELSE_2]));
+    const [dx] = g.asDefault(() => tg.gradients(g.getTensorByName('c:0'), [g.getTensorByName('x:0')]));
+    expect(dx).to.be.instanceOf(tg.Tensor);
+    const sess = new tg.Session({ graph: g });
+    const at = async (p: boolean): Promise<unknown> => ((await sess.run([dx!], { 'p:0': p, 'x:0': 3 })) as tg.NDArray[])[0].toArray();
+    expect(await at(true)).to.equal(2);
+    expect(await at(false)).to.equal(0);
+    sess.close();
+  });
+
+  it('an imported While is refused by tg.gradients with a typed error (it has no builder record)', () => {
+    const g = imported(graphOf([placeholder('i0', DT_INT32), placeholder('s0', DT_INT32), whileNode('w', 'While', ['i0', 's0'], 'cond_lt10', 'body_sum', [DT_INT32, DT_INT32])], [COND_LT10, BODY_SUM]));
+    expect(() => g.asDefault(() => tg.gradients(g.getTensorByName('w/Exit_1:0'), [g.getTensorByName('s0:0')]))).to.throw(tg.errors.UnimplementedError, 'need the loop built by tg.whileLoop');
+  });
+});
