@@ -76,6 +76,13 @@ describe(`control flow: functional If / While imported from a GraphDef (${label}
     expect(await run(g, ['w:0', 'w/Exit_1:0', 'w/Exit_2:0'], { 'n:0': 100 })).to.deep.equal([100, 4950, 100]);
   });
 
+  it('the lowered graph re-exports as a TF1 GraphDef (no library needed) that imports and runs again', async () => {
+    const g = imported(graphOf([constNode('i0', 0, DT_INT32), constNode('s0', 0, DT_INT32), whileNode('w', 'While', ['i0', 's0'], 'cond_lt10', 'body_nested', [DT_INT32, DT_INT32])], [COND_LT10, BODY_NESTED, ADD_IT, SUB_IT]));
+    const again = new tg.Graph();
+    tg.importGraphDef(tg.graphUtil.encodeGraphDef(g.toGraphDef()), { graph: again });
+    expect(await run(again, ['w:0', 'w/Exit_1:0'])).to.deep.equal([10, -25]);
+  });
+
   it('an If nested in a While body runs the branch each iteration picks (0+1+2+3+4-5-6-7-8-9 = -25)', async () => {
     const def = graphOf([constNode('i0', 0, DT_INT32), constNode('s0', 0, DT_INT32), whileNode('w', 'While', ['i0', 's0'], 'cond_lt10', 'body_nested', [DT_INT32, DT_INT32])], [COND_LT10, BODY_NESTED, ADD_IT, SUB_IT]);
     const g = imported(def);
