@@ -76,6 +76,21 @@ describe(`control flow: functional If / While imported from a GraphDef (${label}
     expect(await run(g, ['w:0', 'w/Exit_1:0', 'w/Exit_2:0'], { 'n:0': 100 })).to.deep.equal([100, 4950, 100]);
   });
 
+  it('a While nested in a While body: 3 outer iterations each add 4 in an inner loop (s = 12)', async () => {
+    const innerCond = fn('j_lt4', [['j', DT_INT32], ['s', DT_INT32]], [['c', DT_BOOL]], [constNode('four', 4, DT_INT32), binary('less', 'Less', 'j', 'four:output:0', DT_INT32)], { c: 'less:z:0' });
+    const innerBody = fn('add_one', [['j', DT_INT32], ['s', DT_INT32]], [['j1', DT_INT32], ['s1', DT_INT32]], [constNode('one', 1, DT_INT32), binary('inc', 'AddV2', 'j', 'one:output:0', DT_INT32), binary('acc', 'AddV2', 's', 'one:output:0', DT_INT32)], { j1: 'inc:z:0', s1: 'acc:z:0' });
+    const outerCond = fn('i_lt3', [['i', DT_INT32], ['s', DT_INT32]], [['c', DT_BOOL]], [constNode('three', 3, DT_INT32), binary('less', 'Less', 'i', 'three:output:0', DT_INT32)], { c: 'less:z:0' });
+    const outerBody = fn('run_inner', [['i', DT_INT32], ['s', DT_INT32]], [['i1', DT_INT32], ['s1', DT_INT32]], [
+      constNode('j0', 0, DT_INT32),
+      whileNode('inner', 'StatelessWhile', ['j0:output:0', 's'], 'j_lt4', 'add_one', [DT_INT32, DT_INT32]),
+      constNode('one', 1, DT_INT32),
+      binary('inc', 'AddV2', 'i', 'one:output:0', DT_INT32),
+    ], { i1: 'inc:z:0', s1: 'inner:output:1' });
+    const g = imported(graphOf([constNode('i0', 0, DT_INT32), constNode('s0', 0, DT_INT32), whileNode('w', 'While', ['i0', 's0'], 'i_lt3', 'run_inner', [DT_INT32, DT_INT32])], [innerCond, innerBody, outerCond, outerBody]));
+    expect(await run(g, ['w:0', 'w/Exit_1:0'])).to.deep.equal([3, 12]);
+    expect(g.getOperationByName('w/body/inner/Enter_0').attrs.frame_name).to.equal('w/body/inner');
+  });
+
   it('the lowered graph re-exports as a TF1 GraphDef (no library needed) that imports and runs again', async () => {
     const g = imported(graphOf([constNode('i0', 0, DT_INT32), constNode('s0', 0, DT_INT32), whileNode('w', 'While', ['i0', 's0'], 'cond_lt10', 'body_nested', [DT_INT32, DT_INT32])], [COND_LT10, BODY_NESTED, ADD_IT, SUB_IT]));
     const again = new tg.Graph();
