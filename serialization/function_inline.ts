@@ -1,10 +1,16 @@
 import { InvalidArgumentError, NotFoundError, ResourceExhaustedError, UnimplementedError } from '../graph/ir/index.js';
 import { tfOpDef } from '../ops/tf_op_defs.js';
+import { functionsOf, isFunctionalControlFlow, loweredExtraNodes, lowerFunctional } from './functional_control_flow.js';
 import { parseInputName } from './graph_def.js';
 import type { AttrValueObj, FunctionDefObj, GraphDef, NodeDef } from './types.js';
 
 /** TF's function-call ops: `f` names a function of the GraphDef's library. */
 export const CALL_OPS: ReadonlySet<string> = new Set(['PartitionedCall', 'StatefulPartitionedCall']);
+
+/** Whether a node needs the library: a call, or functional control flow (If/While and stateless forms). */
+export function callsFunctions(op: string): boolean {
+  return CALL_OPS.has(op) || isFunctionalControlFlow(op);
+}
 
 /** Bounds on what a (possibly hostile) library may expand to. */
 export interface InlineLimits {
@@ -64,7 +70,11 @@ export function inlineFunctions(def: GraphDef, source: string, limits: InlineLim
   // sized before anything is built: a library that would expand past the limit is refused at once
   let total = 0;
   const sizes = new Map<string, number>();
-  for (const n of def.node) total += CALL_OPS.has(n.op) ? expandedSize(n.attr?.f?.func?.name ?? '', library, sizes, limits, source) : 1;
+  for (const n of def.node) {
+    if (CALL_OPS.has(n.op)) total += expandedSize(n.attr?.f?.func?.name ?? '', library, sizes, limits, source);
+    else if (isFunctionalControlFlow(n.op)) total += functionsOf(n).reduce((s, f) => s + expandedSize(f, library, sizes, limits, source), loweredExtraNodes(n));
+    else total += 1;
+  }
   if (total > limits.maxNodes) throw new ResourceExhaustedError(`${source}: inlining the function library makes more than ${limits.maxNodes} nodes`);
   const out: NodeDef[] = [];
   const aliases = new Map<string, string>();
@@ -72,6 +82,15 @@ export function inlineFunctions(def: GraphDef, source: string, limits: InlineLim
   let count = def.node.length;
   while (work.length > 0) {
     const { node, stack } = work.pop()!;
+    if (isFunctionalControlFlow(node.op)) {
+      // lowered to TF1 control flow around calls of its functions, which are expanded in turn
+      const lowered = lowerFunctional(node, library, source);
+      count += lowered.nodes.length - 1;
+      if (count > limits.maxNodes) throw new ResourceExhaustedError(`${source}: inlining the function library makes more than ${limits.maxNodes} nodes`);
+      for (const [k, v] of lowered.aliases) aliases.set(k, v);
+      for (let i = lowered.nodes.length - 1; i >= 0; i--) work.push({ node: lowered.nodes[i], stack });
+      continue;
+    }
     if (!CALL_OPS.has(node.op)) {
       out.push(node);
       continue;
@@ -162,9 +181,18 @@ function expandedSize(root: string, library: ReadonlyMap<string, FunctionDefObj>
     }
     if (onPath.length >= limits.maxDepth) throw new ResourceExhaustedError(`${source}: function calls nested more than ${limits.maxDepth} deep (${onPath[0]} -> ...)`);
     const body = fn.node_def ?? [];
-    const calls = body.filter((n) => CALL_OPS.has(n.op) || library.has(n.op)).map((n) => (CALL_OPS.has(n.op) ? (n.attr?.f?.func?.name ?? '') : n.op));
+    const calls: string[] = [];
+    let size = Math.max(1, (fn.signature?.output_arg ?? []).length);
+    for (const n of body) {
+      if (CALL_OPS.has(n.op)) calls.push(n.attr?.f?.func?.name ?? '');
+      else if (isFunctionalControlFlow(n.op)) {
+        calls.push(...functionsOf(n));
+        size += loweredExtraNodes(n);
+      } else if (library.has(n.op)) calls.push(n.op);
+      else size += 1;
+    }
     onPath.push(name);
-    stack.push({ name, calls, next: 0, size: body.length - calls.length + Math.max(1, (fn.signature?.output_arg ?? []).length) });
+    stack.push({ name, calls, next: 0, size });
     return null;
   };
   const first = enter(root);

@@ -7,7 +7,7 @@ import { attrFromProto, tfDefaultToProto } from './attr_value.js';
 import { decodeGraphDef, parseInputName } from './graph_def.js';
 import { checkNodeDef } from './node_def_check.js';
 import { tfOpDef, type TfOpDef } from './tf_op_attrs.js';
-import { CALL_OPS, inlineFunctions } from './function_inline.js';
+import { callsFunctions, inlineFunctions } from './function_inline.js';
 import type { AttrValueObj, GraphDef, NodeDef } from './types.js';
 
 /**
@@ -100,7 +100,7 @@ const MAX_NODES = 1_000_000;
 function hasFunctions(def: GraphDef): boolean {
   // a malformed GraphDef is left to checkNodeDefs, which names what is wrong
   if (typeof def !== 'object' || def === null || !Array.isArray(def.node)) return false;
-  return (def.library?.function ?? []).length > 0 || def.node.some((n) => typeof n === 'object' && n !== null && CALL_OPS.has(n.op));
+  return (def.library?.function ?? []).length > 0 || def.node.some((n) => typeof n === 'object' && n !== null && callsFunctions(n.op));
 }
 
 function keyOf(name: string): string {

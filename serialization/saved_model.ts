@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, requireFileSystem } from '../platform/fs.js';
 import { join } from '../platform/path.js';
 import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor, UnimplementedError } from '../graph/ir/index.js';
-import { CALL_OPS, inlineFunctions } from './function_inline.js';
+import { callsFunctions, inlineFunctions } from './function_inline.js';
 import { importGraphDef } from './import_graph_def.js';
 import { isObjectBased, readObjectBasedVariables } from './saved_model_v2.js';
 import { hasOpDef } from '../ops/registry.js';
@@ -127,7 +127,7 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
       const node = byName.get(n);
       if (!node) problem = `refers to '${n}', which is not in the graph`;
       else if (!inputs.has(n)) {
-        if (!hasOpDef(node.op) && !CALL_OPS.has(node.op)) problem = `needs op '${node.op}', which tensorgraph does not have`;
+        if (!hasOpDef(node.op) && !callsFunctions(node.op)) problem = `needs op '${node.op}', which tensorgraph does not have`;
         for (const i of node.input ?? []) stack.push(parseInputName(i)[0]);
       }
     }
