@@ -1,5 +1,5 @@
 import { NDArray, transposeArray } from '../../graph/ir/index.js';
-import { consumers, isGraphOutput, renameUses } from './graph_cleanup.js';
+import { consumers, isGraphOutput, reads, renameUses } from './graph_cleanup.js';
 import type { OnnxGraph, OnnxNode } from './ir.js';
 
 /**
@@ -112,6 +112,6 @@ function operandBeforeTranspose(
 }
 
 function removeIfUnused(g: OnnxGraph, n: OnnxNode): void {
-  if (n.outputs.some((o) => isGraphOutput(g, o) || g.nodes.some((m) => m.inputs.includes(o)))) return;
+  if (n.outputs.some((o) => isGraphOutput(g, o) || g.nodes.some((m) => reads(m).includes(o)))) return;
   g.nodes.splice(g.nodes.indexOf(n), 1);
 }
