@@ -1,6 +1,8 @@
-import { isBackEdge, Operation, Tensor, UnimplementedError } from '../../graph/ir/index.js';
+import { isBackEdge, NDArray, Operation, Tensor, UnimplementedError } from '../../graph/ir/index.js';
 import { canonicalPred, isEnter, isExit, isLoopMerge, isLoopSwitch, sameChain } from './cf_context.js';
+import { ONNX_DTYPE } from './ir.js';
 import type { OnnxGraph } from './ir.js';
+import { valueOf } from './scope.js';
 import type { Scope } from './scope.js';
 
 function refuse(op: Operation, why: string): never {
@@ -13,8 +15,8 @@ function refuse(op: Operation, why: string): never {
  * where TF checks it before: the predicate's ops are written twice, once before the Loop on the
  * initial values (`cond` input) and once at the end of the body on the next values (`cond_out`).
  * The loop-carried values are the loop's Merges the outputs need; the body reads loop-invariant
- * Enter(is_constant) values as outer-scope names. M is left empty: a maximumIterations bound is
- * part of the predicate, as TF1 builds it. The Exits become the Loop's outputs.
+ * Enter(is_constant) values as outer-scope names. The Exits become the Loop's outputs. M is the
+ * maximumIterations bound when the predicate has tg.whileLoop's shape for it, else empty.
  */
 export function exportLoop(scope: Scope, exit: Operation): void {
   const contexts = scope.shared.contexts;
@@ -38,6 +40,17 @@ export function exportLoop(scope: Scope, exit: Operation): void {
   const fresh = scope.freshFor(loopCond);
   const prefix = (what: string) => `${scope.prefix ? `${scope.prefix}/` : ''}${loopCond.name}/${what}`;
   const inits = vars.map((v) => scope.name(v.init));
+  const maxIt = tripBound(loopCond, vars);
+  let tripCount = '';
+  if (maxIt) {
+    const wide = fresh('max_iterations');
+    const zero = fresh('zero');
+    tripCount = fresh('trip_count');
+    scope.graph.nodes.push({ name: fresh('node_Cast'), opType: 'Cast', inputs: [scope.name(maxIt)], outputs: [wide], attrs: { to: { i: ONNX_DTYPE.int64 } } });
+    scope.graph.initializers.set(zero, new NDArray('int64', [], Int32Array.of(0)));
+    // TF runs no iteration for a negative bound; ONNX's M must not be negative
+    scope.graph.nodes.push({ name: fresh('node_Max'), opType: 'Max', inputs: [wide, zero], outputs: [tripCount], attrs: {} });
+  }
   // the predicate on the initial values, in this scope's graph
   const before = scope.child(chain, scope.graph, new Map(vars.map((v, i) => [v.merge.outputs[0], inits[i]])), prefix('init'));
   const condInit = before.name(loopCond.inputs[0]);
@@ -61,7 +74,7 @@ export function exportLoop(scope: Scope, exit: Operation): void {
   inBody.output(condOut, loopCond.inputs[0], fresh);
   vars.forEach((v, i) => inBody.output(nexts[i], v.merge.outputs[0], fresh));
   const outputs = vars.map((v) => (v.exit ? scope.define(v.exit.outputs[0]) : fresh('unused_final')));
-  scope.graph.nodes.push({ name: fresh('Loop'), opType: 'Loop', inputs: ['', condInit, ...inits], outputs, attrs: { body: { graph: body } } });
+  scope.graph.nodes.push({ name: fresh('Loop'), opType: 'Loop', inputs: [tripCount, condInit, ...inits], outputs, attrs: { body: { graph: body } } });
   for (const v of vars) {
     if (v.exit) scope.markDone(v.exit);
     // a second Exit of the same variable gives the same value
@@ -70,4 +83,33 @@ export function exportLoop(scope: Scope, exit: Operation): void {
       scope.markDone(x);
     }
   }
+}
+
+interface LoopVar {
+  readonly merge: Operation;
+  readonly init: Tensor;
+  readonly next: Tensor;
+  readonly bodyIn: readonly Tensor[];
+}
+
+/**
+ * The maximumIterations bound when the predicate is tg.whileLoop's `LogicalAnd(Less(counter, M),
+ * ...)` over a counter that starts at 0 and steps by 1, read from outside the loop; else null.
+ * The predicate keeps the test, so M only tells the runtime the trip count.
+ */
+function tripBound(loopCond: Operation, vars: readonly LoopVar[]): Tensor | null {
+  const and = loopCond.inputs[0].op;
+  const less = and.type === 'LogicalAnd' ? and.inputs[0].op : null;
+  if (!less || less.type !== 'Less') return null;
+  const counter = vars.find((v) => v.merge.outputs[0] === less.inputs[0]);
+  const m = less.inputs[1];
+  if (!counter || !isEnter(m.op) || m.op.attrs.is_constant !== true) return null;
+  const scalar = (t: Tensor, want: number): boolean => {
+    const v = valueOf(t);
+    return v !== null && v.size === 1 && v.data[0] === want;
+  };
+  const step = counter.next.op;
+  const read = step.inputs[0]?.op.type === 'Identity' ? step.inputs[0].op.inputs[0] : step.inputs[0];
+  const steps = (step.type === 'Add' || step.type === 'AddV2') && counter.bodyIn.includes(read) && scalar(step.inputs[1], 1);
+  return steps && scalar(counter.init, 0) ? m.op.inputs[0] : null;
 }

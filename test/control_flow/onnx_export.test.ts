@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import onnxProto from 'onnx-proto';
 import { switchOp } from '../../ops/control/control_flow.js';
 import * as tg from '../../src/index.js';
 import { randomArray } from '../util/oracle.js';
@@ -67,6 +68,18 @@ describe('control flow: ONNX export as If and Loop', () => {
     const [fib, capped] = await runOrt(model, { 'n:0': i32(10) }, ['while/Exit_2:0', 'capped/Exit_2:0']);
     expect(fib.data).to.deep.equal([55]);
     expect(capped.data).to.deep.equal([24]);
+    // the bound becomes the Loop's M (the predicate keeps its test); the other loop has none
+    const loops = (onnxProto.onnx.ModelProto.decode(model).graph?.node ?? []).filter((n) => n.opType === 'Loop');
+    expect(loops.map((n) => n.input?.[0] !== '').sort()).to.deep.equal([false, true]);
+  });
+
+  it('a fed maximumIterations bound, negative and zero included', async () => {
+    const build = () => {
+      const m = tg.placeholder('int32', [], 'm');
+      const [, s] = tg.whileLoop((i: tg.Tensor) => tg.less(i, 5), (i: tg.Tensor, s: tg.Tensor) => [tg.add(i, 1), tg.add(s, 3)], [tg.constant(0, { dtype: 'int32' }), tg.constant(0)] as const, { maximumIterations: m });
+      return [s];
+    };
+    await checkExport(build, [3, 7, 0, -2].map((v) => ({ 'm:0': i32(v) })));
   });
 
   it('a loop with a matmul body over a captured weight, live and frozen from a variable', async () => {
