@@ -16,6 +16,13 @@ function expectStructured(model: Uint8Array, want: string): void {
   for (const p of PRIMITIVES) expect(types).to.not.include(p);
 }
 
+/** Node types of a model's graph and of every subgraph in it. */
+function allNodeTypes(model: Uint8Array): string[] {
+  const walk = (g: onnxProto.onnx.IGraphProto | null | undefined): string[] =>
+    (g?.node ?? []).flatMap((n) => [n.opType!, ...(n.attribute ?? []).flatMap((a) => walk(a.g))]);
+  return walk(onnxProto.onnx.ModelProto.decode(model).graph);
+}
+
 describe('control flow: ONNX export as If and Loop', () => {
   it('tg.cond becomes one If whose branches read outer values by name; both sides agree with ONNX Runtime', async () => {
     const build = () => {
@@ -128,6 +135,20 @@ describe('control flow: ONNX export as If and Loop', () => {
     };
     const model = await checkExport(build, [{ 'n:0': i32(6), 'x:0': f32(1.5) }, { 'n:0': i32(0), 'x:0': f32(2) }]);
     expectStructured(model, 'Loop');
+  });
+
+  it('layout transposes cancel inside a branch, and one a branch reads from outside stays', async () => {
+    const conv = (x: tg.Tensor, seed: number) => tg.relu(tg.nn.conv2d(x, tg.constant(randomArray([3, 3, 2, 2], seed)), { strides: 1, padding: 'SAME' }));
+    const build = () => {
+      const p = tg.placeholder('bool', [], 'p');
+      const x = tg.placeholder('float32', [1, 4, 4, 2], 'x');
+      const h = conv(x, 1);
+      return [tg.cond(p, () => conv(conv(h, 2), 3), () => tg.mul(h, 2))];
+    };
+    const feeds = [true, false].map((p) => ({ 'p:0': bool(p), 'x:0': randomArray([1, 4, 4, 2], 7) }));
+    const model = await checkExport(build, feeds);
+    // outside: in and out of the first conv; in the true branch: in and out of its conv pair
+    expect(allNodeTypes(model).filter((t) => t === 'Transpose')).to.have.length(4);
   });
 
   it('a graph with control flow round-trips through a GraphDef and still exports', async () => {
