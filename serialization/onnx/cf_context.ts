@@ -33,7 +33,7 @@ export function isLoopMerge(op: Operation): boolean {
 /** The predicate a cond Switch reads, seen through Identities (`pred_id`). */
 export function canonicalPred(t: Tensor): Tensor {
   let p = t;
-  while (p.op.type === 'Identity' && p.op.controlInputs.length === 0) p = p.op.inputs[0];
+  while (p.op.type === 'Identity') p = p.op.inputs[0];
   return p;
 }
 

@@ -1,4 +1,4 @@
-import { isBackEdge, NDArray, Operation, UnimplementedError } from '../../graph/ir/index.js';
+import { isBackEdge, NDArray, Operation } from '../../graph/ir/index.js';
 import { isLoopMerge, isMerge, Level, sameChain } from './cf_context.js';
 import type { OnnxGraph } from './ir.js';
 import type { Scope } from './scope.js';
@@ -47,7 +47,6 @@ export function exportCond(scope: Scope, merge: Operation): void {
     attrs: { then_branch: { graph: branches[0] }, else_branch: { graph: branches[1] } },
   });
   group.forEach((m) => scope.markDone(m));
-  if (pred.dtype !== 'bool') throw new UnimplementedError(`ONNX export of op '${merge.name}' (${merge.type}) is not supported: its predicate '${pred.name}' is ${pred.dtype}, not bool`);
 }
 
 /** Whether `a` reads `b`'s outputs, directly or not (data edges, not back edges). */

@@ -29,8 +29,9 @@ describe('control flow: ONNX export as If and Loop', () => {
       const p = tg.placeholder('bool', [], 'p');
       const x = tg.placeholder('float32', [2], 'x');
       const w = tg.constant([10, 20]);
-      const [y, z] = tg.cond(p, () => [tg.add(tg.mul(x, 2), 1), tg.reduceSum(x)], () => [tg.sub(tg.neg(x), w), tg.constant(-1)]);
-      return [y, z];
+      // the third output passes outer values through unchanged
+      const [y, z, u] = tg.cond(p, () => [tg.add(tg.mul(x, 2), 1), tg.reduceSum(x), x], () => [tg.sub(tg.neg(x), w), tg.constant(-1), w]);
+      return [y, z, u];
     };
     const model = await checkExport(build, [
       { 'p:0': bool(true), 'x:0': f32([1, 2]) },
@@ -149,6 +150,16 @@ describe('control flow: ONNX export as If and Loop', () => {
     const model = await checkExport(build, feeds);
     // outside: in and out of the first conv; in the true branch: in and out of its conv pair
     expect(allNodeTypes(model).filter((t) => t === 'Transpose')).to.have.length(4);
+  });
+
+  it('a cond built under controlDependencies (its pred_id then has a control input) still exports', async () => {
+    const build = () => {
+      const p = tg.placeholder('bool', [], 'p');
+      const x = tg.placeholder('float32', [], 'x');
+      const first = tg.identity(x, 'first');
+      return [tg.controlDependencies([first.op], () => tg.cond(p, () => tg.add(x, 1), () => tg.constant(7)))];
+    };
+    await checkExport(build, [true, false].map((p) => ({ 'p:0': bool(p), 'x:0': f32(2) })));
   });
 
   it('a graph with control flow round-trips through a GraphDef and still exports', async () => {
