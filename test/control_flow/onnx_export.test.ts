@@ -172,6 +172,19 @@ describe('control flow: ONNX export as If and Loop', () => {
     expect((await runOrt(model, { 'x:0': f32(1.25) }, ['y:0']))[0].data).to.deep.equal([10]);
   });
 
+  it('exports a loop whose gradient was built (the forward output needs no stack) and refuses the gradient, naming a stack op', async () => {
+    const g = new tg.Graph();
+    const { y, dx } = g.asDefault(() => {
+      const x = tg.placeholder('float32', [], 'x');
+      const [, y] = tg.whileLoop((i: tg.Tensor) => tg.less(i, 3), (i: tg.Tensor, v: tg.Tensor) => [tg.add(i, 1), tg.mul(v, x)], [tg.constant(0, { dtype: 'int32' }), x] as const);
+      const [dx] = tg.gradients(y, [x]);
+      return { y, dx };
+    });
+    const model = tg.onnx.exportModel(g, { inputs: ['x:0'], outputs: [y.name] });
+    expect((await runOrt(model, { 'x:0': f32(2) }, [y.name]))[0].data).to.deep.equal([16]);
+    expect(() => tg.onnx.exportModel(g, { inputs: ['x:0'], outputs: [dx!.name] })).to.throw(tg.errors.UnimplementedError, /\(Stack(V2|PushV2|PopV2)\) is not supported: it keeps a while loop's values for its gradient/);
+  });
+
   it('refuses what it cannot structure, naming the op: a value read from inside a branch without its Merge', () => {
     const g = new tg.Graph();
     g.asDefault(() => {
