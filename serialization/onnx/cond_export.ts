@@ -16,7 +16,7 @@ export function exportCond(scope: Scope, merge: Operation): void {
   const contexts = scope.shared.contexts;
   const levelOf = (m: Operation, k: number): BranchLevel => contexts.of(m.inputs[k]).at(-1) as BranchLevel;
   const pred = levelOf(merge, 0).pred;
-  const candidates = scope.neededOnly(scope.shared.needed).filter(
+  const candidates = [...scope.shared.needed].filter(
     (op) => isMerge(op) && !isLoopMerge(op) && op !== merge && sameChain(contexts.opChain(op), scope.chain) && levelOf(op, 0).pred === pred,
   );
   // Two conds on one predicate share an If unless one reads the other's result (that would be a cycle).

@@ -24,7 +24,7 @@ export function exportLoop(scope: Scope, exit: Operation): void {
   if (!isLoopSwitch(sw) || exit.inputs[0].index !== 0) refuse(exit, `its input '${exit.inputs[0].name}' is not the false side of a Switch on a LoopCond`);
   const loopCond = canonicalPred(sw.inputs[1]).op;
   const chain = contexts.opChain(sw);
-  const needed = scope.neededOnly(scope.shared.needed);
+  const needed = [...scope.shared.needed];
   const merges = needed.filter((op) => isLoopMerge(op) && sameChain(contexts.opChain(op), chain));
   const switches = needed.filter((op) => isLoopSwitch(op) && sameChain(contexts.opChain(op), chain));
   for (const s of switches) if (canonicalPred(s.inputs[1]).op !== loopCond) refuse(s, `one while loop has two LoopConds ('${loopCond.name}' and '${canonicalPred(s.inputs[1]).op.name}')`);

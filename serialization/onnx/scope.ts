@@ -94,11 +94,6 @@ export class Scope {
     return (hint: string) => `${base}/onnx/${hint}_${counter++}`;
   }
 
-  /** The ops the outputs need, among `ops`, in a stable order. */
-  neededOnly(ops: Iterable<Operation>): Operation[] {
-    return [...ops].filter((o) => this.shared.needed.has(o));
-  }
-
   markDone(op: Operation): void {
     this.state.set(op, 'done');
   }
