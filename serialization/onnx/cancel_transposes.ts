@@ -1,5 +1,5 @@
 import { NDArray, transposeArray } from '../../graph/ir/index.js';
-import { consumers, isGraphOutput, renameUses } from './graph_cleanup.js';
+import { consumers, isGraphOutput, reads, renameUses, subgraphs } from './graph_cleanup.js';
 import type { OnnxGraph, OnnxNode } from './ir.js';
 
 /**
@@ -32,9 +32,9 @@ const inverse = (p: readonly number[]) => {
 export function cancelTransposes(g: OnnxGraph): void {
   let fresh = 0;
   const newName = (base: string) => `${base}/transposed_${fresh++}`;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    if (!rewriteOnce(g, newName)) return;
-  }
+  for (let step = 0; step < MAX_STEPS && rewriteOnce(g, newName); step++);
+  // an If branch or Loop body is a graph of its own: its outputs are what must keep their layout
+  for (const n of g.nodes) subgraphs(n).forEach(cancelTransposes);
 }
 
 /** Applies the first rewrite that matches; false when none does. */
@@ -112,6 +112,6 @@ function operandBeforeTranspose(
 }
 
 function removeIfUnused(g: OnnxGraph, n: OnnxNode): void {
-  if (n.outputs.some((o) => isGraphOutput(g, o) || g.nodes.some((m) => m.inputs.includes(o)))) return;
+  if (n.outputs.some((o) => isGraphOutput(g, o) || g.nodes.some((m) => reads(m).includes(o)))) return;
   g.nodes.splice(g.nodes.indexOf(n), 1);
 }

@@ -1,14 +1,15 @@
-import { Graph, InvalidArgumentError, isBackEdge, NDArray, Operation, Tensor, UnimplementedError } from '../../graph/ir/index.js';
-import type { DType } from '../../graph/ir/index.js';
-import { staticValue } from '../../ops/builder.js';
-import type { OnnxAttr, OnnxExportContext, OnnxOpView, OnnxValue } from '../../ops/op_def.js';
-import { getOpDef } from '../../ops/registry.js';
+import { Graph, InvalidArgumentError, Operation, Tensor } from '../../graph/ir/index.js';
 import { importGraphDef } from '../import_graph_def.js';
 import type { GraphDef } from '../types.js';
 import { cancelTransposes } from './cancel_transposes.js';
 import { eliminateIdentities, pruneDeadNodes, sortNodes } from './graph_cleanup.js';
-import { ONNX_DTYPE, toModelProto } from './ir.js';
-import type { OnnxGraph, OnnxNode } from './ir.js';
+import { ControlFlowContexts } from './cf_context.js';
+import { exportCond } from './cond_export.js';
+import { toModelProto } from './ir.js';
+import type { OnnxGraph } from './ir.js';
+import { exportLoop } from './loop_export.js';
+import { Scope } from './scope.js';
+import type { ExportState } from './scope.js';
 
 export interface OnnxExportOptions {
   /** Tensor names that become the model's inputs ('x:0'); usually the placeholders. */
@@ -50,10 +51,13 @@ export function exportModel(source: Graph | GraphDef | Uint8Array, options: Onnx
     outputs: outputs.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })),
   };
   const cut = new Set(inputs);
-  for (const op of opsNeeded(outputs, cut)) exportOp(op, g, opset);
-  const defined = new Set([...g.inputs.map((v) => v.name), ...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
+  const { ops, tensors } = neededBy(outputs, cut);
+  const shared: ExportState = { opset, contexts: new ControlFlowContexts(), cut, needed: ops, neededTensors: tensors, structured: { cond: exportCond, loop: exportLoop } };
+  const root = new Scope(shared, [], g, null, new Map(inputs.map((t) => [t, t.name])), '');
   for (const t of outputs) {
-    if (!defined.has(t.name)) throw new UnimplementedError(`ONNX export: output '${t.name}' of ${t.op.type} '${t.op.name}' is not produced by its ONNX mapping`);
+    const n = root.name(t);
+    // a model output that is also an input, or a value the mapping named differently
+    if (n !== t.name) g.nodes.push({ name: `${t.op.name}/onnx/output_${t.index}`, opType: 'Identity', inputs: [n], outputs: [t.name], attrs: {} });
   }
   eliminateIdentities(g);
   if (!options.keepTransposes) cancelTransposes(g);
@@ -68,65 +72,22 @@ function scratchGraph(def: GraphDef | Uint8Array): Graph {
   return g;
 }
 
-/** The ops between `cut` and `outputs`, inputs before consumers (data edges only). */
-function opsNeeded(outputs: readonly Tensor[], cut: ReadonlySet<Tensor>): Operation[] {
-  const order: Operation[] = [];
-  const state = new Map<Operation, 'visiting' | 'done'>();
-  const visit = (op: Operation): void => {
-    const s = state.get(op);
-    if (s === 'done') return;
-    if (s === 'visiting') throw new InvalidArgumentError(`ONNX export: the graph has a cycle through '${op.name}'`);
-    state.set(op, 'visiting');
-    // a while loop's back edge is no dependency: its ops are then refused one by one, each saying why
-    op.inputs.forEach((t, i) => !cut.has(t) && !isBackEdge(op, i) && visit(t.op));
-    state.set(op, 'done');
-    order.push(op);
-  };
-  for (const t of outputs) if (!cut.has(t)) visit(t.op);
-  return order;
-}
-
-/** Constants, seen through identities, so a frozen graph's `W/read` gives W's value. */
-function valueOf(t: Tensor): NDArray | null {
-  if (t.op.type === 'Identity' || t.op.type === 'StopGradient') return valueOf(t.op.inputs[0]);
-  return staticValue(t);
-}
-
-function exportOp(op: Operation, g: OnnxGraph, opset: number): void {
-  const def = getOpDef(op.type);
-  const label = `ONNX export of op '${op.name}' (${op.type})`;
-  const facet = def.onnx;
-  if (!facet) throw new UnimplementedError(`${label} is not supported: no ONNX mapping`);
-  if (facet.kind === 'onnx-refused') throw new UnimplementedError(`${label} is not supported: ${facet.reason}`);
-  // TF tensor names end in ':N', so these never meet one; op names are unique in the graph.
-  let counter = 0;
-  const fresh = (hint: string): string => `${op.name}/onnx/${hint}_${counter++}`;
-  const ctx: OnnxExportContext = {
-    opset,
-    node(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, OnnxAttr>> = {}, outputs: readonly string[] | number = 1): string[] {
-      const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(opType.toLowerCase())) : [...outputs];
-      const node: OnnxNode = { name: fresh(`node_${opType}`), opType, inputs: [...inputs], outputs: outs, attrs: { ...attrs } };
-      g.nodes.push(node);
-      return outs;
-    },
-    constant(value: NDArray, name?: string): string {
-      const n = name ?? fresh('const');
-      g.initializers.set(n, value);
-      return n;
-    },
-    int64s(values: readonly number[]): string {
-      return this.constant(new NDArray('int64', [values.length], Int32Array.from(values)));
-    },
-    cast(name: string, from: DType, to: DType): string {
-      if (from === to) return name;
-      return this.node('Cast', [name], { to: { i: ONNX_DTYPE[to] } })[0];
-    },
-    fresh,
-    refuse(why: string): never {
-      throw new UnimplementedError(`${label} is not supported: ${why}`);
-    },
-  };
-  const view = (t: Tensor): OnnxValue => ({ name: t.name, dtype: t.dtype, shape: t.shape, value: valueOf(t) });
-  const opView: OnnxOpView = { name: op.name, type: op.type, attrs: op.attrs, inputs: op.inputs.map(view), outputs: op.outputs.map(view) };
-  facet.export(ctx, opView);
+/**
+ * The ops (and tensors) between `cut` and `outputs` through data edges, a while loop's back edges
+ * included: which of a cond's Merges and a loop's variables the export keeps.
+ */
+function neededBy(outputs: readonly Tensor[], cut: ReadonlySet<Tensor>): { ops: Set<Operation>; tensors: Set<Tensor> } {
+  const ops = new Set<Operation>();
+  const tensors = new Set<Tensor>(outputs);
+  const stack = outputs.filter((t) => !cut.has(t)).map((t) => t.op);
+  while (stack.length > 0) {
+    const op = stack.pop()!;
+    if (ops.has(op)) continue;
+    ops.add(op);
+    for (const t of op.inputs) {
+      tensors.add(t);
+      if (!cut.has(t)) stack.push(t.op);
+    }
+  }
+  return { ops, tensors };
 }

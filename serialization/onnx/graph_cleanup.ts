@@ -1,25 +1,50 @@
 import { InternalError } from '../../graph/ir/index.js';
 import type { OnnxGraph, OnnxNode } from './ir.js';
 
-/** Replaces every read of value `from` by `to`. */
+/** The subgraphs a node carries (If's branches, Loop's body). */
+export function subgraphs(n: OnnxNode): OnnxGraph[] {
+  return Object.values(n.attrs).flatMap((a) => ('graph' in a ? [a.graph] : []));
+}
+
+/** Names a graph (and its subgraphs) reads that it does not define: its outer-scope references. */
+function outerReads(g: OnnxGraph): Set<string> {
+  const defined = new Set([...g.inputs.map((v) => v.name), ...g.initializers.keys(), ...g.nodes.flatMap((n) => n.outputs), '']);
+  const out = new Set<string>();
+  for (const n of g.nodes) for (const v of reads(n)) if (!defined.has(v)) out.add(v);
+  for (const o of g.outputs) if (!defined.has(o.name)) out.add(o.name);
+  return out;
+}
+
+/** Every value a node needs: its inputs and what its subgraphs read from the enclosing scopes. */
+export function reads(n: OnnxNode): string[] {
+  const subs = subgraphs(n);
+  if (subs.length === 0) return n.inputs;
+  return [...new Set([...n.inputs, ...subs.flatMap((s) => [...outerReads(s)])])];
+}
+
+/** Replaces every read of value `from` by `to`, in subgraphs too (they read outer values by name). */
 export function renameUses(g: OnnxGraph, from: string, to: string): void {
-  for (const n of g.nodes) n.inputs = n.inputs.map((v) => (v === from ? to : v));
+  for (const n of g.nodes) {
+    n.inputs = n.inputs.map((v) => (v === from ? to : v));
+    for (const s of subgraphs(n)) renameUses(s, from, to);
+  }
 }
 
 export function isGraphOutput(g: OnnxGraph, name: string): boolean {
   return g.outputs.some((o) => o.name === name);
 }
 
-/** The nodes reading each value. */
+/** The nodes reading each value (a node whose subgraph reads it counts). */
 export function consumers(g: OnnxGraph): Map<string, OnnxNode[]> {
   const m = new Map<string, OnnxNode[]>();
-  for (const n of g.nodes) for (const v of n.inputs) m.set(v, [...(m.get(v) ?? []), n]);
+  for (const n of g.nodes) for (const v of reads(n)) m.set(v, [...(m.get(v) ?? []), n]);
   return m;
 }
 
 /**
  * Drops Identity nodes (TF's `read` identities, StopGradient, layout no-ops) whose output is not
- * a model output, so later passes see producers and constants directly.
+ * a graph output, so later passes see producers and constants directly; in subgraphs too, where
+ * the outputs are the subgraph's own.
  */
 export function eliminateIdentities(g: OnnxGraph): void {
   g.nodes = g.nodes.filter((n) => {
@@ -27,9 +52,10 @@ export function eliminateIdentities(g: OnnxGraph): void {
     renameUses(g, n.outputs[0], n.inputs[0]);
     return false;
   });
+  for (const n of g.nodes) subgraphs(n).forEach(eliminateIdentities);
 }
 
-/** Removes nodes and initializers no model output depends on. */
+/** Removes nodes and initializers no graph output depends on (a subgraph's outer reads keep theirs). */
 export function pruneDeadNodes(g: OnnxGraph): void {
   const producer = new Map<string, OnnxNode>();
   for (const n of g.nodes) for (const o of n.outputs) producer.set(o, n);
@@ -43,25 +69,29 @@ export function pruneDeadNodes(g: OnnxGraph): void {
     const n = producer.get(v);
     if (n && !live.has(n)) {
       live.add(n);
-      stack.push(...n.inputs.filter((i) => i !== ''));
+      subgraphs(n).forEach(pruneDeadNodes);
+      stack.push(...reads(n).filter((i) => i !== ''));
     }
   }
   g.nodes = g.nodes.filter((n) => live.has(n));
   for (const k of [...g.initializers.keys()]) if (!liveValues.has(k)) g.initializers.delete(k);
 }
 
-/** Orders nodes so each comes after the producers of its inputs (ONNX requires it). */
-export function sortNodes(g: OnnxGraph): void {
+/**
+ * Orders nodes so each comes after the producers of what it reads (ONNX requires it), subgraphs
+ * too; `outer` holds the names the enclosing scopes define.
+ */
+export function sortNodes(g: OnnxGraph, outer: ReadonlySet<string> = new Set()): void {
   const producer = new Map<string, OnnxNode>();
   for (const n of g.nodes) for (const o of n.outputs) producer.set(o, n);
-  const available = new Set([...g.inputs.map((v) => v.name), ...g.initializers.keys(), '']);
+  const available = new Set([...outer, ...g.inputs.map((v) => v.name), ...g.initializers.keys(), '']);
   const order: OnnxNode[] = [];
   const state = new Map<OnnxNode, number>();
   const visit = (n: OnnxNode): void => {
     if (state.get(n) === 2) return;
     if (state.get(n) === 1) throw new InternalError(`ONNX export: cycle through node '${n.name}'`);
     state.set(n, 1);
-    for (const v of n.inputs) {
+    for (const v of reads(n)) {
       const p = producer.get(v);
       if (p) visit(p);
       else if (!available.has(v)) throw new InternalError(`ONNX export: node '${n.name}' (${n.opType}) reads '${v}', which nothing defines`);
@@ -71,4 +101,6 @@ export function sortNodes(g: OnnxGraph): void {
   };
   for (const n of g.nodes) visit(n);
   g.nodes = order;
+  const scope = new Set([...available, ...producer.keys()]);
+  for (const n of g.nodes) for (const s of subgraphs(n)) sortNodes(s, scope);
 }

@@ -14,8 +14,11 @@ export interface OnnxNode {
   opType: string;
   inputs: string[];
   outputs: string[];
-  attrs: Record<string, OnnxAttr>;
+  attrs: Record<string, OnnxNodeAttr>;
 }
+
+/** A node attribute: an op mapping's value, or a subgraph (If's branches, Loop's body) the exporter builds. */
+export type OnnxNodeAttr = OnnxAttr | { readonly graph: OnnxGraph };
 
 export interface OnnxValueInfo {
   readonly name: string;
@@ -24,6 +27,8 @@ export interface OnnxValueInfo {
 }
 
 export interface OnnxGraph {
+  /** A subgraph's name (the model's graph takes the producer's). */
+  name?: string;
   nodes: OnnxNode[];
   initializers: Map<string, NDArray>;
   inputs: OnnxValueInfo[];
@@ -56,8 +61,11 @@ function tensorProto(name: string, a: NDArray): onnxProto.onnx.TensorProto {
   return onnx.TensorProto.create({ name, dims: [...a.shape], dataType: ONNX_DTYPE[a.dtype], rawData: rawData(a) });
 }
 
-function attrProto(name: string, a: OnnxAttr): onnxProto.onnx.AttributeProto {
+type DimNamer = (axis: number) => string;
+
+function attrProto(name: string, a: OnnxNodeAttr, dimName: DimNamer): onnxProto.onnx.AttributeProto {
   const T = onnx.AttributeProto.AttributeType;
+  if ('graph' in a) return onnx.AttributeProto.create({ name, type: T.GRAPH, g: graphProto(a.graph, a.graph.name ?? name, dimName) });
   if ('i' in a) return onnx.AttributeProto.create({ name, type: T.INT, i: a.i });
   if ('f' in a) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: a.f });
   if ('s' in a) return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(a.s) });
@@ -71,18 +79,22 @@ function valueInfo(v: OnnxValueInfo, dimName: (axis: number) => string): onnxPro
   return onnx.ValueInfoProto.create({ name: v.name, type: { tensorType: { elemType: ONNX_DTYPE[v.dtype], shape } } });
 }
 
-export function toModelProto(g: OnnxGraph, opset: number, graphName: string): Uint8Array {
-  let unknown = 0;
-  const dimName = (axis: number) => (axis === 0 ? 'batch' : `unk_${unknown++}`);
-  const graph = onnx.GraphProto.create({
+function graphProto(g: OnnxGraph, graphName: string, dimName: DimNamer): onnxProto.onnx.GraphProto {
+  return onnx.GraphProto.create({
     name: graphName,
     node: g.nodes.map((n) =>
-      onnx.NodeProto.create({ name: n.name, opType: n.opType, input: n.inputs, output: n.outputs, attribute: Object.entries(n.attrs).map(([k, a]) => attrProto(k, a)) }),
+      onnx.NodeProto.create({ name: n.name, opType: n.opType, input: n.inputs, output: n.outputs, attribute: Object.entries(n.attrs).map(([k, a]) => attrProto(k, a, dimName)) }),
     ),
     initializer: [...g.initializers].map(([name, a]) => tensorProto(name, a)),
     input: g.inputs.map((v) => valueInfo(v, dimName)),
     output: g.outputs.map((v) => valueInfo(v, dimName)),
   });
+}
+
+export function toModelProto(g: OnnxGraph, opset: number, graphName: string): Uint8Array {
+  let unknown = 0;
+  const dimName = (axis: number) => (axis === 0 ? 'batch' : `unk_${unknown++}`);
+  const graph = graphProto(g, graphName, dimName);
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'tensorgraph',

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import onnxProto from 'onnx-proto';
 import * as tg from '../../src/index.js';
+import { runOrt } from '../serialization/onnx/helpers.js';
 
 /**
  * tf.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + i), [0, 0]) and a tf.cond, as TF 1.15
@@ -100,12 +102,17 @@ node { name: "x" op: "Exit" input: "c" attr { key: "T" value { type: DT_FLOAT } 
     }
   });
 
-  it('ONNX export refuses a loop, naming the op and why', () => {
+  it('exports the loop and the cond TF1 wrote to ONNX Loop and If (value_index too), agreeing with ONNX Runtime', async () => {
     const g = new tg.Graph();
-    g.asDefault(() => {
-      const x = tg.placeholder('float32', [], 'x');
-      tg.identity(tg.whileLoop((i) => tg.less(i, 3), (i, y) => [tg.add(i, 1), tg.mul(y, 2)], [tg.constant(0, { dtype: 'int32' }), x])[1], 'y');
-    });
-    expect(() => tg.onnx.exportModel(g, { inputs: ['x:0'], outputs: ['y:0'] })).to.throw(tg.errors.UnimplementedError, /(Exit|Merge|Switch|Enter|NextIteration).*control-flow primitive/);
+    tg.importGraphDef(tg.graphUtil.parseGraphDefText(TF_WHILE, 'tf_while.pbtxt'), { graph: g });
+    const outputs = ['while/Exit:0', 'while/Exit_1:0', 'cond/Merge:0', 'cond/Merge:1'];
+    const model = tg.onnx.exportModel(g, { inputs: ['p:0'], outputs });
+    const types = (onnxProto.onnx.ModelProto.decode(model).graph?.node ?? []).map((n) => n.opType);
+    expect(types).to.include.members(['Loop', 'If']);
+    expect(types).to.not.include.members(['Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'LoopCond']);
+    for (const [p, want] of [[true, [10, 45, 90, 1]], [false, [10, 45, -45, 0]]] as const) {
+      const got = await runOrt(model, { 'p:0': tg.NDArray.from(Uint8Array.of(p ? 1 : 0), [], 'bool') }, outputs);
+      expect(got.map((r) => r.data[0])).to.deep.equal(want);
+    }
   });
 });
