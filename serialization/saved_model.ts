@@ -4,6 +4,7 @@ import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor, Unimplemen
 import { CALL_OPS, inlineFunctions } from './function_inline.js';
 import { importGraphDef } from './import_graph_def.js';
 import { isObjectBased, readObjectBasedVariables } from './saved_model_v2.js';
+import { addObjectVariables } from './saved_model_v2_variables.js';
 import { hasOpDef } from '../ops/registry.js';
 import { globalVariables } from '../ops/state/variable.js';
 import { writeFileAtomic } from './checkpoint/atomic_file.js';
@@ -182,7 +183,10 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
   sess.graph.atomically(() => {
     const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, inlined);
     if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
-    if (objectValues.size > 0) sess.setVariableValues(objectValues);
+    if (objectValues.size > 0) {
+      sess.setVariableValues(objectValues);
+      addObjectVariables(sess.graph, meta, graphDef, objectValues);
+    }
   });
   const signatureDef: Record<string, LoadedSignature> = Object.create(null) as Record<string, LoadedSignature>;
   for (const [k, s] of Object.entries(sigs)) {
