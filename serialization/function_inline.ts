@@ -302,6 +302,8 @@ function tfOutputs(node: NodeDef): { name: string; count: number }[] | null {
   const def = tfOpDef(node.op);
   if (!def) return null;
   return def.outputs.map((a) => {
+    // a list(type) arg has one tensor per listed type (RestoreV2's `tensors:[dtypes]`)
+    if (a.typeListAttr) return { name: a.name, count: node.attr?.[a.typeListAttr]?.list?.type?.length ?? 1 };
     if (!a.numberAttr) return { name: a.name, count: 1 };
     const n = node.attr?.[a.numberAttr]?.i;
     return { name: a.name, count: typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 1 };

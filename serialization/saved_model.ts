@@ -4,6 +4,7 @@ import { Graph, InvalidArgumentError, NDArray, NotFoundError, Tensor, Unimplemen
 import { callsFunctions, inlineFunctions } from './function_inline.js';
 import { importGraphDef } from './import_graph_def.js';
 import { isObjectBased, readObjectBasedVariables } from './saved_model_v2.js';
+import { addObjectVariables } from './saved_model_v2_variables.js';
 import { hasOpDef } from '../ops/registry.js';
 import { globalVariables } from '../ops/state/variable.js';
 import { writeFileAtomic } from './checkpoint/atomic_file.js';
@@ -12,7 +13,7 @@ import { readForRestore } from './checkpoint/restore.js';
 import { decodeMessage, encodeMessage, pb } from './codec.js';
 import { fromTfDTypeOrNull, TF_DTYPE } from './dtypes.js';
 import { extractSubGraph } from './graph_util.js';
-import { defaultSaverDef, exportMetaGraph, graphDefWithoutSaver, importMetaGraphDef } from './meta_graph.js';
+import { defaultSaverDef, exportMetaGraph, graphDefForImport, importMetaGraphDef } from './meta_graph.js';
 import { shapeToProto } from './tensor_proto.js';
 import { parseInputName } from './graph_def.js';
 import type { GraphDef, MetaGraphDef, NodeDef, SignatureDef, TensorInfo } from './types.js';
@@ -85,9 +86,10 @@ export function saveSavedModel(sess: SessionLike, dir: string, options: SavedMod
 
 /**
  * TF1's loader.load: picks the MetaGraphDef whose tags match, imports its graph into the session's
- * graph and restores the variables. TF's saver subgraph is skipped, and when the graph holds ops
- * tensorgraph does not have (e.g. tf.Example parsing), only the part that the signatures and the
- * variables need is imported. All or nothing: when anything fails (a corrupt or mismatched
+ * graph and restores the variables. TF's saver subgraph is kept when all its ops exist here (as
+ * importMetaGraph does), so the SaverDef's own restore op and save tensor run through `session.run`;
+ * when the graph holds ops tensorgraph does not have (e.g. tf.Example parsing), only the part that
+ * the signatures, the variables and the saver need is imported. All or nothing: when anything fails (a corrupt or mismatched
  * checkpoint, a bad collection), the session's graph and variables are left as they were.
  */
 export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: string): LoadedMetaGraph {
@@ -106,7 +108,7 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
     const avail = (sm.meta_graphs ?? []).map((m) => `{${(m.meta_info_def?.tags ?? []).join(', ')}}`).join(' ');
     throw new NotFoundError(`MetaGraphDef associated with tags {${tags.join(', ')}} could not be found in SavedModel ${dir}. Available: ${avail}`);
   }
-  let graphDef = graphDefWithoutSaver(meta);
+  let graphDef = graphDefForImport(meta);
   const sigs = meta.signature_def ?? {};
   const needed = new Set<string>();
   // keyed by names from the file: no prototype, so a signature named '__proto__' or 'constructor' is just a key
@@ -159,6 +161,13 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
       for (const n of [vd.variable_name, vd.initializer_name, vd.snapshot_name]) if (n) needed.add(n);
     }
   }
+  // TF1's saver subgraph, when kept, is part of what must import: its restore op and save tensor.
+  // TF2's saver is a function call (restore_op_name 'StatefulPartitionedCall_n'), not imported:
+  // its variables come back through the object-based checkpoint below
+  for (const n of [meta.saver_def?.restore_op_name, meta.saver_def?.save_tensor_name]) {
+    const node = n ? byName.get(parseInputName(n)[0]) : undefined;
+    if (needed.size > 0 && node && hasOpDef(node.op)) needed.add(node.name);
+  }
   if (needed.size > 0) {
     graphDef = { ...graphDef, node: graphDef.node.map((n) => placeholders.get(n.name) ?? n) };
     // as in TF, the whole graph is there, not only what the signatures fetch: a tensor such as y2,
@@ -174,7 +183,10 @@ export function loadSavedModel(sess: SessionLike, tags: readonly string[], dir: 
   sess.graph.atomically(() => {
     const vars = importMetaGraphDef({ ...meta, collection_def: pickCollections(meta) }, sess.graph, file, inlined);
     if (vars.size > 0) sess.setVariableValues(readForRestore(prefix, vars));
-    if (objectValues.size > 0) sess.setVariableValues(objectValues);
+    if (objectValues.size > 0) {
+      sess.setVariableValues(objectValues);
+      addObjectVariables(sess.graph, meta, graphDef, objectValues);
+    }
   });
   const signatureDef: Record<string, LoadedSignature> = Object.create(null) as Record<string, LoadedSignature>;
   for (const [k, s] of Object.entries(sigs)) {

@@ -64,6 +64,25 @@ describe('serialization: function libraries (PartitionedCall / StatefulPartition
     expect(graphDef.library).to.equal(undefined);
   });
 
+  it("a body's list output sized by a list(type) attr (TF2's restore function: RestoreV2 'tensors:1') resolves to its flat index", () => {
+    const S = { type: 7 };
+    const restore: FunctionDefObj = {
+      signature: { name: 'restore', input_arg: [{ name: 'prefix', type: 7 }], output_arg: [{ name: 'a', type: 1 }, { name: 'b', type: 1 }] },
+      node_def: [
+        { name: 'names', op: 'Const', attr: { dtype: S, value: { tensor: { dtype: 7, tensor_shape: { dim: [{ size: 2 }] }, string_val: [utf8.encode('a'), utf8.encode('b')] } } } },
+        { name: 'slices', op: 'Const', attr: { dtype: S, value: { tensor: { dtype: 7, tensor_shape: { dim: [{ size: 2 }] }, string_val: [utf8.encode(''), utf8.encode('')] } } } },
+        { name: 'r', op: 'RestoreV2', input: ['prefix', 'names:output:0', 'slices:output:0'], attr: { dtypes: { list: { type: [1, 1] } } } },
+      ],
+      ret: { a: 'r:tensors:0', b: 'r:tensors:1' },
+    };
+    const prefix: NodeDef = { name: 'p', op: 'Placeholder', attr: { dtype: S } };
+    const c: NodeDef = { name: 'c', op: 'StatefulPartitionedCall', input: ['p'], attr: { f: { func: { name: 'restore' } }, Tin: { list: { type: [7] } }, Tout: { list: { type: [1, 1] } } } };
+    const { graphDef } = inlineFunctions(graphWith([prefix, c], [restore]), 'test');
+    const byName = new Map(graphDef.node.map((n) => [n.name, n] as const));
+    expect(byName.get('c')?.input?.[0]).to.equal('c/r:0');
+    expect(byName.get('c/output_1')?.input?.[0]).to.equal('c/r:1');
+  });
+
   it('nested calls inline in turn, with the inner names under the outer call', async () => {
     const def = graphWith([constNode('a', 3), call('g', 'outer', ['a'])], [MUL_ADD, OUTER]);
     expect(await run(def, ['g:0'])).to.deep.equal([7]);

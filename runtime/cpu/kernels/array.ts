@@ -18,7 +18,7 @@ import { resolveStridedSlice } from '../../../ops/array/strided_slice_spec.js';
 import type { StridedSliceAttrs } from '../../../ops/array/strided_slice.js';
 import { checkPerm, invertPerm } from '../../../ops/array/transpose.js';
 import { CpuKernel, kernel } from './kernel.js';
-import { concatStringChunks } from './string_copy.js';
+import { concatStringChunks, moveStrings } from './string_copy.js';
 
 function padKernel(x: NDArray, paddings: NDArray, value: number, out: { dtype: NDArray['dtype']; shape: readonly number[] }): NDArray {
   const res = alloc(out);
@@ -58,6 +58,46 @@ function tileKernel(x: NDArray, multiples: readonly number[], outShape: readonly
   return new NDArray(x.dtype, outShape, cur);
 }
 
+function concatKernel(values: readonly NDArray[], axis: NDArray, out: ResolvedOutput): NDArray {
+  const a = checkedAxis(scalarOf(axis, 'axis'), out.shape.length, 'ConcatOp : bad axis');
+  const res = alloc(out);
+  const outer = prodOf(out.shape, 0, a);
+  if (outer > 0) concatChunks(values.map((v) => v.data), values.map((v) => prodOf(v.shape, a)), outer, res.data);
+  return res;
+}
+
+function gatherKernel(params: NDArray, indices: NDArray, axis: NDArray, out: ResolvedOutput): NDArray {
+  const a = checkedAxis(scalarOf(axis, 'axis'), params.rank, axisError(axis.data[0], params.rank));
+  const limit = params.shape[a];
+  const idx = indices.data;
+  // every index is checked before anything is read
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i];
+    if (v < 0 || v >= limit) throw new InvalidArgumentError(`indices${indexText(indices.shape, i)} = ${v} is not in [0, ${limit})`);
+  }
+  const res = alloc(out);
+  const outer = prodOf(params.shape, 0, a);
+  const inner = prodOf(params.shape, a + 1);
+  const src = params.data;
+  const dst = res.data;
+  const n = idx.length;
+  let o = 0;
+  for (let r = 0; r < outer; r++) {
+    const rowBase = r * limit;
+    for (let j = 0; j < n; j++) {
+      const s = (rowBase + idx[j]) * inner;
+      for (let k = 0; k < inner; k++) dst[o++] = src[s + k];
+    }
+  }
+  return res;
+}
+
+function sliceKernel(x: NDArray, begin: NDArray, out: ResolvedOutput): NDArray {
+  const res = alloc(out);
+  gatherBox(x.data, x.shape, intVector(begin, 'begin'), x.shape.map(() => 1), out.shape, res.data);
+  return res;
+}
+
 /** ZerosLike / OnesLike: a new array of the output's type filled with v. */
 function likeKernel(v: number): CpuKernel {
   return kernel((_i, _a, [out]) => {
@@ -77,42 +117,17 @@ export const ARRAY_KERNELS = {
   }),
   ConcatV2: kernel<ConcatAttrs>((inputs, _attrs, [out]) => {
     const values = inputs.slice(0, -1);
-    const a = checkedAxis(scalarOf(inputs[inputs.length - 1], 'axis'), out.shape.length, 'ConcatOp : bad axis');
-    const res = alloc(out);
-    const outer = prodOf(out.shape, 0, a);
-    if (outer > 0) concatChunks(values.map((v) => v.data), values.map((v) => prodOf(v.shape, a)), outer, res.data);
-    return [res];
+    const axis = inputs[inputs.length - 1];
+    return [out.dtype === 'string' ? moveStrings(values, out, (ps, o) => concatKernel(ps, axis, o)) : concatKernel(values, axis, out)];
   }),
   Fill: kernel(([, value], _a, [out]) => {
     const data = allocData(out.dtype, sizeOf(out.shape));
     data.fill(scalarOf(value, 'Fill: value'));
     return [new NDArray(out.dtype, out.shape, data)];
   }),
-  GatherV2: kernel<GatherAttrs>(([params, indices, axis], _a, [out]) => {
-    const a = checkedAxis(scalarOf(axis, 'axis'), params.rank, axisError(axis.data[0], params.rank));
-    const limit = params.shape[a];
-    const idx = indices.data;
-    // every index is checked before anything is read
-    for (let i = 0; i < idx.length; i++) {
-      const v = idx[i];
-      if (v < 0 || v >= limit) throw new InvalidArgumentError(`indices${indexText(indices.shape, i)} = ${v} is not in [0, ${limit})`);
-    }
-    const res = alloc(out);
-    const outer = prodOf(params.shape, 0, a);
-    const inner = prodOf(params.shape, a + 1);
-    const src = params.data;
-    const dst = res.data;
-    const n = idx.length;
-    let o = 0;
-    for (let r = 0; r < outer; r++) {
-      const rowBase = r * limit;
-      for (let j = 0; j < n; j++) {
-        const s = (rowBase + idx[j]) * inner;
-        for (let k = 0; k < inner; k++) dst[o++] = src[s + k];
-      }
-    }
-    return [res];
-  }),
+  GatherV2: kernel<GatherAttrs>(([params, indices, axis], _a, [out]) => [
+    out.dtype === 'string' ? moveStrings([params], out, ([p], o) => gatherKernel(p, indices, axis, o)) : gatherKernel(params, indices, axis, out),
+  ]),
   OneHot: kernel<OneHotAttrs>(([indices, depth, on, off], attrs, [out]) => {
     const a = depthAxis(attrs.axis, indices.rank);
     const d = scalarOf(depth, 'depth');
@@ -178,11 +193,7 @@ export const ARRAY_KERNELS = {
     }
     return [res];
   }),
-  Slice: kernel(([x, begin], _a, [out]) => {
-    const res = alloc(out);
-    gatherBox(x.data, x.shape, intVector(begin, 'begin'), x.shape.map(() => 1), out.shape, res.data);
-    return [res];
-  }),
+  Slice: kernel(([x, begin], _a, [out]) => [out.dtype === 'string' ? moveStrings([x], out, ([p], o) => sliceKernel(p, begin, o)) : sliceKernel(x, begin, out)]),
   Split: kernel<SplitAttrs>(([dim, x], _a, outs) => {
     return splitKernel(x, checkedAxis(scalarOf(dim, 'split_dim'), x.rank, 'Split: bad split_dim'), outs);
   }),
@@ -201,7 +212,10 @@ export const ARRAY_KERNELS = {
     scatterBox(res.data, res.shape, spec.begin, spec.strides, spec.processing as number[], dy.data);
     return [res];
   }),
-  Tile: kernel(([x, m], _a, [out]) => [tileKernel(x, intVector(m, 'multiples'), out.shape)]),
+  Tile: kernel(([x, m], _a, [out]) => {
+    const multiples = intVector(m, 'multiples');
+    return [out.dtype === 'string' ? moveStrings([x], out, ([p], o) => tileKernel(p, multiples, o.shape)) : tileKernel(x, multiples, out.shape)];
+  }),
   Transpose: kernel(([x, perm]) => {
     return [transposeArray(x, checkPerm(intVector(perm, 'perm'), x.rank))];
   }),
