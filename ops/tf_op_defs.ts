@@ -305,6 +305,9 @@ const SPECS: { readonly [K in OpType]: Spec } = {
   ResourceApplyAdagrad: ['var:DT_RESOURCE accum:DT_RESOURCE lr:T grad:T', '', 'T:type use_locking:bool=false update_slots:bool=true'],
   ResourceApplyRMSProp: ['var:DT_RESOURCE ms:DT_RESOURCE mom:DT_RESOURCE lr:T rho:T momentum:T epsilon:T grad:T', '', 'T:type use_locking:bool=false'],
   ResourceApplyAdam: ['var:DT_RESOURCE m:DT_RESOURCE v:DT_RESOURCE beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T', '', 'T:type use_locking:bool=false use_nesterov:bool=false'],
+  ResourceApplyAdadelta: ['var:DT_RESOURCE accum:DT_RESOURCE accum_update:DT_RESOURCE lr:T rho:T epsilon:T grad:T', '', 'T:type use_locking:bool=false'],
+  ResourceApplyFtrl: ['var:DT_RESOURCE accum:DT_RESOURCE linear:DT_RESOURCE grad:T lr:T l1:T l2:T lr_power:T', '', 'T:type use_locking:bool=false multiply_linear_by_lr:bool=false'],
+  ResourceApplyFtrlV2: ['var:DT_RESOURCE accum:DT_RESOURCE linear:DT_RESOURCE grad:T lr:T l1:T l2:T l2_shrinkage:T lr_power:T', '', 'T:type use_locking:bool=false multiply_linear_by_lr:bool=false'],
   // activations
   Relu: ACTIVATION, Relu6: ACTIVATION, Elu: ACTIVATION, Selu: ACTIVATION, Softplus: ACTIVATION, Softsign: ACTIVATION,
   ReluGrad: FEATURE_GRAD, Relu6Grad: FEATURE_GRAD, SoftplusGrad: FEATURE_GRAD, SoftsignGrad: FEATURE_GRAD,

@@ -18,4 +18,7 @@ export const OPTIMIZER_ONNX: OnnxTable<TypesOf<typeof OPTIMIZER_OPS>> = {
   ResourceApplyAdagrad: refused(WHY),
   ResourceApplyRMSProp: refused(WHY),
   ResourceApplyAdam: refused(WHY),
+  ResourceApplyAdadelta: refused(WHY),
+  ResourceApplyFtrl: refused(WHY),
+  ResourceApplyFtrlV2: refused(WHY),
 };

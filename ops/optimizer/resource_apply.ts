@@ -2,9 +2,11 @@ import type { Operation, Tensor } from '../../graph/ir/index.js';
 import { InvalidArgumentError } from '../../graph/ir/index.js';
 import { makeOp } from '../builder.js';
 import { defineOp, InputSpec, OpContext, OpDef, OutputSpec } from '../op_def.js';
+import { ADADELTA_SIG } from './apply_adadelta.js';
 import { ADAGRAD_SIG } from './apply_adagrad.js';
 import { ADAM_SIG } from './apply_adam.js';
 import { ApplySignature, inferApply } from './apply_checks.js';
+import { FTRL_SIG, FTRL_V2_SIG } from './apply_ftrl.js';
 import { GRADIENT_DESCENT_SIG } from './apply_gradient_descent.js';
 import { MOMENTUM_SIG } from './apply_momentum.js';
 import { RMS_PROP_SIG } from './apply_rms_prop.js';
@@ -27,7 +29,9 @@ function inferResourceApply(sig: ApplySignature, inputs: readonly InputSpec[], c
   return [];
 }
 
-type ResourceApplyType = 'ResourceApplyGradientDescent' | 'ResourceApplyMomentum' | 'ResourceApplyAdagrad' | 'ResourceApplyRMSProp' | 'ResourceApplyAdam';
+type ResourceApplyType =
+  | 'ResourceApplyGradientDescent' | 'ResourceApplyMomentum' | 'ResourceApplyAdagrad' | 'ResourceApplyRMSProp' | 'ResourceApplyAdam'
+  | 'ResourceApplyAdadelta' | 'ResourceApplyFtrl' | 'ResourceApplyFtrlV2';
 
 function resourceApply<const T extends ResourceApplyType>(type: T, sig: ApplySignature, attrDefaults: Record<string, boolean>) {
   return defineOp<Record<string, boolean>>()({
@@ -46,8 +50,14 @@ export const ResourceApplyMomentum = resourceApply('ResourceApplyMomentum', MOME
 export const ResourceApplyAdagrad = resourceApply('ResourceApplyAdagrad', ADAGRAD_SIG, { use_locking: false, update_slots: true });
 export const ResourceApplyRMSProp = resourceApply('ResourceApplyRMSProp', RMS_PROP_SIG, { use_locking: false });
 export const ResourceApplyAdam = resourceApply('ResourceApplyAdam', ADAM_SIG, { use_locking: false, use_nesterov: false });
+export const ResourceApplyAdadelta = resourceApply('ResourceApplyAdadelta', ADADELTA_SIG, { use_locking: false });
+export const ResourceApplyFtrl = resourceApply('ResourceApplyFtrl', FTRL_SIG, { use_locking: false, multiply_linear_by_lr: false });
+export const ResourceApplyFtrlV2 = resourceApply('ResourceApplyFtrlV2', FTRL_V2_SIG, { use_locking: false, multiply_linear_by_lr: false });
 
-export const RESOURCE_APPLY_OPS = [ResourceApplyGradientDescent, ResourceApplyMomentum, ResourceApplyAdagrad, ResourceApplyRMSProp, ResourceApplyAdam] as const satisfies readonly OpDef[];
+export const RESOURCE_APPLY_OPS = [
+  ResourceApplyGradientDescent, ResourceApplyMomentum, ResourceApplyAdagrad, ResourceApplyRMSProp, ResourceApplyAdam,
+  ResourceApplyAdadelta, ResourceApplyFtrl, ResourceApplyFtrlV2,
+] as const satisfies readonly OpDef[];
 
 const BY_DENSE: Readonly<Record<string, OpDef>> = {
   ApplyGradientDescent: ResourceApplyGradientDescent,
@@ -55,6 +65,9 @@ const BY_DENSE: Readonly<Record<string, OpDef>> = {
   ApplyAdagrad: ResourceApplyAdagrad,
   ApplyRMSProp: ResourceApplyRMSProp,
   ApplyAdam: ResourceApplyAdam,
+  ApplyAdadelta: ResourceApplyAdadelta,
+  ApplyFtrl: ResourceApplyFtrl,
+  ApplyFtrlV2: ResourceApplyFtrlV2,
 };
 
 /**

@@ -1,6 +1,7 @@
-import type { Tensor } from '../../graph/ir/index.js';
+import type { Operation, Tensor } from '../../graph/ir/index.js';
 import type { TensorLike } from '../../ops/builder.js';
 import { applyAdadelta } from '../../ops/optimizer/apply_adadelta.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import type { Variable } from '../../ops/state/variable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -13,8 +14,8 @@ export interface AdadeltaOptions {
 
 /**
  * TF1's AdadeltaOptimizer(learning_rate=0.001, rho=0.95, epsilon=1e-8): one ApplyAdadelta per
- * variable. Slots 'accum' (`<var>/Adadelta`) and 'accum_update' (`<var>/Adadelta_1`), both zeros,
- * named as TF names them so checkpoints carry over.
+ * variable (ResourceApplyAdadelta for a resource variable). Slots 'accum' (`<var>/Adadelta`) and
+ * 'accum_update' (`<var>/Adadelta_1`), both zeros, named as TF names them so checkpoints carry over.
  */
 export class AdadeltaOptimizer extends Optimizer {
   private readonly learningRate: TensorLike;
@@ -43,10 +44,13 @@ export class AdadeltaOptimizer extends Optimizer {
     this.hypers = { lr: this.hyper(this.learningRate, 'lr', g), rho: this.hyper(this.rho, 'rho', g), epsilon: this.hyper(this.epsilon, 'epsilon', g) };
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
     const h = this.hypers!;
     const accum = this.getSlot(variable, 'accum')!;
     const update = this.getSlot(variable, 'accum_update')!;
+    if (variable.isResource) {
+      return resourceApplyOf('ApplyAdadelta', [variable.ref, accum.ref, update.ref, h.lr, h.rho, h.epsilon, grad], { use_locking: this.useLocking });
+    }
     return applyAdadelta(variable.ref, accum.ref, update.ref, h.lr, h.rho, h.epsilon, grad, { useLocking: this.useLocking });
   }
 }

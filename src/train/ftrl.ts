@@ -1,6 +1,7 @@
-import { InvalidArgumentError, type Tensor } from '../../graph/ir/index.js';
+import { InvalidArgumentError, type Operation, type Tensor } from '../../graph/ir/index.js';
 import type { TensorLike } from '../../ops/builder.js';
 import { applyFtrl, type FtrlHypers } from '../../ops/optimizer/apply_ftrl.js';
+import { resourceApplyOf } from '../../ops/optimizer/resource_apply.js';
 import type { Variable } from '../../ops/state/variable.js';
 import { Optimizer } from './optimizer.js';
 
@@ -30,8 +31,9 @@ function check(ok: boolean, message: string): void {
 
 /**
  * TF1's FtrlOptimizer (FTRL-Proximal): one ApplyFtrl per variable, or ApplyFtrlV2 when
- * l2_shrinkage_regularization_strength > 0. Slots 'accum' (`<var>/Ftrl`, filled with
- * initialAccumulatorValue) and 'linear' (`<var>/Ftrl_1`, zeros), as TF names them.
+ * l2_shrinkage_regularization_strength > 0 (ResourceApplyFtrl / ResourceApplyFtrlV2 for a resource
+ * variable). Slots 'accum' (`<var>/Ftrl`, filled with initialAccumulatorValue) and 'linear'
+ * (`<var>/Ftrl_1`, zeros), as TF names them.
  */
 export class FtrlOptimizer extends Optimizer {
   private readonly learningRate: TensorLike;
@@ -91,9 +93,15 @@ export class FtrlOptimizer extends Optimizer {
     };
   }
 
-  protected applyDense(grad: Tensor, variable: Variable): Tensor {
+  protected applyDense(grad: Tensor, variable: Variable): Tensor | Operation {
     const accum = this.getSlot(variable, 'accum')!;
     const linear = this.getSlot(variable, 'linear')!;
+    if (variable.isResource) {
+      const h = this.hypers!;
+      const attrs = { use_locking: this.useLocking, multiply_linear_by_lr: false };
+      if (h.l2Shrinkage) return resourceApplyOf('ApplyFtrlV2', [variable.ref, accum.ref, linear.ref, grad, h.lr, h.l1, h.l2, h.l2Shrinkage, h.lrPower], attrs);
+      return resourceApplyOf('ApplyFtrl', [variable.ref, accum.ref, linear.ref, grad, h.lr, h.l1, h.l2, h.lrPower], attrs);
+    }
     return applyFtrl(variable.ref, accum.ref, linear.ref, grad, this.hypers!, { useLocking: this.useLocking });
   }
 }

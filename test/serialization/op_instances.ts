@@ -26,6 +26,7 @@ const TEMPLATES: Token[][] = [
   // resource handles: reads, updates, gathers and the ResourceApply* ops
   ['h'], ['h', 'f'], ['h', 'i2'], ['h', 'fs', 'f'], ['h', 'h', 'fs', 'f'], ['h', 'h', 'fs', 'f', 'fs'],
   ['h', 'h', 'h', 'fs', 'fs', 'fs', 'fs', 'f'], ['h', 'h', 'h', 'fs', 'fs', 'fs', 'fs', 'fs', 'fs', 'f'],
+  ['h', 'h', 'h', 'fs', 'fs', 'fs', 'f'], ['h', 'h', 'h', 'f', 'fs', 'fs', 'fs', 'fs'], ['h', 'h', 'h', 'f', 'fs', 'fs', 'fs', 'fs', 'fs'],
 ];
 
 const ATTR_OPTIONS: tg.AttrMap[] = [

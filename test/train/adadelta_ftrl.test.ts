@@ -16,6 +16,17 @@ async function values(sess: tg.Session, v: tg.Variable): Promise<number[]> {
   return Array.from(((await sess.run(v)) as tg.NDArray).data);
 }
 
+/** Each test runs on TF1 ref variables (Apply* ops) and on resource variables (ResourceApply* ops). */
+const FORMS = [
+  { useResource: false, prefix: 'Apply', what: 'ref variables' },
+  { useResource: true, prefix: 'ResourceApply', what: 'resource variables' },
+] as const;
+
+/** The update ops a graph holds (the optimizer makes one per variable). */
+function updateTypes(g: tg.Graph): string[] {
+  return g.getOperations().map((o) => o.type).filter((t) => /^(Resource)?Apply/.test(t));
+}
+
 describe('train: AdadeltaOptimizer', () => {
   // tfjs's adadelta is not an oracle here: it divides by the accumulator from before this step's
   // gradient (its first step is plain SGD), where TF's kernel updates accum first.
@@ -29,20 +40,32 @@ describe('train: AdadeltaOptimizer', () => {
       expect(Math.abs(ours[0][0] - tfjs[0][0]), 'TF step 1 is not SGD').to.be.greaterThan(0.01);
     }
   });
-  it("TF1 defaults (0.001, rho 0.95, eps 1e-8); slots 'accum' (w/Adadelta) and 'accum_update' (w/Adadelta_1) as TF names them", async () => {
-    const q = quadratic(() => new tg.train.AdadeltaOptimizer());
-    const opt = q.t.opt;
-    expect(opt.getSlotNames()).to.deep.equal(['accum', 'accum_update']);
-    expect(opt.getSlot(q.t.w, 'accum')!.name).to.equal('w/Adadelta:0');
-    expect(opt.getSlot(q.t.w, 'accum_update')!.name).to.equal('w/Adadelta_1:0');
-    expect(q.g.getOperationByName('Adadelta/update_w/ApplyAdadelta').type).to.equal('ApplyAdadelta');
-    await q.sess.run(q.t.init);
-    await q.sess.run(q.t.train);
-    const ref = adadeltaStep({ v: QUAD.start, accum: zeros(), accumUpdate: zeros() }, QUAD.start.map((x, i) => QUAD.a[i] * (x - QUAD.c[i])), 0.001, 0.95, 1e-8);
-    expectTrajectory([await values(q.sess, q.t.w)], [ref.v], 1e-6, 'defaults');
-    expectTrajectory([await values(q.sess, opt.getSlot(q.t.w, 'accum')!)], [ref.accum], 1e-6, 'accum slot');
-    expect(Array.from(((await q.sess.run(q.t.step)) as tg.NDArray).data)).to.deep.equal([1]);
+  it('on resource variables: one ResourceApplyAdadelta per variable, the same float64 reference trajectory', async () => {
+    for (const [lr, rho, eps] of [[1, 0.95, 1e-6], [0.5, 0.8, 1e-2]]) {
+      const check = async (q: ReturnType<typeof quadratic>) => void expect(updateTypes(q.g)).to.deep.equal(['ResourceApplyAdadelta']);
+      const ours = await trajectory(() => new tg.train.AdadeltaOptimizer(lr, { rho, epsilon: eps }), STEPS, check, { useResource: true });
+      const ref = referenceTrajectory({ v: QUAD.start, accum: zeros(), accumUpdate: zeros() }, (s, g) => adadeltaStep(s, g, lr, rho, eps), STEPS);
+      expectTrajectory(ours, ref, 1e-5, `resource, vs TF formula lr=${lr} rho=${rho}`);
+    }
   });
+  for (const { useResource, prefix, what } of FORMS) {
+    it(`TF1 defaults (0.001, rho 0.95, eps 1e-8); slots 'accum' (w/Adadelta) and 'accum_update' (w/Adadelta_1) as TF names them (${what})`, async () => {
+      const q = quadratic(() => new tg.train.AdadeltaOptimizer(), { useResource });
+      const opt = q.t.opt;
+      expect(opt.getSlotNames()).to.deep.equal(['accum', 'accum_update']);
+      expect(opt.getSlot(q.t.w, 'accum')!.name).to.equal('w/Adadelta:0');
+      expect(opt.getSlot(q.t.w, 'accum_update')!.name).to.equal('w/Adadelta_1:0');
+      expect(opt.getSlot(q.t.w, 'accum')!.isResource, 'slots are made like their variable').to.equal(useResource);
+      expect(q.g.getOperationByName(`Adadelta/update_w/${prefix}Adadelta`).type).to.equal(`${prefix}Adadelta`);
+      await q.sess.run(q.t.init);
+      await q.sess.run(q.t.train);
+      const ref = adadeltaStep({ v: QUAD.start, accum: zeros(), accumUpdate: zeros() }, QUAD.start.map((x, i) => QUAD.a[i] * (x - QUAD.c[i])), 0.001, 0.95, 1e-8);
+      expectTrajectory([await values(q.sess, q.t.w)], [ref.v], 1e-6, 'defaults');
+      expectTrajectory([await values(q.sess, opt.getSlot(q.t.w, 'accum')!)], [ref.accum], 1e-6, 'accum slot');
+      expectTrajectory([await values(q.sess, opt.getSlot(q.t.w, 'accum_update')!)], [ref.accumUpdate], 1e-6, 'accum_update slot');
+      expect(Array.from(((await q.sess.run(q.t.step)) as tg.NDArray).data)).to.deep.equal([1]);
+    });
+  }
 });
 
 describe('train: FtrlOptimizer', () => {
@@ -55,11 +78,15 @@ describe('train: FtrlOptimizer', () => {
     { what: 'beta adds beta / (2 lr) to l2', opts: { beta: 0.4, l2RegularizationStrength: 0.1 }, p: { lr: 0.5, l1: 0, l2: 0.1 + 0.4 / (2 * 0.5), lrPower: -0.5 }, init: 0.1 },
   ];
   for (const { what, opts, p, init } of cases) {
-    it(`matches TF's FTRL-Proximal rule (float64 reference): ${what}`, async () => {
-      const ours = await trajectory(() => new tg.train.FtrlOptimizer(p.lr, opts), STEPS);
-      const ref = referenceTrajectory({ v: QUAD.start, accum: fill(init), linear: zeros() }, (s, g) => ftrlStep(s, g, p), STEPS);
-      expectTrajectory(ours, ref, 2e-5, `Ftrl ${what}`);
-    });
+    for (const form of FORMS) {
+      const type = `${form.prefix}${p.l2Shrinkage ? 'FtrlV2' : 'Ftrl'}`;
+      it(`matches TF's FTRL-Proximal rule (float64 reference): ${what}, on ${form.what} (${type})`, async () => {
+        const check = async (q: ReturnType<typeof quadratic>) => void expect(updateTypes(q.g)).to.deep.equal([type]);
+        const ours = await trajectory(() => new tg.train.FtrlOptimizer(p.lr, opts), STEPS, check, { useResource: form.useResource });
+        const ref = referenceTrajectory({ v: QUAD.start, accum: fill(init), linear: zeros() }, (s, g) => ftrlStep(s, g, p), STEPS);
+        expectTrajectory(ours, ref, 2e-5, `Ftrl ${what} (${form.what})`);
+      });
+    }
   }
   it('l1 drives a weight whose linear term stays inside the l1 ball to exactly zero', async () => {
     const ours = await trajectory(() => new tg.train.FtrlOptimizer(0.5, { l1RegularizationStrength: 3 }), 2);
@@ -68,22 +95,25 @@ describe('train: FtrlOptimizer', () => {
     ref[1].forEach((x, i) => x === 0 && expect(ours[1][i], `w[${i}]`).to.equal(0));
     expectTrajectory(ours, ref, 2e-5, 'l1');
   });
-  it("slots 'accum' (w/Ftrl, the initial accumulator value) and 'linear' (w/Ftrl_1, zeros); ApplyFtrl, ApplyFtrlV2 with shrinkage", async () => {
-    const q = quadratic(() => new tg.train.FtrlOptimizer(0.1, { initialAccumulatorValue: 0.25 }));
-    const opt = q.t.opt;
-    expect(opt.getSlotNames()).to.deep.equal(['accum', 'linear']);
-    expect(opt.getSlot(q.t.w, 'accum')!.name).to.equal('w/Ftrl:0');
-    expect(opt.getSlot(q.t.w, 'linear')!.name).to.equal('w/Ftrl_1:0');
-    expect(q.g.getOperationByName('Ftrl/update_w/ApplyFtrl').type).to.equal('ApplyFtrl');
-    await q.sess.run(q.t.init);
-    expect(await values(q.sess, opt.getSlot(q.t.w, 'accum')!)).to.deep.equal([0.25, 0.25, 0.25]);
-    expect(await values(q.sess, opt.getSlot(q.t.w, 'linear')!)).to.deep.equal([0, 0, 0]);
-    const v2 = quadratic(() => new tg.train.FtrlOptimizer(0.1, { l2ShrinkageRegularizationStrength: 0.1 }));
-    expect(v2.g.getOperationByName('Ftrl/update_w/ApplyFtrlV2').type).to.equal('ApplyFtrlV2');
-    const named = quadratic(() => new tg.train.FtrlOptimizer(0.1, { accumName: 'Acc', linearName: 'Lin' }));
-    expect(named.t.opt.getSlot(named.t.w, 'accum')!.name).to.equal('w/Acc:0');
-    expect(named.t.opt.getSlot(named.t.w, 'linear')!.name).to.equal('w/Lin:0');
-  });
+  for (const { useResource, prefix, what } of FORMS) {
+    it(`slots 'accum' (w/Ftrl, the initial accumulator value) and 'linear' (w/Ftrl_1, zeros); ${prefix}Ftrl, ${prefix}FtrlV2 with shrinkage (${what})`, async () => {
+      const q = quadratic(() => new tg.train.FtrlOptimizer(0.1, { initialAccumulatorValue: 0.25 }), { useResource });
+      const opt = q.t.opt;
+      expect(opt.getSlotNames()).to.deep.equal(['accum', 'linear']);
+      expect(opt.getSlot(q.t.w, 'accum')!.name).to.equal('w/Ftrl:0');
+      expect(opt.getSlot(q.t.w, 'linear')!.name).to.equal('w/Ftrl_1:0');
+      expect(opt.getSlot(q.t.w, 'linear')!.isResource, 'slots are made like their variable').to.equal(useResource);
+      expect(q.g.getOperationByName(`Ftrl/update_w/${prefix}Ftrl`).type).to.equal(`${prefix}Ftrl`);
+      await q.sess.run(q.t.init);
+      expect(await values(q.sess, opt.getSlot(q.t.w, 'accum')!)).to.deep.equal([0.25, 0.25, 0.25]);
+      expect(await values(q.sess, opt.getSlot(q.t.w, 'linear')!)).to.deep.equal([0, 0, 0]);
+      const v2 = quadratic(() => new tg.train.FtrlOptimizer(0.1, { l2ShrinkageRegularizationStrength: 0.1 }), { useResource });
+      expect(v2.g.getOperationByName(`Ftrl/update_w/${prefix}FtrlV2`).type).to.equal(`${prefix}FtrlV2`);
+      const named = quadratic(() => new tg.train.FtrlOptimizer(0.1, { accumName: 'Acc', linearName: 'Lin' }), { useResource });
+      expect(named.t.opt.getSlot(named.t.w, 'accum')!.name).to.equal('w/Acc:0');
+      expect(named.t.opt.getSlot(named.t.w, 'linear')!.name).to.equal('w/Lin:0');
+    });
+  }
   it('refuses out-of-range arguments with TF1 text', () => {
     const bad: [tg.train.FtrlOptions, string][] = [
       [{ learningRatePower: 0.5 }, 'learning_rate_power 0.500000 needs to be negative or zero'],
@@ -95,18 +125,21 @@ describe('train: FtrlOptimizer', () => {
     for (const [opts, text] of bad) expect(() => new tg.train.FtrlOptimizer(0.1, opts)).to.throw(tg.InvalidArgumentError, text);
     expect(() => new tg.train.FtrlOptimizer(tg.constant(0.1), { beta: 1 })).to.throw(tg.InvalidArgumentError, /beta needs a numeric learning_rate/);
   });
-  it('a checkpoint holds the slots under their TF names (w/Ftrl, w/Ftrl_1)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ftrl-'));
-    const q = quadratic(() => new tg.train.FtrlOptimizer(0.1));
-    const saver = q.g.asDefault(() => new tg.train.Saver());
-    await q.sess.run(q.t.init);
-    await q.sess.run(q.t.train);
-    const prefix = await saver.save(q.sess, join(dir, 'model'));
-    const names = tg.train.listVariables(prefix).map(([n]) => n);
-    expect(names).to.include.members(['w', 'w/Ftrl', 'w/Ftrl_1']);
-    const accum = tg.train.loadVariable(prefix, 'w/Ftrl');
-    expect(Array.from(accum.data)).to.deep.equal(Array.from(((await q.sess.run(q.t.opt.getSlot(q.t.w, 'accum')!)) as tg.NDArray).data));
-  });
+  for (const { useResource, what } of FORMS) {
+    it(`a checkpoint holds the slots under their TF names (w/Ftrl, w/Ftrl_1) (${what})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ftrl-'));
+      const q = quadratic(() => new tg.train.FtrlOptimizer(0.1), { useResource });
+      const saver = q.g.asDefault(() => new tg.train.Saver());
+      await q.sess.run(q.t.init);
+      await q.sess.run(q.t.train);
+      const prefix = await saver.save(q.sess, join(dir, 'model'));
+      const names = tg.train.listVariables(prefix).map(([n]) => n);
+      expect(names).to.include.members(['w', 'w/Ftrl', 'w/Ftrl_1']);
+      const accum = tg.train.loadVariable(prefix, 'w/Ftrl');
+      expect(Array.from(accum.data)).to.deep.equal(Array.from(((await q.sess.run(q.t.opt.getSlot(q.t.w, 'accum')!)) as tg.NDArray).data));
+      expect(Array.from(accum.data), 'the step moved accum off its initial value').to.not.deep.equal([0.1, 0.1, 0.1]);
+    });
+  }
 });
 
 describe('train: Adadelta and Ftrl updates grouped into one dispatch give the same numbers', () => {

@@ -7,11 +7,16 @@ import { QUAD, quadGrad } from './tf_formulas.js';
 
 export type Make = () => tg.train.Optimizer;
 
+/** How the quadratic's variable is made: a TF1 ref variable (default) or a resource variable. */
+export interface QuadOptions {
+  useResource?: boolean;
+}
+
 /** minimize(0.5 * sum(a * (w - c)^2)) from QUAD.start, with a global step. */
-export function quadratic(make: Make) {
+export function quadratic(make: Make, options: QuadOptions = {}) {
   const g = new tg.Graph();
   const t = g.asDefault(() => {
-    const w = new tg.Variable(tg.constant(QUAD.start), { name: 'w' });
+    const w = new tg.Variable(tg.constant(QUAD.start), { name: 'w', useResource: options.useResource ?? false });
     const loss = tg.reduceSum(tg.mul(0.5, tg.mul(tg.constant(QUAD.a), tg.square(tg.sub(w, tg.constant(QUAD.c))))));
     const step = tg.train.getOrCreateGlobalStep();
     const opt = make();
@@ -21,8 +26,8 @@ export function quadratic(make: Make) {
   return { g, t, sess: new tg.Session({ graph: g }) };
 }
 
-export async function trajectory(make: Make, steps: number, after?: (q: ReturnType<typeof quadratic>) => Promise<void>): Promise<number[][]> {
-  const q = quadratic(make);
+export async function trajectory(make: Make, steps: number, after?: (q: ReturnType<typeof quadratic>) => Promise<void>, options: QuadOptions = {}): Promise<number[][]> {
+  const q = quadratic(make, options);
   await q.sess.run(q.t.init);
   if (after) await after(q);
   const out: number[][] = [];

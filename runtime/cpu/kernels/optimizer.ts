@@ -134,8 +134,11 @@ function resourceApply(dense: CpuKernel): CpuKernel {
 /** The optimizer family's CPU kernels. */
 export const OPTIMIZER_KERNELS = {
   ...APPLY,
+  ResourceApplyAdadelta: resourceApply(APPLY.ApplyAdadelta),
   ResourceApplyAdagrad: resourceApply(APPLY.ApplyAdagrad),
   ResourceApplyAdam: resourceApply(APPLY.ApplyAdam),
+  ResourceApplyFtrl: resourceApply(APPLY.ApplyFtrl),
+  ResourceApplyFtrlV2: resourceApply(APPLY.ApplyFtrlV2),
   ResourceApplyGradientDescent: resourceApply(APPLY.ApplyGradientDescent),
   ResourceApplyMomentum: resourceApply(APPLY.ApplyMomentum),
   ResourceApplyRMSProp: resourceApply(APPLY.ApplyRMSProp),

@@ -128,6 +128,9 @@ describe('resource variables (useResource)', () => {
     ['Adagrad', () => new tg.train.AdagradOptimizer(0.1), 'ResourceApplyAdagrad'],
     ['RMSProp', () => new tg.train.RMSPropOptimizer(0.05, { momentum: 0.5 }), 'ResourceApplyRMSProp'],
     ['Adam', () => new tg.train.AdamOptimizer({ learningRate: 0.05 }), 'ResourceApplyAdam'],
+    ['Adadelta', () => new tg.train.AdadeltaOptimizer(1, { rho: 0.9, epsilon: 1e-4 }), 'ResourceApplyAdadelta'],
+    ['Ftrl', () => new tg.train.FtrlOptimizer(0.3, { l1RegularizationStrength: 0.01 }), 'ResourceApplyFtrl'],
+    ['Ftrl (l2 shrinkage)', () => new tg.train.FtrlOptimizer(0.3, { l2ShrinkageRegularizationStrength: 0.1 }), 'ResourceApplyFtrlV2'],
   ];
   for (const [name, make, type] of optimizers) {
     it(`${name}.minimize on resource variables emits ${type} and trains as on ref variables`, async () => {
