@@ -1,6 +1,6 @@
 import { gemm } from './gemm.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
-import { wasmConv2d, wasmConv2dFilterGrad } from '../wasm/wasm_conv.js';
+import { wasmConv2d, wasmConv2dBackpropInput, wasmConv2dFilterGrad } from '../wasm/wasm_conv.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
@@ -146,6 +146,10 @@ export function conv2dBackpropInputNHWC(dy: Float32Array, f: Float32Array, g: Ge
   const M = g.n * g.oh * g.ow;
   const dx = new Float32Array(g.n * g.h * g.w * g.c);
   if (M === 0 || K === 0) return dx;
+  if (groups === 1 && oc > 0 && wasmKernelsOn()) {
+    wasmConv2dBackpropInput(dy, f, g, oc, dx);
+    return dx;
+  }
   const step = chunkRows(K, M);
   const cols = new Float32Array(step * K);
   const dyg = groups === 1 ? dy : new Float32Array(step * og);

@@ -9,7 +9,7 @@ import type { Conv2DAttrs } from '../../../ops/nn/conv2d.js';
 import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC } from './depthwise_kernel.js';
 import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
-import { wasmMaxPool } from '../wasm/wasm_pool.js';
+import { wasmMaxPool, wasmMaxPoolGrad } from '../wasm/wasm_pool.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import { AvgPoolAttrs, PoolAttrs, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
@@ -150,7 +150,7 @@ export const NN_KERNELS = {
   MaxPoolGrad: kernel<PoolAttrs>(([x, , dy], attrs, [out]) => {
     const p = poolParams(attrs, 'MaxPoolGrad', true);
     const g = poolGeometry(x.shape, dy.shape, p);
-    return [inNHWC(p, out.shape, (xd, dyd) => maxPoolGradNHWC(xd, dyd, g), x, dy)];
+    return [inNHWC(p, out.shape, (xd, dyd) => (wasmKernelsOn() ? wasmMaxPoolGrad(xd, dyd, g) : null) ?? maxPoolGradNHWC(xd, dyd, g), x, dy)];
   }),
   MaxPoolGradGrad: kernel<PoolAttrs>(([x, , gg], attrs, [out]) => {
     const p = poolParams(attrs, 'MaxPoolGradGrad', true);

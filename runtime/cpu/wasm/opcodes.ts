@@ -59,7 +59,7 @@ export type SimdMemoryOp = keyof typeof SIMD_MEMORY;
 
 /** 0xfd-prefixed lane instructions: opcode and lane count (the immediate must be below it). */
 export const SIMD_LANE = {
-  'f32x4.extract_lane': [0x1f, 4], 'f32x4.replace_lane': [0x20, 4],
+  'i32x4.extract_lane': [0x1b, 4], 'f32x4.extract_lane': [0x1f, 4], 'f32x4.replace_lane': [0x20, 4],
 } as const;
 export type SimdLaneOp = keyof typeof SIMD_LANE;
 

@@ -1,6 +1,8 @@
 import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { wasmHeap } from './heap.js';
+import { buildCol2imModule } from './col2im_module.js';
+import { NR } from './gemm_module.js';
 import { buildIm2colModule } from './im2col_module.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 import { MR, wasmGemm } from './wasm_gemm.js';
@@ -14,6 +16,16 @@ function im2col(): Im2colFn {
   if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
   im2colFn = instantiate(api, buildIm2colModule(), wasmHeap().memory).exports.im2col as Im2colFn;
   return im2colFn;
+}
+
+let col2imFn: Im2colFn | null = null;
+
+function col2im(): Im2colFn {
+  if (col2imFn) return col2imFn;
+  const api = wasmApi();
+  if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
+  col2imFn = instantiate(api, buildCol2imModule(), wasmHeap().memory).exports.col2im as Im2colFn;
+  return col2imFn;
 }
 
 /** Patch rows per chunk: bounds wasm memory at about 16 MiB of patches. */
@@ -70,4 +82,37 @@ export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geome
     wasmGemm({ data: dy, off: m0 * oc, rs: 1, cs: oc }, { residentAt: pAt, ld }, dfT, 0, oc, rows, K, after);
   }
   for (let o = 0; o < oc; o++) for (let k = 0; k < K; k++) df[k * oc + o] += dfT[o * K + k];
+}
+
+/**
+ * dx[n, h, w, c] += col2im(dy · fᵀ) for an ungrouped NHWC conv, all in wasm memory: dx is zeroed
+ * there, fᵀ ([oc, K], row stride K rounded up to 8) is written once as the gemm's resident right
+ * operand, and each chunk of patch rows is computed by the gemm into a resident result that the
+ * wasm col2im adds back into dx; only dy's chunk is copied in and dx copied out.
+ */
+export function wasmConv2dBackpropInput(dy: Float32Array, f: Float32Array, g: Geometry, oc: number, dx: Float32Array): void {
+  const K = g.kh * g.kw * g.c;
+  const M = g.n * g.oh * g.ow;
+  const ld = Math.ceil(K / NR) * NR;
+  const step = Math.max(MR, Math.min(M, Math.floor(CHUNK / ld)));
+  const stepPad = Math.ceil(step / MR) * MR;
+  const heap = wasmHeap();
+  const dxAt = 0;
+  const fAt = Math.ceil(dx.length / 4) * 4;
+  const cAt = fAt + oc * ld;
+  const after = cAt + stepPad * ld;
+  heap.ensure(after * 4, `Conv2DBackpropInput into [${g.n},${g.h},${g.w},${g.c}]`);
+  let F = heap.f32();
+  F.fill(0, dxAt, dxAt + dx.length);
+  F.fill(0, fAt, cAt);
+  for (let k = 0; k < K; k++) for (let o = 0; o < oc; o++) F[fAt + o * ld + k] = f[k * oc + o];
+  const run = col2im();
+  for (let m0 = 0; m0 < M; m0 += step) {
+    const rows = Math.min(step, M - m0);
+    heap.f32().fill(0, cAt, cAt + Math.ceil(rows / MR) * MR * ld);
+    wasmGemm({ data: dy, off: m0 * oc, rs: oc, cs: 1 }, { residentAt: fAt, ld }, { residentAt: cAt }, 0, rows, oc, K, after);
+    run(cAt * 4, dxAt * 4, ld * 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, m0, rows);
+  }
+  F = heap.f32();
+  dx.set(F.subarray(dxAt, dxAt + dx.length));
 }

@@ -24,6 +24,14 @@ export interface ResidentB {
   readonly ld: number;
 }
 
+/**
+ * A result already in wasm memory: row-major at this float offset, m rounded up to MR rows of n
+ * rounded up to 8 floats (the gemm's padded tiles), accumulated into in place and left there.
+ */
+export interface ResidentC {
+  readonly residentAt: number;
+}
+
 /** Rows of the micro-kernel (see gemm_module.ts for why 4). */
 export const MR = 4;
 /** Depth of a packed block: a B panel of KC·8 floats (8 KiB) stays in L1. */
@@ -53,7 +61,7 @@ function gemmKernels(): GemmExports {
  * C is copied in and out. That is O(mk + kn + mn) copying for O(mnk) work; transposes fold into
  * the copies. The caller checks `wasmFeatures().simd` first.
  */
-export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array, cOff: number, m: number, k: number, n: number, base = 0): void {
+export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array | ResidentC, cOff: number, m: number, k: number, n: number, base = 0): void {
   const { gemm, packB } = gemmKernels();
   const heap = wasmHeap();
   const mPad = Math.ceil(m / MR) * MR;
@@ -61,10 +69,14 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   const kcMax = Math.min(k, KC);
   // layout in floats from `base`: C (mPad × nPad), A (mPad × k) unless resident, B (k × nPad),
   // packed B block (kcMax × nPad)
+  // (C there only when it comes from the host; a resident C must hold mPad rows of nPad floats,
+  // since the micro-kernel writes whole tiles)
   const resident = 'residentAt' in a;
-  const cAt = base;
-  const aAt = resident ? a.residentAt : cAt + mPad * nPad;
-  const free = resident ? cAt + mPad * nPad : aAt + mPad * k;
+  const cHost = c instanceof Float32Array ? c : null;
+  const cAt = c instanceof Float32Array ? base : c.residentAt;
+  let free = cHost ? base + mPad * nPad : base;
+  const aAt = resident ? a.residentAt : free;
+  if (!resident) free += mPad * k;
   const bResident = 'residentAt' in b;
   const bAt = bResident ? b.residentAt : free;
   const ldb = bResident ? b.ld : nPad;
@@ -72,8 +84,8 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   heap.ensure((pAt + kcMax * nPad) * 4, `MatMul of [${m},${k}]×[${k},${n}]`);
   const F = heap.f32();
 
-  if (n === nPad) F.set(c.subarray(cOff, cOff + m * n), cAt);
-  else for (let i = 0; i < m; i++) F.set(c.subarray(cOff + i * n, cOff + i * n + n), cAt + i * nPad);
+  if (cHost && n === nPad) F.set(cHost.subarray(cOff, cOff + m * n), cAt);
+  else if (cHost) for (let i = 0; i < m; i++) F.set(cHost.subarray(cOff + i * n, cOff + i * n + n), cAt + i * nPad);
   if (!resident) {
     copyRows(a, F, aAt, m, k, k);
     F.fill(0, aAt + m * k, aAt + mPad * k);
@@ -88,8 +100,9 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
       gemm((aAt + i0 * k + p0) * 4, k * 4, pAt * 4, (cAt + i0 * nPad) * 4, nPad * 4, mc / MR, nPad / NR, kc);
     }
   }
-  if (n === nPad) c.set(F.subarray(cAt, cAt + m * n), cOff);
-  else for (let i = 0; i < m; i++) c.set(F.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
+  if (!cHost) return;
+  if (n === nPad) cHost.set(F.subarray(cAt, cAt + m * n), cOff);
+  else for (let i = 0; i < m; i++) cHost.set(F.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
 }
 
 /**
