@@ -79,6 +79,15 @@ const CASES: [string, Build][] = [
     const img = tg.reshape(x, [1, 2, 4, 1]);
     return tg.add(tg.nn.maxPool(img, { ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: 'SAME' }), tg.nn.avgPool(img, { ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: 'SAME' }));
   }],
+  ['localResponseNormalization (LRN, LRNGrad)', (x, y) => tg.add(
+    tg.reshape(tg.nn.localResponseNormalization(tg.reshape(x, [1, 2, 1, 4]), { depthRadius: 1, bias: 0.5, alpha: 0.3, beta: 0.75 }), [2, 4]),
+    tg.reshape(tg.nn.localResponseNormalization(tg.reshape(y, [2, 1, 1, 4])), [2, 4]),
+  )],
+  ['topK (values, indices; ties keep the lower index)', (x, y) => {
+    const a = tg.nn.topK(tg.concat([x, tg.round(y)], 1), 3);
+    return tg.add(a.values, tg.cast(a.indices, 'float32'));
+  }],
+  ['inTopK (k = 1, 2; a target out of range)', (x) => tg.cast(tg.concat([tg.nn.inTopK(x, tg.constant([3, 2], { dtype: 'int32' }), 1), tg.nn.inTopK(x, tg.constant([1, 9], { dtype: 'int32' }), 2)], 0), 'float32')],
 ];
 
 describe('webgpu backend (runs on lavapipe in CI)', function () {
@@ -247,20 +256,20 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     const g = new tg.Graph();
     const { x, y } = g.asDefault(() => {
       const x = tg.placeholder('float32', [2, 4], 'x');
-      return { x, y: tg.nn.relu(tg.reshape(tg.nn.localResponseNormalization(tg.reshape(tg.mul(x, 2), [1, 1, 2, 4])), [2, 4])) };
+      return { x, y: tg.nn.relu(tg.debugging.checkNumerics(tg.mul(x, 2), 'x2')) };
     });
     const strict = new tg.Session({ graph: g, backend: 'webgpu' });
     let err: unknown;
     await strict.run(y, { [x.name]: X }).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(tg.UnimplementedError);
-    expect((err as Error).message).to.match(/'LRN' \(LRN\) on backend 'webgpu'.*allowSoftPlacement/);
+    expect((err as Error).message).to.match(/'CheckNumerics' \(CheckNumerics\) on backend 'webgpu'.*allowSoftPlacement/);
     const soft = new tg.Session({ graph: g, backend: 'webgpu', allowSoftPlacement: true });
     const out = await soft.run(y, { [x.name]: X });
     const cpu = await new tg.Session({ graph: g }).run(y, { [x.name]: X });
     close(cpu, out);
-    const lrn = soft.lastPlacement.find((e) => e.type === 'LRN')!;
-    expect(lrn.device).to.equal('/device:CPU:0');
-    expect(lrn.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for LRN/);
+    const check = soft.lastPlacement.find((e) => e.type === 'CheckNumerics')!;
+    expect(check.device).to.equal('/device:CPU:0');
+    expect(check.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for CheckNumerics/);
     expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:GPU:0')).to.equal(true);
   });
 });

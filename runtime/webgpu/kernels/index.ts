@@ -4,6 +4,7 @@ import { CONV_GPU_KERNELS } from './conv.js';
 import { RANDOM_GPU_KERNELS } from './random.js';
 import type { GpuKernelTable, Unsupported } from './kernel.js';
 import { MATMUL_GPU_KERNELS } from './matmul.js';
+import { NN_EXTRA_GPU_KERNELS } from './nn_extra.js';
 import { NORMALIZATION_GPU_KERNELS } from './normalization.js';
 import { REDUCE_GPU_KERNELS } from './reduce.js';
 import { SOFTMAX_GPU_KERNELS } from './softmax.js';
@@ -23,6 +24,7 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ...CONV_GPU_KERNELS,
   ...RANDOM_GPU_KERNELS,
   ...MATMUL_GPU_KERNELS,
+  ...NN_EXTRA_GPU_KERNELS,
   ...NORMALIZATION_GPU_KERNELS,
   ...REDUCE_GPU_KERNELS,
   ...SOFTMAX_GPU_KERNELS,
@@ -34,9 +36,6 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ScalarSummary: hostOnly('summaries are built on the host'),
   MergeSummary: hostOnly('summaries are built on the host'),
   Placeholder: hostOnly('placeholders are fed on the host'),
-  // not written yet (issue 13, item 4)
-  LRN: notYet('LRN'),
-  LRNGrad: notYet('LRNGrad'),
   // strings live in host memory (placement puts these on the CPU whatever the device)
   StringJoin: hostOnly('strings live in host memory'),
   ShardedFilename: hostOnly('strings live in host memory'),
@@ -68,7 +67,5 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ResourceApplyAdagrad: notYet('ResourceApplyAdagrad (resource variables)'),
   ResourceApplyRMSProp: notYet('ResourceApplyRMSProp (resource variables)'),
   ResourceApplyAdam: notYet('ResourceApplyAdam (resource variables)'),
-  TopKV2: notYet('TopKV2'),
-  InTopKV2: notYet('InTopKV2'),
   DynamicStitch: notYet('DynamicStitch'),
 };
