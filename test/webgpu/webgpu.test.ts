@@ -88,6 +88,7 @@ const CASES: [string, Build][] = [
     return tg.add(a.values, tg.cast(a.indices, 'float32'));
   }],
   ['inTopK (k = 1, 2; a target out of range)', (x) => tg.cast(tg.concat([tg.nn.inTopK(x, tg.constant([3, 2], { dtype: 'int32' }), 1), tg.nn.inTopK(x, tg.constant([1, 9], { dtype: 'int32' }), 2)], 0), 'float32')],
+  ['checkNumerics passes finite values (and checks the gradient)', (x) => tg.debugging.checkNumerics(tg.mul(x, x), 'x squared')],
 ];
 
 describe('webgpu backend (runs on lavapipe in CI)', function () {
@@ -161,6 +162,27 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     }
     losses[0].forEach((v, i) => expect(Math.abs(v - losses[1][i]), `step ${i}`).to.be.below(1e-4));
     expect(losses[1][19]).to.be.below(losses[1][0]);
+  });
+
+  it('checkNumerics fails the run with the CPU\'s InvalidArgumentError, and the run changes no variable', async () => {
+    const g = new tg.Graph();
+    const m = g.asDefault(() => {
+      const x = tg.placeholder('float32', [2, 4], 'x');
+      const v = new tg.Variable(tg.constant([1, 2]), { name: 'v' });
+      const checked = tg.debugging.checkNumerics(tg.div(tg.log(x), tg.constant(0.5)), 'log of x');
+      return { x, v, z: tg.reduceSum(checked), inc: v.assignAdd(tg.constant([1, 1])), init: tg.globalVariablesInitializer() };
+    });
+    for (const [feed, kind] of [[[[1, -1, 2, 3], [1, 1, 1, 1]], 'NaN'], [[[1, 0, 2, 3], [1, 1, 1, 1]], 'Inf'], [[[1, 0, 2, 3], [-1, 1, 1, 1]], 'Inf and NaN']] as const) {
+      for (const backend of ['cpu', 'webgpu'] as const) {
+        const sess = new tg.Session({ graph: g, backend });
+        await sess.run(m.init);
+        let err: unknown;
+        await sess.run([m.z, m.inc], { [m.x.name]: tg.NDArray.from(feed.map((r) => [...r])) }).catch((e: unknown) => (err = e));
+        expect(err, `${backend} ${kind}`).to.be.instanceOf(tg.InvalidArgumentError);
+        expect((err as Error).message).to.include(`log of x : Tensor had ${kind} values`);
+        expect(Array.from((await sess.run(m.v.value())).data)).to.deep.equal([1, 2]);
+      }
+    }
   });
 
   it('1,000 runs leave the number and bytes of live GPU buffers unchanged', async () => {
@@ -256,20 +278,20 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     const g = new tg.Graph();
     const { x, y } = g.asDefault(() => {
       const x = tg.placeholder('float32', [2, 4], 'x');
-      return { x, y: tg.nn.relu(tg.debugging.checkNumerics(tg.mul(x, 2), 'x2')) };
+      return { x, y: tg.nn.relu(tg.dynamicStitch([tg.constant([1, 0], { dtype: 'int32' })], [tg.mul(x, 2)])) };
     });
     const strict = new tg.Session({ graph: g, backend: 'webgpu' });
     let err: unknown;
     await strict.run(y, { [x.name]: X }).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(tg.UnimplementedError);
-    expect((err as Error).message).to.match(/'CheckNumerics' \(CheckNumerics\) on backend 'webgpu'.*allowSoftPlacement/);
+    expect((err as Error).message).to.match(/'DynamicStitch' \(DynamicStitch\) on backend 'webgpu'.*allowSoftPlacement/);
     const soft = new tg.Session({ graph: g, backend: 'webgpu', allowSoftPlacement: true });
     const out = await soft.run(y, { [x.name]: X });
     const cpu = await new tg.Session({ graph: g }).run(y, { [x.name]: X });
     close(cpu, out);
-    const check = soft.lastPlacement.find((e) => e.type === 'CheckNumerics')!;
+    const check = soft.lastPlacement.find((e) => e.type === 'DynamicStitch')!;
     expect(check.device).to.equal('/device:CPU:0');
-    expect(check.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for CheckNumerics/);
+    expect(check.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for DynamicStitch/);
     expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:GPU:0')).to.equal(true);
   });
 });

@@ -1,5 +1,6 @@
 import { ARRAY_GPU_KERNELS } from './array.js';
 import { ARRAY_INDEX_GPU_KERNELS } from './array_index.js';
+import { CHECK_NUMERICS_GPU_KERNEL } from './check_numerics.js';
 import { CONV_GPU_KERNELS } from './conv.js';
 import { RANDOM_GPU_KERNELS } from './random.js';
 import type { GpuKernelTable, Unsupported } from './kernel.js';
@@ -31,7 +32,7 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ...STATE_GPU_KERNELS,
   // summaries live on the host: their results are read there
   InvertPermutation: hostOnly('permutation arithmetic runs on the host (its input is read there)'),
-  CheckNumerics: notYet('CheckNumerics (reads its input back to report the first NaN)'),
+  CheckNumerics: CHECK_NUMERICS_GPU_KERNEL,
   HistogramSummary: hostOnly('summaries are built on the host'),
   ScalarSummary: hostOnly('summaries are built on the host'),
   MergeSummary: hostOnly('summaries are built on the host'),
