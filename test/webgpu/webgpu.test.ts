@@ -88,6 +88,10 @@ const CASES: [string, Build][] = [
     return tg.add(a.values, tg.cast(a.indices, 'float32'));
   }],
   ['inTopK (k = 1, 2; a target out of range)', (x) => tg.cast(tg.concat([tg.nn.inTopK(x, tg.constant([3, 2], { dtype: 'int32' }), 1), tg.nn.inTopK(x, tg.constant([1, 9], { dtype: 'int32' }), 2)], 0), 'float32')],
+  ['dynamicStitch (a repeated index: the later input wins; an unnamed row is 0)', (x, y) => tg.reshape(tg.dynamicStitch(
+    [tg.constant([[0, 4], [2, 5]], { dtype: 'int32' }), tg.constant([5, 1], { dtype: 'int32' })],
+    [tg.reshape(x, [2, 2, 2]), tg.slice(y, [0, 0], [2, 2])],
+  ), [-1])],
   ['checkNumerics passes finite values (and checks the gradient)', (x) => tg.debugging.checkNumerics(tg.mul(x, x), 'x squared')],
 ];
 
@@ -276,22 +280,27 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
 
   it('an op without a WebGPU kernel fails at plan time, or runs on the CPU under soft placement', async () => {
     const g = new tg.Graph();
-    const { x, y } = g.asDefault(() => {
+    const { x, y, init } = g.asDefault(() => {
       const x = tg.placeholder('float32', [2, 4], 'x');
-      return { x, y: tg.nn.relu(tg.dynamicStitch([tg.constant([1, 0], { dtype: 'int32' })], [tg.mul(x, 2)])) };
+      // resource variables live in the host store: their ops have no WebGPU kernel yet
+      const r = new tg.Variable(tg.constant([[1, -2, 3, -4], [5, -6, 7, -8]]), { name: 'r', useResource: true });
+      return { x, y: tg.nn.relu(tg.add(tg.mul(x, 2), r.value())), init: tg.globalVariablesInitializer() };
     });
     const strict = new tg.Session({ graph: g, backend: 'webgpu' });
     let err: unknown;
-    await strict.run(y, { [x.name]: X }).catch((e: unknown) => (err = e));
+    await strict.run(init).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(tg.UnimplementedError);
-    expect((err as Error).message).to.match(/'DynamicStitch' \(DynamicStitch\) on backend 'webgpu'.*allowSoftPlacement/);
+    expect((err as Error).message).to.match(/\((VarHandleOp|AssignVariableOp)\) on backend 'webgpu'.*allowSoftPlacement/);
     const soft = new tg.Session({ graph: g, backend: 'webgpu', allowSoftPlacement: true });
+    await soft.run(init);
     const out = await soft.run(y, { [x.name]: X });
-    const cpu = await new tg.Session({ graph: g }).run(y, { [x.name]: X });
-    close(cpu, out);
-    const check = soft.lastPlacement.find((e) => e.type === 'DynamicStitch')!;
-    expect(check.device).to.equal('/device:CPU:0');
-    expect(check.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for DynamicStitch/);
-    expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:GPU:0')).to.equal(true);
+    const cpuSess = new tg.Session({ graph: g });
+    await cpuSess.run(init);
+    close(await cpuSess.run(y, { [x.name]: X }), out);
+    const read = soft.lastPlacement.find((e) => e.type === 'ReadVariableOp')!;
+    expect(read.device).to.equal('/device:CPU:0');
+    expect(read.softPlaced).to.match(/webgpu has no kernel: (dtype resource|no WebGPU kernel for ReadVariableOp)/);
+    expect(soft.lastPlacement.some((e) => e.type !== '_Copy' && e.device === '/device:GPU:0'), 'the arithmetic stays on the GPU').to.equal(true);
+    expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:CPU:0')).to.equal(true);
   });
 });

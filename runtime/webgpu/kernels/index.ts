@@ -1,6 +1,7 @@
 import { ARRAY_GPU_KERNELS } from './array.js';
 import { ARRAY_INDEX_GPU_KERNELS } from './array_index.js';
 import { CHECK_NUMERICS_GPU_KERNEL } from './check_numerics.js';
+import { DYNAMIC_STITCH_GPU_KERNEL } from './dynamic_stitch.js';
 import { CONV_GPU_KERNELS } from './conv.js';
 import { RANDOM_GPU_KERNELS } from './random.js';
 import type { GpuKernelTable, Unsupported } from './kernel.js';
@@ -68,5 +69,5 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ResourceApplyAdagrad: notYet('ResourceApplyAdagrad (resource variables)'),
   ResourceApplyRMSProp: notYet('ResourceApplyRMSProp (resource variables)'),
   ResourceApplyAdam: notYet('ResourceApplyAdam (resource variables)'),
-  DynamicStitch: notYet('DynamicStitch'),
+  DynamicStitch: DYNAMIC_STITCH_GPU_KERNEL,
 };
