@@ -9,7 +9,7 @@ import type { GpuTensor } from './gpu_tensor.js';
 import { ResidentVariables } from './resident_variables.js';
 import { runElementwiseGpu } from './kernels/elementwise.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
-import type { GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
+import type { AsyncGpuKernel, GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
 import { gpuDType } from './wgsl_types.js';
 import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { matMulInto } from './kernels/matmul.js';
@@ -143,7 +143,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     this.runTensors.clear();
   }
 
-  dispatch(d: Dispatch<GpuTensor>): GpuTensor[] {
+  dispatch(d: Dispatch<GpuTensor>): GpuTensor[] | Promise<GpuTensor[]> {
     const gpu = this.ctx(`'${d.ctx.opName}' (${d.ctx.opType})`);
     gpu.check(`'${d.ctx.opName}' (${d.ctx.opType})`);
     const low = d.def.lowering;
@@ -155,8 +155,12 @@ export class WebGpuBackend implements Backend<GpuTensor> {
         const out = d.out && !inputs.includes(d.out) ? d.out : this.alloc(o.dtype, o.shape);
         return [runElementwiseGpu(gpu, expr, inputs, o.dtype, o.shape, out)];
       }
-      case 'routine':
-        return this.routine(low.routine, d.ctx)(this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
+      case 'routine': {
+        const k = this.routine(low.routine, d.ctx);
+        const args = this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx);
+        if ('async' in k) return k.async(args).then((ts) => ts.map((t) => this.track(t)));
+        return k(args).map((t) => this.track(t));
+      }
       case 'epilogue': {
         const inputs = d.inputs as readonly GpuTensor[];
         const o = d.outputs[0];
@@ -167,7 +171,9 @@ export class WebGpuBackend implements Backend<GpuTensor> {
           return [out];
         }
         // Conv2D: the direct kernel, then the epilogue as one generated elementwise launch
-        const [main] = this.routine(low.routine, d.ctx)(this.args(gpu, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
+        const conv = this.routine(low.routine, d.ctx);
+        if ('async' in conv) throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the epilogue's main routine ${low.routine} is not a recording kernel`);
+        const [main] = conv(this.args(gpu, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
         const out = this.alloc(o.dtype, o.shape);
         runElementwiseGpu(gpu, low.epilogue, [main, ...inputs.slice(low.arity)], o.dtype, o.shape, out);
         this.free(main);
@@ -203,7 +209,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     return this.gpu;
   }
 
-  private routine(name: RoutineName, ctx: KernelContext): GpuKernel {
+  private routine(name: RoutineName, ctx: KernelContext): GpuKernel | AsyncGpuKernel {
     const k = WEBGPU_KERNELS[name];
     if ('unsupported' in k) throw new UnimplementedError(`No WebGPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
     return k;

@@ -79,6 +79,20 @@ const CASES: [string, Build][] = [
     const img = tg.reshape(x, [1, 2, 4, 1]);
     return tg.add(tg.nn.maxPool(img, { ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: 'SAME' }), tg.nn.avgPool(img, { ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: 'SAME' }));
   }],
+  ['localResponseNormalization (LRN, LRNGrad)', (x, y) => tg.add(
+    tg.reshape(tg.nn.localResponseNormalization(tg.reshape(x, [1, 2, 1, 4]), { depthRadius: 1, bias: 0.5, alpha: 0.3, beta: 0.75 }), [2, 4]),
+    tg.reshape(tg.nn.localResponseNormalization(tg.reshape(y, [2, 1, 1, 4])), [2, 4]),
+  )],
+  ['topK (values, indices; ties keep the lower index)', (x, y) => {
+    const a = tg.nn.topK(tg.concat([x, tg.round(y)], 1), 3);
+    return tg.add(a.values, tg.cast(a.indices, 'float32'));
+  }],
+  ['inTopK (k = 1, 2; a target out of range)', (x) => tg.cast(tg.concat([tg.nn.inTopK(x, tg.constant([3, 2], { dtype: 'int32' }), 1), tg.nn.inTopK(x, tg.constant([1, 9], { dtype: 'int32' }), 2)], 0), 'float32')],
+  ['dynamicStitch (a repeated index: the later input wins; an unnamed row is 0)', (x, y) => tg.reshape(tg.dynamicStitch(
+    [tg.constant([[0, 4], [2, 5]], { dtype: 'int32' }), tg.constant([5, 1], { dtype: 'int32' })],
+    [tg.reshape(x, [2, 2, 2]), tg.slice(y, [0, 0], [2, 2])],
+  ), [-1])],
+  ['checkNumerics passes finite values (and checks the gradient)', (x) => tg.debugging.checkNumerics(tg.mul(x, x), 'x squared')],
 ];
 
 describe('webgpu backend (runs on lavapipe in CI)', function () {
@@ -152,6 +166,27 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
     }
     losses[0].forEach((v, i) => expect(Math.abs(v - losses[1][i]), `step ${i}`).to.be.below(1e-4));
     expect(losses[1][19]).to.be.below(losses[1][0]);
+  });
+
+  it('checkNumerics fails the run with the CPU\'s InvalidArgumentError, and the run changes no variable', async () => {
+    const g = new tg.Graph();
+    const m = g.asDefault(() => {
+      const x = tg.placeholder('float32', [2, 4], 'x');
+      const v = new tg.Variable(tg.constant([1, 2]), { name: 'v' });
+      const checked = tg.debugging.checkNumerics(tg.div(tg.log(x), tg.constant(0.5)), 'log of x');
+      return { x, v, z: tg.reduceSum(checked), inc: v.assignAdd(tg.constant([1, 1])), init: tg.globalVariablesInitializer() };
+    });
+    for (const [feed, kind] of [[[[1, -1, 2, 3], [1, 1, 1, 1]], 'NaN'], [[[1, 0, 2, 3], [1, 1, 1, 1]], 'Inf'], [[[1, 0, 2, 3], [-1, 1, 1, 1]], 'Inf and NaN']] as const) {
+      for (const backend of ['cpu', 'webgpu'] as const) {
+        const sess = new tg.Session({ graph: g, backend });
+        await sess.run(m.init);
+        let err: unknown;
+        await sess.run([m.z, m.inc], { [m.x.name]: tg.NDArray.from(feed.map((r) => [...r])) }).catch((e: unknown) => (err = e));
+        expect(err, `${backend} ${kind}`).to.be.instanceOf(tg.InvalidArgumentError);
+        expect((err as Error).message).to.include(`log of x : Tensor had ${kind} values`);
+        expect(Array.from((await sess.run(m.v.value())).data)).to.deep.equal([1, 2]);
+      }
+    }
   });
 
   it('1,000 runs leave the number and bytes of live GPU buffers unchanged', async () => {
@@ -245,22 +280,27 @@ describe('webgpu backend (runs on lavapipe in CI)', function () {
 
   it('an op without a WebGPU kernel fails at plan time, or runs on the CPU under soft placement', async () => {
     const g = new tg.Graph();
-    const { x, y } = g.asDefault(() => {
+    const { x, y, init } = g.asDefault(() => {
       const x = tg.placeholder('float32', [2, 4], 'x');
-      return { x, y: tg.nn.relu(tg.reshape(tg.nn.localResponseNormalization(tg.reshape(tg.mul(x, 2), [1, 1, 2, 4])), [2, 4])) };
+      // resource variables live in the host store: their ops have no WebGPU kernel yet
+      const r = new tg.Variable(tg.constant([[1, -2, 3, -4], [5, -6, 7, -8]]), { name: 'r', useResource: true });
+      return { x, y: tg.nn.relu(tg.add(tg.mul(x, 2), r.value())), init: tg.globalVariablesInitializer() };
     });
     const strict = new tg.Session({ graph: g, backend: 'webgpu' });
     let err: unknown;
-    await strict.run(y, { [x.name]: X }).catch((e: unknown) => (err = e));
+    await strict.run(init).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(tg.UnimplementedError);
-    expect((err as Error).message).to.match(/'LRN' \(LRN\) on backend 'webgpu'.*allowSoftPlacement/);
+    expect((err as Error).message).to.match(/\((VarHandleOp|AssignVariableOp)\) on backend 'webgpu'.*allowSoftPlacement/);
     const soft = new tg.Session({ graph: g, backend: 'webgpu', allowSoftPlacement: true });
+    await soft.run(init);
     const out = await soft.run(y, { [x.name]: X });
-    const cpu = await new tg.Session({ graph: g }).run(y, { [x.name]: X });
-    close(cpu, out);
-    const lrn = soft.lastPlacement.find((e) => e.type === 'LRN')!;
-    expect(lrn.device).to.equal('/device:CPU:0');
-    expect(lrn.softPlaced).to.match(/webgpu has no kernel: no WebGPU kernel for LRN/);
-    expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:GPU:0')).to.equal(true);
+    const cpuSess = new tg.Session({ graph: g });
+    await cpuSess.run(init);
+    close(await cpuSess.run(y, { [x.name]: X }), out);
+    const read = soft.lastPlacement.find((e) => e.type === 'ReadVariableOp')!;
+    expect(read.device).to.equal('/device:CPU:0');
+    expect(read.softPlaced).to.match(/webgpu has no kernel: (dtype resource|no WebGPU kernel for ReadVariableOp)/);
+    expect(soft.lastPlacement.some((e) => e.type !== '_Copy' && e.device === '/device:GPU:0'), 'the arithmetic stays on the GPU').to.equal(true);
+    expect(soft.lastPlacement.some((e) => e.type === '_Copy' && e.from === '/device:CPU:0')).to.equal(true);
   });
 });

@@ -1,9 +1,12 @@
 import { ARRAY_GPU_KERNELS } from './array.js';
 import { ARRAY_INDEX_GPU_KERNELS } from './array_index.js';
+import { CHECK_NUMERICS_GPU_KERNEL } from './check_numerics.js';
+import { DYNAMIC_STITCH_GPU_KERNEL } from './dynamic_stitch.js';
 import { CONV_GPU_KERNELS } from './conv.js';
 import { RANDOM_GPU_KERNELS } from './random.js';
 import type { GpuKernelTable, Unsupported } from './kernel.js';
 import { MATMUL_GPU_KERNELS } from './matmul.js';
+import { NN_EXTRA_GPU_KERNELS } from './nn_extra.js';
 import { NORMALIZATION_GPU_KERNELS } from './normalization.js';
 import { REDUCE_GPU_KERNELS } from './reduce.js';
 import { SOFTMAX_GPU_KERNELS } from './softmax.js';
@@ -23,20 +26,18 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ...CONV_GPU_KERNELS,
   ...RANDOM_GPU_KERNELS,
   ...MATMUL_GPU_KERNELS,
+  ...NN_EXTRA_GPU_KERNELS,
   ...NORMALIZATION_GPU_KERNELS,
   ...REDUCE_GPU_KERNELS,
   ...SOFTMAX_GPU_KERNELS,
   ...STATE_GPU_KERNELS,
   // summaries live on the host: their results are read there
   InvertPermutation: hostOnly('permutation arithmetic runs on the host (its input is read there)'),
-  CheckNumerics: notYet('CheckNumerics (reads its input back to report the first NaN)'),
+  CheckNumerics: CHECK_NUMERICS_GPU_KERNEL,
   HistogramSummary: hostOnly('summaries are built on the host'),
   ScalarSummary: hostOnly('summaries are built on the host'),
   MergeSummary: hostOnly('summaries are built on the host'),
   Placeholder: hostOnly('placeholders are fed on the host'),
-  // not written yet (issue 13, item 4)
-  LRN: notYet('LRN'),
-  LRNGrad: notYet('LRNGrad'),
   // strings live in host memory (placement puts these on the CPU whatever the device)
   StringJoin: hostOnly('strings live in host memory'),
   ShardedFilename: hostOnly('strings live in host memory'),
@@ -71,10 +72,5 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   ResourceApplyAdadelta: notYet('ResourceApplyAdadelta (resource variables)'),
   ResourceApplyFtrl: notYet('ResourceApplyFtrl (resource variables)'),
   ResourceApplyFtrlV2: notYet('ResourceApplyFtrlV2 (resource variables)'),
-  ApplyAdadelta: notYet('ApplyAdadelta'),
-  ApplyFtrl: notYet('ApplyFtrl'),
-  ApplyFtrlV2: notYet('ApplyFtrlV2'),
-  TopKV2: notYet('TopKV2'),
-  InTopKV2: notYet('InTopKV2'),
-  DynamicStitch: notYet('DynamicStitch'),
+  DynamicStitch: DYNAMIC_STITCH_GPU_KERNEL,
 };

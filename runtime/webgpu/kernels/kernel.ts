@@ -22,13 +22,21 @@ export interface GpuKernelArgs {
 
 export type GpuKernel = (a: GpuKernelArgs) => GpuTensor[];
 
+/**
+ * A kernel that must read a device value back before it can answer (CheckNumerics: the run fails
+ * or goes on). The executor awaits it; every other kernel only records launches.
+ */
+export interface AsyncGpuKernel {
+  readonly async: (a: GpuKernelArgs) => Promise<GpuTensor[]>;
+}
+
 /** An explicit refusal: this backend cannot run the routine, and says why. */
 export interface Unsupported {
   readonly unsupported: string;
 }
 
 /** The WebGPU backend's entry for every routine: a missing one does not compile. */
-export type GpuKernelTable = { readonly [R in RoutineName]: GpuKernel | Unsupported };
+export type GpuKernelTable = { readonly [R in RoutineName]: GpuKernel | AsyncGpuKernel | Unsupported };
 
 /** A device input the op needs: present (the executor passes null only at ref/host inputs). */
 export function need(a: GpuKernelArgs, i: number): GpuTensor {

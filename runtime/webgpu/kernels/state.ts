@@ -1,7 +1,9 @@
 import { InvalidArgumentError, formatShape } from '../../../graph/ir/index.js';
 import type { ConstAttrs } from '../../../ops/leaves/leaves.js';
+import { ADADELTA_SIG } from '../../../ops/optimizer/apply_adadelta.js';
 import { ADAGRAD_SIG } from '../../../ops/optimizer/apply_adagrad.js';
 import { ADAM_SIG } from '../../../ops/optimizer/apply_adam.js';
+import { FTRL_SIG, FTRL_V2_SIG } from '../../../ops/optimizer/apply_ftrl.js';
 import type { ApplySignature } from '../../../ops/optimizer/apply_checks.js';
 import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
 import { MOMENTUM_SIG } from '../../../ops/optimizer/apply_momentum.js';
@@ -44,6 +46,28 @@ function applyKernel(sig: ApplySignature, body: (attrs: GpuKernelArgs['attrs']) 
     a.gpu.launch({ key: `apply|${a.ctx.opType}|${code}`, source, inputs: values, outputs: outs, params: [v.size], workgroups: groups(v.size) });
     sig.refs.forEach((i, k) => a.variables.write(a.ctx.refName(i), outs[k]));
     return [outs[0]];
+  };
+}
+
+/**
+ * ApplyFtrl / ApplyFtrlV2 as one launch (TF's update, as runtime/cpu/kernels/ftrl.ts works it in
+ * float64; here in float32). With multiply_linear_by_lr TF keeps lr * linear, so the lr factors
+ * move from the division onto the gradient and l1.
+ */
+function ftrlBody(v2: boolean): (attrs: GpuKernelArgs['attrs']) => string {
+  return (attrs) => {
+    const byLr = attrs.multiply_linear_by_lr === true;
+    return `
+  let shrunk = x_grad${v2 ? ' + 2.0f * x_l2_shrinkage * x_var' : ''};
+  let acc = x_accum + x_grad * x_grad;
+  let p_new = pow(acc, -x_lr_power);
+  let sigma = p_new - pow(x_accum, -x_lr_power);
+  let lin = x_linear + ${byLr ? 'shrunk * x_lr - sigma * x_var' : 'shrunk - sigma / x_lr * x_var'};
+  let quad = ${byLr ? 'p_new + 2.0f * x_l2 * x_lr' : 'p_new / x_lr + 2.0f * x_l2'};
+  let l1e = ${byLr ? 'x_l1 * x_lr' : 'x_l1'};
+  out1[gid] = acc;
+  out2[gid] = lin;
+  out0[gid] = select(0.0f, (sign(lin) * l1e - lin) / quad, abs(lin) > l1e);`;
   };
 }
 
@@ -93,6 +117,14 @@ export const STATE_GPU_KERNELS = {
   out1[gid] = m;
   out2[gid] = v;
   out0[gid] = x_var - stp * alpha / (sqrt(v) + x_epsilon);`),
+  ApplyAdadelta: applyKernel(ADADELTA_SIG, () => `
+  let a = x_accum * x_rho + x_grad * x_grad * (1.0f - x_rho);
+  let upd = sqrt(x_accum_update + x_epsilon) / sqrt(a + x_epsilon) * x_grad;
+  out1[gid] = a;
+  out2[gid] = x_accum_update * x_rho + upd * upd * (1.0f - x_rho);
+  out0[gid] = x_var - upd * x_lr;`),
+  ApplyFtrl: applyKernel(FTRL_SIG, ftrlBody(false)),
+  ApplyFtrlV2: applyKernel(FTRL_V2_SIG, ftrlBody(true)),
   ApplyRMSProp: applyKernel(RMS_PROP_SIG, () => `
   let s = x_ms + (x_grad * x_grad - x_ms) * (1.0f - x_rho);
   let m = x_mom * x_momentum + x_grad * x_lr / sqrt(s + x_epsilon);
