@@ -1,5 +1,5 @@
 import { broadcastShapes, PartialShape } from '../ir/index.js';
-import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
+import { exprArgs } from '../../ops/elementwise/scalar_expr.js';
 import type { ProgramNode } from './program.js';
 
 /**
@@ -14,8 +14,7 @@ import type { ProgramNode } from './program.js';
 export function isElementwise(n: ProgramNode): boolean {
   const low = n.def.lowering;
   if (low.kind !== 'elementwise' || n.def.stateful || n.outputs.length !== 1) return false;
-  const used = new Set<number>();
-  collectArgs(low.expr(n.attrs), used);
+  const used = exprArgs(low.expr(n.attrs));
   return n.inputs.every((_v, i) => used.has(i)) && outputIsInputBroadcast(n);
 }
 
@@ -29,26 +28,4 @@ function outputIsInputBroadcast(n: ProgramNode): boolean {
   const out = n.outputs[0].shape;
   if (shape === null || out === null) return true;
   return shape.length === out.length && shape.every((d, i) => d === null || out[i] === null || d === out[i]);
-}
-
-function collectArgs(e: ScalarExpr, into: Set<number>): void {
-  switch (e.k) {
-    case 'arg':
-      into.add(e.i);
-      return;
-    case 'const':
-      return;
-    case 'un':
-    case 'cast':
-      collectArgs(e.a, into);
-      return;
-    case 'bin':
-      collectArgs(e.a, into);
-      collectArgs(e.b, into);
-      return;
-    case 'select':
-      collectArgs(e.c, into);
-      collectArgs(e.a, into);
-      collectArgs(e.b, into);
-  }
 }

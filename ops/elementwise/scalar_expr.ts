@@ -92,6 +92,31 @@ export function exprDType(e: ScalarExpr, argTypes: readonly DType[], hint: DType
   }
 }
 
+/** The argument indices an expression reads (added to `into`). */
+export function exprArgs(e: ScalarExpr, into: Set<number> = new Set()): Set<number> {
+  switch (e.k) {
+    case 'arg':
+      into.add(e.i);
+      break;
+    case 'const':
+      break;
+    case 'un':
+    case 'cast':
+      exprArgs(e.a, into);
+      break;
+    case 'bin':
+      exprArgs(e.a, into);
+      exprArgs(e.b, into);
+      break;
+    case 'select':
+      exprArgs(e.c, into);
+      exprArgs(e.a, into);
+      exprArgs(e.b, into);
+      break;
+  }
+  return into;
+}
+
 /** A canonical text form: the cache key for compiled kernels. Built only from the IR. */
 export function exprKey(e: ScalarExpr): string {
   switch (e.k) {

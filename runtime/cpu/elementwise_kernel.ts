@@ -1,4 +1,4 @@
-import { allocData, DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf, stridesOf } from '../../graph/ir/index.js';
+import { allocData, DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf } from '../../graph/ir/index.js';
 import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../ops/elementwise/scalar_expr.js';
 import { SCALAR_HELPERS } from './render_js.js';
@@ -6,6 +6,7 @@ import { renderRounded } from './render_rounded.js';
 import type { Transcendentals } from './render_js.js';
 import { wasmKernelsOn } from './wasm/kernel_mode.js';
 import { wasmElementwise } from './wasm/wasm_elementwise.js';
+import { broadcastStrides, collapse } from '../broadcast_layout.js';
 
 type LoopFn = (ins: readonly DataArray[], out: DataArray | Float64Array, shape: readonly number[], strides: readonly (readonly number[])[]) => void;
 
@@ -22,29 +23,6 @@ const MIN_WASM = 64;
 
 export function compiledKernelCount(): number {
   return cache.size;
-}
-
-/** Strides of `shape` broadcast against `outShape` (0 where broadcast). */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((d, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
-}
-
-/** Drops unit dims and merges dims that are contiguous for every operand. */
-function collapse(outShape: readonly number[], strides: number[][]): { shape: number[]; strides: number[][] } {
-  const keep = outShape.map((_d, i) => i).filter((i) => outShape[i] !== 1);
-  let shape = keep.map((i) => outShape[i]);
-  let st = strides.map((s) => keep.map((i) => s[i]));
-  if (shape.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
-  for (let d = shape.length - 2; d >= 0; d--) {
-    const n = shape[d + 1];
-    if (st.every((s) => s[d] === s[d + 1] * n)) {
-      shape = [...shape.slice(0, d), shape[d] * n, ...shape.slice(d + 2)];
-      st = st.map((s) => [...s.slice(0, d), s[d + 1], ...s.slice(d + 2)]);
-    }
-  }
-  return { shape, strides: st };
 }
 
 /** What the generated loop does with each element: store it, or fold it into an accumulator. */

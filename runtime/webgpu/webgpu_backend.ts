@@ -11,7 +11,7 @@ import { runElementwiseGpu } from './kernels/elementwise.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
 import type { AsyncGpuKernel, GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
 import { gpuDType } from './wgsl_types.js';
-import { arg, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
+import { arg, exprArgs, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { matMulInto } from './kernels/matmul.js';
 
 const LOWERINGS: ReadonlySet<LoweringKind> = new Set<LoweringKind>(['elementwise', 'routine', 'epilogue', 'none']);
@@ -216,31 +216,6 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
 }
 
-/** The args an expression reads. */
-function argsOf(e: ScalarExpr, into = new Set<number>()): Set<number> {
-  switch (e.k) {
-    case 'arg':
-      into.add(e.i);
-      break;
-    case 'const':
-      break;
-    case 'un':
-    case 'cast':
-      argsOf(e.a, into);
-      break;
-    case 'bin':
-      argsOf(e.a, into);
-      argsOf(e.b, into);
-      break;
-    case 'select':
-      argsOf(e.c, into);
-      argsOf(e.a, into);
-      argsOf(e.b, into);
-      break;
-  }
-  return into;
-}
-
 /**
  * The device operands of an elementwise launch: the inputs the expression reads, renumbered. A
  * host-memory input (BroadcastTo's shape) is not bound unless the expression reads it, in which
@@ -248,7 +223,7 @@ function argsOf(e: ScalarExpr, into = new Set<number>()): Set<number> {
  */
 function deviceOperands(expr: ScalarExpr, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], upload: (x: NDArray) => GpuTensor): { expr: ScalarExpr; inputs: GpuTensor[] } {
   if (!inputs.includes(null)) return { expr, inputs: inputs as GpuTensor[] };
-  const used = [...argsOf(expr)].sort((a, b) => a - b);
+  const used = [...exprArgs(expr)].sort((a, b) => a - b);
   const operands = used.map((i) => inputs[i] ?? upload(host[i]!));
   const remap = inputs.map((_x, i) => arg(Math.max(0, used.indexOf(i))));
   return { expr: substitute(expr, remap), inputs: operands };

@@ -1,33 +1,11 @@
-import { DType, stridesOf } from '../../../graph/ir/index.js';
+import { DType } from '../../../graph/ir/index.js';
 import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
 import type { GpuContext } from '../gpu_context.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import { renderWgsl, wgslCast } from '../render_wgsl.js';
 import { groups, load, shader, store } from './shader.js';
-
-/** Strides of `shape` broadcast against `outShape` (0 where broadcast). */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((d, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
-}
-
-/** Drops unit dims and merges dims contiguous for every operand (same-shape operands: one flat dim). */
-function collapse(outShape: readonly number[], strides: number[][]): { shape: number[]; strides: number[][] } {
-  const keep = outShape.map((_d, i) => i).filter((i) => outShape[i] !== 1);
-  let shape = keep.map((i) => outShape[i]);
-  let st = strides.map((s) => keep.map((i) => s[i]));
-  if (shape.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
-  for (let d = shape.length - 2; d >= 0; d--) {
-    const n = shape[d + 1];
-    if (st.every((s) => s[d] === s[d + 1] * n)) {
-      shape = [...shape.slice(0, d), shape[d] * n, ...shape.slice(d + 2)];
-      st = st.map((s) => [...s.slice(0, d), s[d + 1], ...s.slice(d + 2)]);
-    }
-  }
-  return { shape, strides: st };
-}
+import { broadcastStrides, collapse } from '../../broadcast_layout.js';
 
 /** How each input of a broadcast is read: one value ('s'), at the thread's index ('c'), by strides ('b'). */
 export interface BroadcastIndexing {
