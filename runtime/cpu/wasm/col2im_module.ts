@@ -1,4 +1,5 @@
 import { ModuleBuilder } from './module.js';
+import { heapMemoryType } from './memory_type.js';
 
 /**
  * `col2im(src, dx, rs, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, m0, rows)`: the adjoint of
@@ -8,7 +9,7 @@ import { ModuleBuilder } from './module.js';
  * Rows are added in order, so every dx element sums its contributions in the JS kernel's order.
  */
 export function buildCol2imModule(): Uint8Array {
-  const m = new ModuleBuilder();
+  const m = new ModuleBuilder(heapMemoryType());
   const names = ['src', 'dx', 'rs', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl', 'm0', 'rows'] as const;
   const { f } = m.func('col2im', names.map(() => 'i32' as const));
   const p = Object.fromEntries(names.map((n, i) => [n, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;

@@ -1,4 +1,5 @@
 import { ModuleBuilder } from './module.js';
+import { heapMemoryType } from './memory_type.js';
 import type { FuncBuilder, Local } from './code.js';
 
 /** Columns of the micro-kernel: two f32x4 vectors. */
@@ -18,7 +19,7 @@ export const NR = 8;
  * keeps 8 accumulators + 3 operands, which V8 holds in the 16 SIMD registers of x86-64 (6×8 spills).
  */
 export function buildGemmModule(mr: number, fma: boolean): Uint8Array {
-  const m = new ModuleBuilder();
+  const m = new ModuleBuilder(heapMemoryType());
   buildPackB(m.func('packB', ['i32', 'i32', 'i32', 'i32', 'i32']).f);
   buildGemm(m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f, mr, fma);
   return m.bytes();

@@ -1,15 +1,13 @@
 import { InternalError, ResourceExhaustedError } from '../../../graph/ir/index.js';
 import { wasmApi } from './wasm_api.js';
 import type { WasmMemory } from './wasm_api.js';
-
-const PAGE = 65536;
-/** 2 GiB: the most a wasm32 memory can address with our signed i32 offsets. */
-const MAX_PAGES = 32768;
+import { heapMemoryType, MAX_PAGES, WASM_PAGE_BYTES as PAGE } from './memory_type.js';
 
 /**
  * The one WebAssembly memory every kernel module imports. Kernels run one at a time, so a call
- * lays out its scratch from offset 0; `f32()` is re-read after `ensure`, because growing the
- * memory detaches the old ArrayBuffer and every view on it.
+ * lays out its scratch from offset 0; `f32()` is re-read after `ensure`, because growing a plain
+ * memory detaches the old ArrayBuffer and every view on it (a shared memory's views stay valid
+ * but do not cover the new pages). The memory is shared where the engine allows (memory_type.ts).
  */
 export class WasmHeap {
   readonly memory: WasmMemory;
@@ -18,7 +16,8 @@ export class WasmHeap {
   constructor() {
     const api = wasmApi();
     if (!api) throw new InternalError('WebAssembly is not available: the JS kernels should have been chosen');
-    this.memory = new api.Memory({ initial: 16, maximum: MAX_PAGES });
+    const type = heapMemoryType();
+    this.memory = new api.Memory({ initial: 16, maximum: type.maxPages, shared: type.shared });
     this.view = new Float32Array(this.memory.buffer);
   }
 
@@ -35,7 +34,8 @@ export class WasmHeap {
 
   /** A float32 view of the whole memory, current after any growth. */
   f32(): Float32Array {
-    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    // a detached view (plain memory, grown) has byteLength 0; a shared one keeps its old length
+    if (this.view.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
     return this.view;
   }
 }

@@ -1,4 +1,5 @@
 import { ModuleBuilder } from './module.js';
+import { heapMemoryType } from './memory_type.js';
 
 /**
  * `im2col(x, dst, rs, ks, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cg, m0, rows)`: patch
@@ -9,7 +10,7 @@ import { ModuleBuilder } from './module.js';
  * ops/nn/conv_params.ts.
  */
 export function buildIm2colModule(): Uint8Array {
-  const m = new ModuleBuilder();
+  const m = new ModuleBuilder(heapMemoryType());
   const names = ['x', 'dst', 'rs', 'ks', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl', 'cg', 'm0', 'rows'] as const;
   const { f } = m.func('im2col', names.map(() => 'i32' as const));
   const p = Object.fromEntries(names.map((n, i) => [n, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;

@@ -1,4 +1,5 @@
 import { ModuleBuilder } from './module.js';
+import { heapMemoryType } from './memory_type.js';
 
 /**
  * Also `maxPoolGrad(x, dy, dx, n, h, w, c, kh, kw, oh, ow, sh, sw, pt, pl)`: the same windows and
@@ -11,7 +12,7 @@ import { ModuleBuilder } from './module.js';
  * Addresses in bytes.
  */
 export function buildPoolModule(): Uint8Array {
-  const m = new ModuleBuilder();
+  const m = new ModuleBuilder(heapMemoryType());
   const names = ['x', 'y', 'n', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'pt', 'pl'] as const;
   const { f } = m.func('maxPool', names.map(() => 'i32' as const));
   const p = Object.fromEntries(names.map((nm, i) => [nm, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;

@@ -3,6 +3,7 @@ import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import type { FuncBuilder, Local } from './code.js';
 import { emitExp, emitSigmoid } from './f32_math.js';
 import { ModuleBuilder } from './module.js';
+import { heapMemoryType } from './memory_type.js';
 
 /**
  * How an input of a rank-2 (rows × cols) elementwise loop is laid out: a full matrix, one row
@@ -69,7 +70,7 @@ function check(e: ScalarExpr): 'f32' | 'mask' | null {
  * The caller checks `wasmRenders(expr)` first.
  */
 export function buildElementwiseModule(expr: ScalarExpr, kinds: readonly InputKind[]): Uint8Array {
-  const m = new ModuleBuilder();
+  const m = new ModuleBuilder(heapMemoryType());
   const { f } = m.func('run', ['i32', 'i32', 'i32', ...kinds.map(() => 'i32' as const)]);
   const rows = f.param(0, 'i32');
   const colBytes = f.param(1, 'i32');
