@@ -1,12 +1,12 @@
 import { InternalError, InvalidArgumentError, NDArray } from '../../graph/ir/index.js';
-import type { KernelContext, VariableAccess } from '../../ops/op_def.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
 import type { CopyStep, Plan, PlanStep } from '../plan.js';
-import type { ExecuteOptions, SessionState, StepStat } from '../executor.js';
-import { copy, nullsOf, outBuffer } from '../step_buffers.js';
-import { annotateRunError, checkFinite, checkOutputs, resolveOutputs } from '../step_checks.js';
+import type { ExecuteOptions, SessionState, StepStat } from '../run_types.js';
+import { copy } from '../step_buffers.js';
 import { detachFetches } from '../detach.js';
+import { dispatchStep, StepEnv } from '../dispatch_step.js';
 import { MemoryBudget } from '../memory_budget.js';
+import { RunVariables } from '../run_variables.js';
 import type { ControlFlowPlan, Frame } from './frames.js';
 
 /** A value that will never be computed: the untaken side of a Switch, and all that depends on it. */
@@ -70,22 +70,14 @@ export async function executeControlFlow(
   budget.pin(state.variables.values());
   budget.pin(feeds.values());
   budget.pin(plan.heldValues);
-  // null: destroyed in this run (DestroyResourceOp)
-  const pending = new Map<string, NDArray | null>();
-  const variables: VariableAccess = {
-    read: (name) => (pending.has(name) ? (pending.get(name) ?? undefined) : state.variables.get(name)),
-    write: (name, value) => {
-      pending.set(name, value);
-    },
-    delete: (name) => {
-      pending.set(name, null);
-    },
-  };
+  const run = new RunVariables(plan, state);
+  const variables = run.access;
   const isEnter = plan.steps.map((s) => s.node.type === 'Enter' || s.node.type === 'RefEnter');
   const copyOf = new Map<number, CopyStep>();
   for (const s of plan.steps) for (const c of s.copiesBefore) copyOf.set(c.dst, c);
   const stats: StepStat[] = [];
   const t0 = performance.now();
+  const env: StepEnv = { backends, state, variables, budget, options, stats, t0 };
   // the while-loop gradients' stacks of this run, by handle
   const stacks = new Map<number, Value[]>();
   // executions this run, per stateful op: a random op in a loop draws a fresh stream each iteration
@@ -194,58 +186,11 @@ export async function executeControlFlow(
     }
   };
 
-  const dispatch = async (step: PlanStep, inputs: (DeviceBuffer | null)[]): Promise<DeviceBuffer[]> => {
-    const backend = backends[step.device];
-    const n = step.inputs.length;
-    const host: (NDArray | null)[] = step.hostMask ? new Array<NDArray | null>(n).fill(null) : nullsOf(n);
-    if (step.hostMask) {
-      for (let i = 0; i < n; i++) {
-        if (!step.hostMask[i] || inputs[i] === null) continue;
-        host[i] = inputs[i] as NDArray;
-        if (!backend.hostResident) inputs[i] = null;
-      }
-    }
-    const start = options.trace ? performance.now() : 0;
-    let outs: DeviceBuffer[];
-    try {
-      const resolved = step.resolved ?? resolveOutputs(step, inputs, host);
-      const name = step.node.name;
-      const count = executions.get(name) ?? 0;
-      if (step.def.stateful) executions.set(name, count + 1);
-      const ctx: KernelContext = {
-        opName: name,
-        opType: step.node.type,
-        traceback: step.node.traceback,
-        variables,
-        refName: (i) => {
-          const r = step.inputs[i];
-          if (r.kind !== 'ref') throw new InternalError(`Input ${i} of '${name}' is not a ref input`);
-          return r.variable;
-        },
-        runCounter: (state.runCounters.get(name) ?? 0) + count,
-        sessionSeed: state.sessionSeed,
-      };
-      const out = outBuffer(step, inputs, resolved, backend);
-      if (backend.hostResident) budget.beforeStep(step, inputs, resolved, out !== undefined);
-      const r = backend.dispatch({ def: step.def, attrs: step.node.attrs, kernel: step.kernel, inputs, host, outputs: resolved, ctx, out });
-      outs = r instanceof Promise ? await r : r;
-      checkOutputs(step, outs, resolved);
-      if (options.checkNumerics) for (const o of outs) checkFinite(step, backend.hostResident ? (o as NDArray) : await backend.read(o));
-    } catch (e) {
-      throw annotateRunError(e, step, inputs, host);
-    }
-    if (options.trace) {
-      stats.push({
-        nodeName: step.node.name,
-        opType: step.node.type,
-        startMicros: Math.round((start - t0) * 1000),
-        durationMicros: Math.round((performance.now() - start) * 1000),
-        outputShapes: outs.map((o) => [...o.shape]),
-        kernel: `${backend.name}:${step.kernel}`,
-        device: backend.device,
-      });
-    }
-    return outs;
+  const dispatch = (step: PlanStep, inputs: (DeviceBuffer | null)[]): Promise<DeviceBuffer[]> => {
+    const name = step.node.name;
+    const count = executions.get(name) ?? 0;
+    if (step.def.stateful) executions.set(name, count + 1);
+    return dispatchStep(step, inputs, (state.runCounters.get(name) ?? 0) + count, env);
   };
 
   const runItems = async (frame: Frame, scope: Scope, it: Iteration | null): Promise<void> => {
@@ -287,6 +232,7 @@ export async function executeControlFlow(
   };
 
   try {
+    await run.prepareDevices();
     const root = new Scope(null);
     for (const [s, v] of feeds) root.values.set(s, v);
     await runItems(cf.root, root, null);
@@ -303,14 +249,11 @@ export async function executeControlFlow(
       }
       fetched.push(await hostValue(v, s));
     }
-    for (const [k, v] of pending) {
-      if (v === null) state.variables.delete(k);
-      else state.variables.set(k, v);
-    }
+    run.commit();
     for (const [k, n] of executions) state.runCounters.set(k, (state.runCounters.get(k) ?? 0) + n);
     return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
   } finally {
-    for (const b of backends) b.endRun();
+    run.finish();
   }
 }
 
