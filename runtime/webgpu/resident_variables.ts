@@ -21,7 +21,11 @@ export class ResidentVariables {
   private readonly pending = new Map<string, GpuTensor>();
   private lost: string[] = [];
 
-  constructor(private gpu: GpuContext) {}
+  /** `track`: the backend counts a pending write as the run's buffer (freed with the run unless committed). */
+  constructor(
+    private gpu: GpuContext,
+    private readonly track: (t: GpuTensor) => void = () => undefined,
+  ) {}
 
   /** The variable's value for a device op: this run's write, else the device copy, else an upload. */
   read(name: string, host: VariableAccess, opName: string): GpuTensor {
@@ -40,7 +44,26 @@ export class ResidentVariables {
 
   /** A device op wrote the variable (kept pending until the run commits). */
   write(name: string, value: GpuTensor): void {
+    this.track(value);
     this.pending.set(name, value);
+  }
+
+  /**
+   * The variable's current value as the run sees it, without uploading it: this run's write, the
+   * device copy, or the host value; undefined when it has none (uninitialized or destroyed).
+   */
+  current(name: string, host: VariableAccess): { readonly dtype: GpuTensor['dtype']; readonly shape: readonly number[] } | undefined {
+    const p = this.pending.get(name);
+    if (p) return p;
+    const h = host.read(name);
+    if (h) return h;
+    const e = this.entries.get(name);
+    return e && e.host === null ? e.value : undefined;
+  }
+
+  /** A device write of this run is withdrawn (the variable was destroyed after it). */
+  forget(name: string): void {
+    this.pending.delete(name);
   }
 
   /** The run succeeded: its writes become the variables' values (the old buffers go back to the pool). */

@@ -1,4 +1,4 @@
-import { AttrMap, DType, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
+import { AttrMap, DType, FailedPreconditionError, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
 import type { LoweringKind, RoutineName } from '../../ops/lowering.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
 import type { Backend, Dispatch, KernelChoice, NodeDTypes } from '../backend.js';
@@ -19,6 +19,8 @@ const LOWERINGS: ReadonlySet<LoweringKind> = new Set<LoweringKind>(['elementwise
 export interface WebGpuBackendOptions {
   /** Acquires the device (tests pass one that fails or loses its device). Default: `acquireDevice`. */
   readonly acquire?: () => Promise<AcquiredDevice>;
+  /** Free pooled bytes kept for reuse between and within runs (default 1 GiB). */
+  readonly poolKeepBytes?: number;
 }
 
 /**
@@ -37,12 +39,15 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   private gpu: GpuContext | null = null;
   private variables: ResidentVariables | null = null;
   private readonly acquire: () => Promise<AcquiredDevice>;
+  private readonly poolKeepBytes: number | undefined;
+  private closed = false;
   private readonly runTensors = new Set<GpuTensor>();
   private constants = new WeakMap<NDArray, GpuTensor>();
   private readonly constantList: GpuTensor[] = [];
 
   constructor(options: WebGpuBackendOptions = {}) {
     this.acquire = options.acquire ?? acquireDevice;
+    this.poolKeepBytes = options.poolKeepBytes;
   }
 
   get residentVariables(): ResidentVariables | undefined {
@@ -69,16 +74,17 @@ export class WebGpuBackend implements Backend<GpuTensor> {
    * device (the session forgets them: restore or re-initialize); later runs use the new device.
    */
   async prepare(): Promise<void> {
+    if (this.closed) throw new FailedPreconditionError('The WebGPU backend was closed (its session was closed): its device and buffers are destroyed');
     if (this.gpu && this.gpu.lostReason === null) {
       // a validation error left by the previous run (one without a read back) is reported now
       this.gpu.check('the previous run');
       return;
     }
     const old = this.gpu;
-    const next = new GpuContext(await this.acquire());
+    const next = new GpuContext(await this.acquire(), this.poolKeepBytes);
     this.gpu = next;
     if (!old) {
-      this.variables = new ResidentVariables(next);
+      this.variables = new ResidentVariables(next, (t) => this.track(t));
       return;
     }
     old.pool.reset();
@@ -92,6 +98,24 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     );
   }
 
+  /**
+   * Destroys the device and every buffer this backend holds (variables, constants, the pool's and
+   * the uniforms): the session that owns it was closed. Variables that lived only here are gone,
+   * as they are when a TF session closes. A later run fails; a new session makes a new device.
+   */
+  close(): void {
+    this.closed = true;
+    const gpu = this.gpu;
+    if (!gpu) return;
+    this.variables?.clear();
+    this.variables?.discard();
+    this.endRun();
+    for (const t of this.constantList) gpu.release(t);
+    this.constantList.length = 0;
+    this.constants = new WeakMap();
+    gpu.destroy();
+  }
+
   /** Waits until the device finished what was submitted (benchmarks time whole runs with it). */
   async idle(): Promise<void> {
     await this.gpu?.idle();
@@ -99,7 +123,8 @@ export class WebGpuBackend implements Backend<GpuTensor> {
 
   kernelFor(def: OpDef, nodeType: string, dtypes?: NodeDTypes): KernelChoice {
     const low = def.lowering;
-    const bad = dtypes && [...dtypes.inputs, ...dtypes.outputs].find((d) => !gpuDType(d));
+    // a resource handle carries no data (the plan resolves the variable it names)
+    const bad = dtypes && [...dtypes.inputs, ...dtypes.outputs].find((d) => d !== 'resource' && !gpuDType(d));
     if (bad) return { unsupported: `dtype ${bad} has no WGSL storage type` };
     switch (low.kind) {
       case 'elementwise':
@@ -206,6 +231,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
 
   private ctx(what: string): GpuContext {
     if (!this.gpu) throw new InternalError(`WebGPU backend used before its device was acquired (${what}); the executor calls prepare() first`);
+    if (this.closed) throw new FailedPreconditionError(`The WebGPU backend was closed (its session was closed): ${what} has no device`);
     return this.gpu;
   }
 

@@ -1,6 +1,7 @@
 import { ARRAY_GPU_KERNELS } from './array.js';
 import { ARRAY_INDEX_GPU_KERNELS } from './array_index.js';
 import { CHECK_NUMERICS_GPU_KERNEL } from './check_numerics.js';
+import { CONTROL_FLOW_GPU_KERNELS } from './control_flow.js';
 import { DYNAMIC_STITCH_GPU_KERNEL } from './dynamic_stitch.js';
 import { CONV_GPU_KERNELS } from './conv.js';
 import { RANDOM_GPU_KERNELS } from './random.js';
@@ -9,10 +10,10 @@ import { MATMUL_GPU_KERNELS } from './matmul.js';
 import { NN_EXTRA_GPU_KERNELS } from './nn_extra.js';
 import { NORMALIZATION_GPU_KERNELS } from './normalization.js';
 import { REDUCE_GPU_KERNELS } from './reduce.js';
+import { RESOURCE_GPU_KERNELS } from './resource.js';
 import { SOFTMAX_GPU_KERNELS } from './softmax.js';
 import { STATE_GPU_KERNELS } from './state.js';
 
-const notYet = (what: string): Unsupported => ({ unsupported: `no WebGPU kernel for ${what} yet; with allowSoftPlacement it runs on the CPU` });
 const hostOnly = (why: string): Unsupported => ({ unsupported: why });
 
 /**
@@ -46,31 +47,9 @@ export const WEBGPU_KERNELS: GpuKernelTable = {
   RestoreV2: hostOnly('checkpoint files are read on the host'),
   Restore: hostOnly('checkpoint files are read on the host'),
   MergeV2Checkpoints: hostOnly('checkpoint files are written on the host'),
-  // TF1 control flow is scheduled by the host's dataflow executor (runtime/control_flow/), which
-  // holds host values only
-  Switch: notYet('Switch (control flow runs on the host executor)'),
-  Merge: notYet('Merge (control flow runs on the host executor)'),
-  Enter: notYet('Enter (control flow runs on the host executor)'),
-  Exit: notYet('Exit (control flow runs on the host executor)'),
-  NextIteration: notYet('NextIteration (control flow runs on the host executor)'),
-  LoopCond: notYet('LoopCond (control flow runs on the host executor)'),
-  StackV2: notYet('the while-loop gradient stacks (control flow runs on the host executor)'),
-  // resource variables live in the session's host store for now
-  VarHandleOp: notYet('VarHandleOp (resource variables)'),
-  ReadVariableOp: notYet('ReadVariableOp (resource variables)'),
-  AssignVariableOp: notYet('AssignVariableOp (resource variables)'),
-  AssignAddVariableOp: notYet('AssignAddVariableOp (resource variables)'),
-  AssignSubVariableOp: notYet('AssignSubVariableOp (resource variables)'),
-  VarIsInitializedOp: notYet('VarIsInitializedOp (resource variables)'),
-  DestroyResourceOp: notYet('DestroyResourceOp (resource variables)'),
-  ResourceGather: notYet('ResourceGather (resource variables)'),
-  ResourceApplyGradientDescent: notYet('ResourceApplyGradientDescent (resource variables)'),
-  ResourceApplyMomentum: notYet('ResourceApplyMomentum (resource variables)'),
-  ResourceApplyAdagrad: notYet('ResourceApplyAdagrad (resource variables)'),
-  ResourceApplyRMSProp: notYet('ResourceApplyRMSProp (resource variables)'),
-  ResourceApplyAdam: notYet('ResourceApplyAdam (resource variables)'),
-  ResourceApplyAdadelta: notYet('ResourceApplyAdadelta (resource variables)'),
-  ResourceApplyFtrl: notYet('ResourceApplyFtrl (resource variables)'),
-  ResourceApplyFtrlV2: notYet('ResourceApplyFtrlV2 (resource variables)'),
+  // TF1 control flow: the control-flow executor moves device buffers (kernels/control_flow.ts)
+  ...CONTROL_FLOW_GPU_KERNELS,
+  // resource variables live in the device's resident store (kernels/resource.ts)
+  ...RESOURCE_GPU_KERNELS,
   DynamicStitch: DYNAMIC_STITCH_GPU_KERNEL,
 };
