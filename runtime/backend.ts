@@ -90,6 +90,11 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   endRun(): void;
   /** Readies the device before a run (an adapter is acquired asynchronously); optional. */
   prepare?(): Promise<void>;
+  /**
+   * The session that made this backend was closed: device memory and the device itself go (a
+   * WebGPU device is destroyed). Optional; a backend passed in by the user is never closed for it.
+   */
+  close?(): void;
   /** Variables this device keeps between runs, when it keeps them. */
   readonly residentVariables?: DeviceVariables;
 }

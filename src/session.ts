@@ -90,6 +90,7 @@ export class Session {
   private closed = false;
   private plansCompiled = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private runsQueued = 0;
 
   constructor(options: SessionOptions = {}) {
     this.options = options;
@@ -114,15 +115,31 @@ export class Session {
     } catch (e) {
       return Promise.reject(e);
     }
+    this.runsQueued++;
     const result = this.queue.then(() => this.runNow(fetches, feedMap, options));
-    this.queue = result.catch(() => undefined);
+    this.queue = result.catch(() => undefined).then(() => {
+      this.runsQueued--;
+    });
     return result as Promise<FetchResult<F>>;
   }
 
+  /**
+   * Closes the session: later calls fail with FailedPreconditionError, and the devices the session
+   * made release their memory (a WebGPU device is destroyed with its buffers) once the runs already
+   * queued have finished. A backend object passed in `options.backend` is the caller's and stays.
+   */
   close(): void {
+    const wasClosed = this.closed;
     this.closed = true;
     this.plans.clear();
     this.state.variables.clear();
+    if (wasClosed) return;
+    const owned = this.devices.backends.filter((b) => b !== this.options.backend);
+    const release = (): void => {
+      for (const b of owned) b.close?.();
+    };
+    if (this.runsQueued === 0) release();
+    else void this.queue.then(release);
   }
 
   /** How many compiled plans the session holds now (at most `planCacheSize`). */

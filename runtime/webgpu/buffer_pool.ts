@@ -24,6 +24,8 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   private readonly free = new Map<number, GpuBufferHandle[]>();
   private freeBytes = 0;
+  /** Buffers to destroy once the commands recorded so far are submitted. */
+  private readonly doomed: GpuBufferHandle[] = [];
   private liveCount = 0;
   private liveBytes = 0;
 
@@ -45,10 +47,17 @@ export class BufferPool {
     return this.create(size, what);
   }
 
-  release(b: GpuBufferHandle): void {
+  /**
+   * Returns a buffer for reuse, or destroys it when the pool already keeps `keepBytes`. `recorded`:
+   * a command recorded but not yet submitted may still use the buffer, so it is not destroyed now
+   * (a submit would then fail validation) but after the next submit (`afterSubmit`). Reuse needs no
+   * such wait: commands run in recording order, and uploads submit what is recorded first.
+   */
+  release(b: GpuBufferHandle, recorded = false): void {
     const size = b.size;
     if (this.freeBytes + size > this.keepBytes) {
-      this.destroy(b);
+      if (recorded) this.doomed.push(b);
+      else this.destroy(b);
       return;
     }
     const list = this.free.get(size);
@@ -57,8 +66,15 @@ export class BufferPool {
     this.freeBytes += size;
   }
 
+  /** What was recorded is submitted: the buffers released meanwhile over `keepBytes` go now. */
+  afterSubmit(): void {
+    for (const b of this.doomed) this.destroy(b);
+    this.doomed.length = 0;
+  }
+
   /** Destroys every pooled buffer (device loss, session close). Buffers in use stay counted. */
   trim(): void {
+    this.afterSubmit();
     for (const list of this.free.values()) for (const b of list) this.destroy(b);
     this.free.clear();
     this.freeBytes = 0;
@@ -71,6 +87,7 @@ export class BufferPool {
   /** Forgets every buffer: the device they lived on is gone. */
   reset(): void {
     this.free.clear();
+    this.doomed.length = 0;
     this.freeBytes = 0;
     this.liveCount = 0;
     this.liveBytes = 0;

@@ -50,13 +50,14 @@ export class GpuContext {
   private firstError: string | null = null;
   private scopeOpen = false;
 
-  constructor(acquired: AcquiredDevice) {
+  /** `keepBytes`: free pooled bytes kept for reuse (tests force the pool over it). */
+  constructor(acquired: AcquiredDevice, keepBytes?: number) {
     this.device = acquired.device;
     this.instance = acquired.gpu;
     this.description = acquired.description;
     this.maxWorkgroups = acquired.maxWorkgroupsPerDimension;
     this.maxBinding = acquired.maxStorageBindingSize;
-    this.pool = new BufferPool(acquired.device, acquired.maxBufferSize);
+    this.pool = new BufferPool(acquired.device, acquired.maxBufferSize, keepBytes);
     void this.device.lost.then((info) => {
       this.lostReason = `${info.reason}: ${info.message}`;
     });
@@ -111,8 +112,9 @@ export class GpuContext {
     return gpuTensor(dtype, shape, this.pool.acquire(bytes, what));
   }
 
+  /** The tensor's buffer goes back to the pool; a recorded launch may still read it (see BufferPool.release). */
   release(t: GpuTensor): void {
-    this.pool.release(t.buffer);
+    this.pool.release(t.buffer, this.encoder !== null);
   }
 
   upload(x: NDArray, what: string): GpuTensor {
@@ -181,6 +183,7 @@ export class GpuContext {
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.recorded = 0;
+    this.pool.afterSubmit();
   }
 
   /** The run ended: submit, and let the run's uniform buffers be reused by the next one. */
@@ -202,8 +205,19 @@ export class GpuContext {
     await this.device.queue.onSubmittedWorkDone();
   }
 
+  /**
+   * Destroys the device and the buffers the context still holds: the pool's free ones and the
+   * uniforms. Buffers in use must have been released first (the backend's close does), so that
+   * `live` ends at zero.
+   */
   destroy(): void {
+    this.submit();
     this.pool.trim();
+    for (const u of [...this.uniformsInUse, ...[...this.uniformsFree.values()].flat()]) u.destroy();
+    this.uniformsInUse.length = 0;
+    this.uniformsFree.clear();
+    this.uniformCount = 0;
+    this.uniformBytes = 0;
     this.device.destroy();
   }
 
