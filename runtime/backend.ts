@@ -1,6 +1,6 @@
 import type { AttrMap, DType, NDArray } from '../graph/ir/index.js';
 import type { LoweringKind } from '../ops/lowering.js';
-import type { KernelContext, OpDef, ResolvedOutput } from '../ops/op_def.js';
+import type { KernelContext, OpDef, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
 
 /**
  * A value on a device. Its type is known without reading it back, so inference and the executor's
@@ -20,6 +20,12 @@ export interface DeviceVariables {
   has(name: string): boolean;
   /** The names `has` is true for. */
   newerOnDevice(): string[];
+  /**
+   * The variable's value on the device for a step that reads it through a ref (TF1: when the step
+   * runs): this run's write, the device copy, or an upload of the host value; undefined when it has
+   * none (the step then fails on its input as on the CPU).
+   */
+  valueFor(name: string, host: VariableAccess, opName: string): DeviceBuffer | undefined;
   /** Reads the device value back (the host value then mirrors it). */
   readBack(name: string): Promise<NDArray | undefined>;
   /** The host value replaced the device one (a restore, a CPU-side write). */

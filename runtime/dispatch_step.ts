@@ -83,3 +83,14 @@ export async function dispatchStep(step: PlanStep, values: readonly (DeviceBuffe
   }
   return outs;
 }
+
+/**
+ * The value a step reads at input an input that names a variable (a VariableV2's output read
+ * as TF1 reads refs: when the step runs, this run's writes included): the host store's on a
+ * host-resident device, the device's own copy elsewhere. Undefined: read the slot.
+ */
+export function refRead(step: PlanStep, variable: string, env: StepEnv): DeviceBuffer | undefined {
+  const backend = env.backends[step.device];
+  if (backend.hostResident) return env.variables.read(variable);
+  return backend.residentVariables?.valueFor(variable, env.variables, step.node.name);
+}

@@ -2,7 +2,7 @@ import { InternalError, NDArray } from '../graph/ir/index.js';
 import type { DeviceBuffer } from './backend.js';
 import type { Plan } from './plan.js';
 import { detachFetches } from './detach.js';
-import { dispatchStep, StepEnv } from './dispatch_step.js';
+import { dispatchStep, refRead, StepEnv } from './dispatch_step.js';
 import { MemoryBudget } from './memory_budget.js';
 import { RunVariables } from './run_variables.js';
 import type { ExecuteOptions, SessionState, StepStat } from './run_types.js';
@@ -71,7 +71,7 @@ export async function execute(
           continue;
         }
         // a ref variable is read when its reader runs, as in TF1 (see InputRef)
-        const v = (inp.variable !== undefined ? variables.read(inp.variable) : undefined) ?? slots[inp.slot];
+        const v = (inp.variable !== undefined ? refRead(step, inp.variable, env) : undefined) ?? slots[inp.slot];
         if (!v) throw new InternalError(`Executor: no value in slot ${inp.slot} for '${step.node.name}'`);
         inputs[i] = v;
       }

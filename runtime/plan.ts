@@ -11,8 +11,9 @@ import { CONTROL_FLOW_TYPES } from '../ops/control/control_flow.js';
 /** Where a step's input comes from: a value slot, or a variable named by a ref input. */
 /**
  * A step input: a value slot, or a variable ref (Assign and Apply ops). A slot that holds a
- * host-resident VariableV2's output names the variable: as TF1's refs, its reader takes the
- * variable's value when it runs (this run's writes included), not when VariableV2 ran.
+ * VariableV2's output names the variable: as TF1's refs, its reader takes the variable's value
+ * when it runs (this run's writes included), not when VariableV2 ran; on a device that keeps
+ * variables (WebGPU) that value is the device's (DeviceVariables.valueFor).
  */
 export type InputRef = { kind: 'slot'; slot: number; variable?: string } | { kind: 'ref'; variable: string; value: ProgramValue };
 
@@ -162,7 +163,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
       const want = hostMask?.[i] ? devices.host : p.device;
       const from = slotDevice[src];
       if (from === want) {
-        return REF_VARIABLE_TYPES.has(v.node.type) && devices.backends[want].hostResident ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
+        return REF_VARIABLE_TYPES.has(v.node.type) ? { kind: 'slot', slot: src, variable: v.node.name } : { kind: 'slot', slot: src };
       }
       const key = `${src}>${want}`;
       let dst = copies.get(key);

@@ -4,7 +4,7 @@ import type { CopyStep, Plan, PlanStep } from '../plan.js';
 import type { ExecuteOptions, SessionState, StepStat } from '../run_types.js';
 import { copy } from '../step_buffers.js';
 import { detachFetches } from '../detach.js';
-import { dispatchStep, StepEnv } from '../dispatch_step.js';
+import { dispatchStep, refRead, StepEnv } from '../dispatch_step.js';
 import { MemoryBudget } from '../memory_budget.js';
 import { RunVariables } from '../run_variables.js';
 import type { ControlFlowPlan, Frame } from './frames.js';
@@ -118,7 +118,7 @@ export async function executeControlFlow(
     for (const inp of step.inputs) {
       // a ref input names its variable to the kernel (ctx.refName); it carries no buffer
       if (inp.kind === 'ref') inputs.push(null as unknown as DeviceBuffer);
-      else inputs.push((inp.variable !== undefined ? variables.read(inp.variable) : undefined) ?? (await read(inp.slot, scope, step)));
+      else inputs.push((inp.variable !== undefined ? refRead(step, inp.variable, env) : undefined) ?? (await read(inp.slot, scope, step)));
     }
     const controlDead = cf.controlSteps[index].some((c) => !scope.ran(c));
     switch (type) {

@@ -42,6 +42,11 @@ export class ResidentVariables {
     return value;
   }
 
+  /** A ref read's device value (see DeviceVariables.valueFor); undefined when the variable has none. */
+  valueFor(name: string, host: VariableAccess, opName: string): GpuTensor | undefined {
+    return this.current(name, host) ? this.read(name, host, opName) : undefined;
+  }
+
   /** A device op wrote the variable (kept pending until the run commits). */
   write(name: string, value: GpuTensor): void {
     this.track(value);
