@@ -48,14 +48,24 @@ export const SIMD = {
   'i32x4.trunc_sat_f32x4_s': 0xf8, 'f32x4.convert_i32x4_s': 0xfa,
   // relaxed SIMD (only where the engine validates it; see features.ts)
   'f32x4.relaxed_madd': 0x105, 'f32x4.relaxed_nmadd': 0x106,
+  // float64 pairs: the optimizer updates compute in double, as the JS kernels do
+  'f64x2.splat': 0x14, 'f32x4.demote_f64x2_zero': 0x5e, 'f64x2.promote_low_f32x4': 0x5f,
+  'f64x2.sqrt': 0xef, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
 } as const;
 export type SimdOp = keyof typeof SIMD;
 
 /** 0xfd-prefixed SIMD memory instructions: opcode and natural alignment (log2 bytes). */
 export const SIMD_MEMORY = {
   'v128.load': [0x00, 4], 'v128.load32_splat': [0x09, 2], 'v128.store': [0x0b, 4],
+  'v128.load32_zero': [0x5c, 2], 'v128.load64_zero': [0x5d, 3],
 } as const;
 export type SimdMemoryOp = keyof typeof SIMD_MEMORY;
+
+/** 0xfd-prefixed stores of one lane: opcode, natural alignment (log2 bytes) and lane count. */
+export const SIMD_MEMORY_LANE = {
+  'v128.store32_lane': [0x5a, 2, 4], 'v128.store64_lane': [0x5b, 3, 2],
+} as const;
+export type SimdMemoryLaneOp = keyof typeof SIMD_MEMORY_LANE;
 
 /** 0xfd-prefixed lane instructions: opcode and lane count (the immediate must be below it). */
 export const SIMD_LANE = {
