@@ -22,7 +22,7 @@ export const PLAIN = {
   'f32.abs': 0x8b, 'f32.neg': 0x8c, 'f32.ceil': 0x8d, 'f32.floor': 0x8e, 'f32.trunc': 0x8f,
   'f32.nearest': 0x90, 'f32.sqrt': 0x91, 'f32.add': 0x92, 'f32.sub': 0x93, 'f32.mul': 0x94,
   'f32.div': 0x95, 'f32.min': 0x96, 'f32.max': 0x97, 'f32.copysign': 0x98,
-  'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2,
+  'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2, 'f64.convert_i32_s': 0xb7,
   'i32.reinterpret_f32': 0xbc, 'f32.reinterpret_i32': 0xbe,
 } as const;
 export type PlainOp = keyof typeof PLAIN;
