@@ -31,6 +31,9 @@ export function reduceArray(x: NDArray, axes: readonly number[], kind: ReduceKin
     red = sizeOf(sorted.map((a) => x.shape[a]));
     inner = 1;
   }
+  // nothing reduced (no axes, or only size-1 ones: the gradients of broadcasts): TF copies the
+  // input, so -0 stays -0 and no per-element accumulator runs
+  if (red === 1 && x.dtype === outDType) return new NDArray(outDType, outShape, src.data.slice());
   if (outDType === 'float32' && wasmKernelsOn()) {
     const fast = wasmReduce(src.data, outer, red, inner, kind);
     if (fast) return new NDArray(outDType, outShape, fast);

@@ -43,6 +43,23 @@ describe('runtime/cpu/wasm: reductions over [outer, red, inner]', () => {
     expect(wasmReduce(new Int32Array(12), 1, 3, 4, 'max')).to.equal(null);
   });
 
+  it('a reduction over no axes (or only size-1 axes) is a copy, as in TF: -0 stays -0, NaN and ±Inf pass, on both kernels', async () => {
+    for (const kernels of ['wasm', 'js'] as const) {
+      const graph = new tg.Graph();
+      const t = graph.asDefault(() => {
+        const x = tg.placeholder('float32', [2, 1, 3], 'x');
+        return { x, outs: [tg.reduceSum(x, []), tg.reduceMean(x, 1), tg.reduceMax(x, [1], true), tg.reduceProd(x, [])] };
+      });
+      const sess = new tg.Session({ graph, backend: new tg.CpuBackend({ kernels }) });
+      const data = Float32Array.from([-0, 1.5, NaN, Infinity, -2, -0]);
+      const out = (await sess.run(t.outs, new Map([[t.x, tg.NDArray.from(data, [2, 1, 3])]]))) as tg.NDArray[];
+      sess.close();
+      for (const [k, o] of out.entries()) {
+        data.forEach((v, i) => expect(Object.is(o.data[i], v), `${kernels} output ${k} [${i}]: ${o.data[i]} vs ${v}`).to.equal(true));
+      }
+    }
+  });
+
   it('reduce ops in a session agree with the JS kernels: bias-gradient sums over rows, leading axes, middle axes, keepDims', async () => {
     const run = async (kernels: tg.CpuKernelMode): Promise<tg.NDArray[]> => {
       const graph = new tg.Graph();
