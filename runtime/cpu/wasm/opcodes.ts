@@ -24,12 +24,14 @@ export const PLAIN = {
   'f32.div': 0x95, 'f32.min': 0x96, 'f32.max': 0x97, 'f32.copysign': 0x98,
   'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2, 'f64.convert_i32_s': 0xb7,
   'i32.reinterpret_f32': 0xbc, 'f32.reinterpret_i32': 0xbe,
+  'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.promote_f32': 0xbb,
 } as const;
 export type PlainOp = keyof typeof PLAIN;
 
 /** Scalar memory instructions: opcode and natural alignment (log2 bytes). */
 export const MEMORY = {
   'i32.load': [0x28, 2], 'f32.load': [0x2a, 2], 'i32.store': [0x36, 2], 'f32.store': [0x38, 2],
+  'f64.load': [0x2b, 3], 'f64.store': [0x39, 3],
 } as const;
 export type MemoryOp = keyof typeof MEMORY;
 
@@ -70,6 +72,7 @@ export type SimdMemoryLaneOp = keyof typeof SIMD_MEMORY_LANE;
 /** 0xfd-prefixed lane instructions: opcode and lane count (the immediate must be below it). */
 export const SIMD_LANE = {
   'i32x4.extract_lane': [0x1b, 4], 'f32x4.extract_lane': [0x1f, 4], 'f32x4.replace_lane': [0x20, 4],
+  'f64x2.extract_lane': [0x21, 2],
 } as const;
 export type SimdLaneOp = keyof typeof SIMD_LANE;
 
