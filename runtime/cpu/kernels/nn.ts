@@ -10,6 +10,7 @@ import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC 
 import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
 import { wasmMaxPool, wasmMaxPoolGrad } from '../wasm/wasm_pool.js';
+import { wasmAvgPool, wasmAvgPoolGrad } from '../wasm/wasm_avg_pool.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import { AvgPoolAttrs, PoolAttrs, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
@@ -160,12 +161,12 @@ export const NN_KERNELS = {
   AvgPool: kernel<AvgPoolAttrs>(([x], attrs, [out]) => {
     const p = poolParams(attrs, 'AvgPool', false);
     const g = poolGeometry(x.shape, out.shape, p);
-    return [inNHWC(p, out.shape, (xd) => avgPoolNHWC(xd, g), x)];
+    return [inNHWC(p, out.shape, (xd) => (wasmKernelsOn() ? wasmAvgPool(xd, g) : null) ?? avgPoolNHWC(xd, g), x)];
   }),
   AvgPoolGrad: kernel<AvgPoolAttrs>(([, dy], attrs, [out]) => {
     const p = poolParams(attrs, 'AvgPoolGrad', false);
     const g = poolGeometry(out.shape, dy.shape, p);
-    return [inNHWC(p, out.shape, (dyd) => avgPoolGradNHWC(dyd, g), dy)];
+    return [inNHWC(p, out.shape, (dyd) => (wasmKernelsOn() ? wasmAvgPoolGrad(dyd, g) : null) ?? avgPoolGradNHWC(dyd, g), dy)];
   }),
   ...TOP_K_KERNELS,
 };

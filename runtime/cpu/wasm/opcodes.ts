@@ -24,7 +24,7 @@ export const PLAIN = {
   'f32.div': 0x95, 'f32.min': 0x96, 'f32.max': 0x97, 'f32.copysign': 0x98,
   'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2, 'f64.convert_i32_s': 0xb7,
   'i32.reinterpret_f32': 0xbc, 'f32.reinterpret_i32': 0xbe,
-  'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.promote_f32': 0xbb,
+  'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.div': 0xa3, 'f64.promote_f32': 0xbb,
 } as const;
 export type PlainOp = keyof typeof PLAIN;
 
