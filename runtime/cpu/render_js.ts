@@ -2,6 +2,7 @@ import { InvalidArgumentError, isDType } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 import type { BinaryPrim, ScalarExpr, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
 import { expf, sigmoidf } from './wasm/f32_math.js';
+import { logf, tanhf } from './wasm/f32_tanh_log.js';
 
 /**
  * Renders a scalar expression to JS statements. Values are JS numbers; int32 results are wrapped
@@ -44,7 +45,7 @@ function literal(v: unknown, d: DType): string {
 }
 
 /**
- * How float32 exp and sigmoid are computed: 'double' (Math.exp, rounded once) with the JS kernels;
+ * How float32 exp, sigmoid, tanh and log are computed: 'double' (Math.exp, rounded once) with the JS kernels;
  * 'f32' (the float32 formulas the wasm SIMD kernels use, f32_math.ts) when those run, so every
  * elementwise loop of a backend, fused or not, wasm or JS, gives the same values.
  */
@@ -58,7 +59,7 @@ function unary(f: UnaryPrim, a: string, d: DType, tr: Transcendentals): string {
     case 'abs': return int ? `(Math.abs(${a})|0)` : `Math.abs(${a})`;
     case 'exp': return f32 ? `H.expf(${a})` : `Math.exp(${a})`;
     case 'expm1': return `Math.expm1(${a})`;
-    case 'log': return `Math.log(${a})`;
+    case 'log': return f32 ? `H.logf(${a})` : `Math.log(${a})`;
     case 'log1p': return `Math.log1p(${a})`;
     case 'sqrt': return `Math.sqrt(${a})`;
     case 'rsqrt': return `(1/Math.sqrt(${a}))`;
@@ -70,7 +71,7 @@ function unary(f: UnaryPrim, a: string, d: DType, tr: Transcendentals): string {
     case 'sign': return `Math.sign(${a})`;
     case 'sin': return `Math.sin(${a})`;
     case 'cos': return `Math.cos(${a})`;
-    case 'tanh': return `H.tanh(${a})`;
+    case 'tanh': return f32 ? `H.tanhf(${a})` : `H.tanh(${a})`;
     case 'sigmoid': return f32 ? `H.sigmoidf(${a})` : `H.sigmoid(${a})`;
     case 'erf': return `H.erf(${a})`;
     case 'not': return `(${a}^1)`;
@@ -178,6 +179,8 @@ export function renderJs(root: ScalarExpr, argTypes: readonly DType[], argNames:
 export const SCALAR_HELPERS = {
   expf,
   sigmoidf,
+  tanhf,
+  logf,
   roundEven(x: number): number {
     const r = Math.round(x);
     return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;

@@ -10,6 +10,8 @@ import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC 
 import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
 import { wasmMaxPool, wasmMaxPoolGrad } from '../wasm/wasm_pool.js';
+import { wasmAvgPool, wasmAvgPoolGrad } from '../wasm/wasm_avg_pool.js';
+import { wasmDepthwise, wasmDepthwiseBackpropFilter, wasmDepthwiseBackpropInput } from '../wasm/wasm_depthwise.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
 import { AvgPoolAttrs, PoolAttrs, poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import { kernel } from './kernel.js';
@@ -104,7 +106,9 @@ export const NN_KERNELS = {
     const ys = nhwcShape(out.shape, p.format);
     const [kh, kw, , mult] = f.shape;
     const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-    return [fromNHWC(depthwiseNHWC(toNHWC(x, p.format), f.data as Float32Array, g, mult), ys, p.format)];
+    const xd = toNHWC(x, p.format);
+    const fd = f.data as Float32Array;
+    return [fromNHWC((wasmKernelsOn() ? wasmDepthwise(xd, fd, g, mult) : null) ?? depthwiseNHWC(xd, fd, g, mult), ys, p.format)];
   }),
   DepthwiseConv2dNativeBackpropInput: kernel<ConvAttrs>(([, f, dy], attrs, [out]) => {
     const p = convParams(attrs, LABEL);
@@ -112,7 +116,9 @@ export const NN_KERNELS = {
     const ys = nhwcShape(dy.shape, p.format);
     const [kh, kw, , mult] = f.shape;
     const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-    return [fromNHWC(depthwiseBackpropInputNHWC(toNHWC(dy, p.format), f.data as Float32Array, g, mult), xs, p.format)];
+    const dyd = toNHWC(dy, p.format);
+    const fd = f.data as Float32Array;
+    return [fromNHWC((wasmKernelsOn() ? wasmDepthwiseBackpropInput(dyd, fd, g, mult) : null) ?? depthwiseBackpropInputNHWC(dyd, fd, g, mult), xs, p.format)];
   }),
   DepthwiseConv2dNativeBackpropFilter: kernel<ConvAttrs>(([x, , dy], attrs, [out]) => {
     const p = convParams(attrs, LABEL);
@@ -120,7 +126,8 @@ export const NN_KERNELS = {
     const ys = nhwcShape(dy.shape, p.format);
     const [kh, kw, , mult] = out.shape;
     const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-    const df = depthwiseBackpropFilterNHWC(toNHWC(x, p.format), toNHWC(dy, p.format), g, mult);
+    const [xd, dyd] = [toNHWC(x, p.format), toNHWC(dy, p.format)];
+    const df = (wasmKernelsOn() ? wasmDepthwiseBackpropFilter(xd, dyd, g, mult) : null) ?? depthwiseBackpropFilterNHWC(xd, dyd, g, mult);
     return [new NDArray('float32', out.shape, df)];
   }),
   LRN: kernel<LRNAttrs>(([x], attrs, [out]) => {
@@ -160,12 +167,12 @@ export const NN_KERNELS = {
   AvgPool: kernel<AvgPoolAttrs>(([x], attrs, [out]) => {
     const p = poolParams(attrs, 'AvgPool', false);
     const g = poolGeometry(x.shape, out.shape, p);
-    return [inNHWC(p, out.shape, (xd) => avgPoolNHWC(xd, g), x)];
+    return [inNHWC(p, out.shape, (xd) => (wasmKernelsOn() ? wasmAvgPool(xd, g) : null) ?? avgPoolNHWC(xd, g), x)];
   }),
   AvgPoolGrad: kernel<AvgPoolAttrs>(([, dy], attrs, [out]) => {
     const p = poolParams(attrs, 'AvgPoolGrad', false);
     const g = poolGeometry(out.shape, dy.shape, p);
-    return [inNHWC(p, out.shape, (dyd) => avgPoolGradNHWC(dyd, g), dy)];
+    return [inNHWC(p, out.shape, (dyd) => (wasmKernelsOn() ? wasmAvgPoolGrad(dyd, g) : null) ?? avgPoolGradNHWC(dyd, g), dy)];
   }),
   ...TOP_K_KERNELS,
 };

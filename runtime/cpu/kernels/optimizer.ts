@@ -4,9 +4,25 @@ import { ADAM_SIG, type ApplyAdamAttrs } from '../../../ops/optimizer/apply_adam
 import { type ApplyMomentumAttrs, MOMENTUM_SIG } from '../../../ops/optimizer/apply_momentum.js';
 import { type ApplyRMSPropAttrs, RMS_PROP_SIG } from '../../../ops/optimizer/apply_rms_prop.js';
 import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_descent.js';
+import { NDArray } from '../../../graph/ir/index.js';
+import { wasmKernelsOn } from '../wasm/kernel_mode.js';
+import { wasmUpdate } from '../wasm/wasm_update.js';
+import type { UpdateName } from '../wasm/wasm_update.js';
 import { copyOf, readApplyInputs } from './apply_inputs.js';
+import { adagradLoop, adamLoop, gradientDescentLoop, momentumLoop, rmsPropLoop } from './update_loops.js';
 import { ftrlKernel } from './ftrl.js';
 import { CpuKernel, kernel } from './kernel.js';
+
+/**
+ * The update in wasm (wasm_update.ts: the loops of update_loops.ts in f64x2 lanes, bit for bit)
+ * when the backend's kernels are wasm and the operands float32: the written arrays' new values,
+ * shaped like var; null runs the JS loop.
+ */
+function inWasm(name: UpdateName, values: readonly NDArray[], scalars: readonly number[]): NDArray[] | null {
+  if (!wasmKernelsOn()) return null;
+  const out = wasmUpdate(name, values.map((x) => x.data), scalars);
+  return out && out.map((d) => new NDArray(values[0].dtype, values[0].shape, d));
+}
 
 /** The dense Apply* kernels (they write the variables through ctx and return var's new value). */
 const APPLY = {
@@ -36,15 +52,7 @@ const APPLY = {
   ApplyAdagrad: kernel<ApplyAdagradAttrs>((inputs, attrs, _o, ctx) => {
     const [v, accum, lrIn, grad] = readApplyInputs(ADAGRAD_SIG, inputs, ctx);
     const lr = lrIn.data[0];
-    const nv = copyOf(v);
-    const na = copyOf(accum);
-    const w = nv.data;
-    const a = na.data;
-    const g = grad.data;
-    for (let i = 0; i < w.length; i++) {
-      if (attrs.update_slots) a[i] += g[i] * g[i];
-      w[i] -= (g[i] * lr) / Math.sqrt(a[i]);
-    }
+    const [nv, na] = inWasm(attrs.update_slots ? 'adagrad' : 'adagradNoSlots', [v, accum, grad], [lr]) ?? adagradLoop(v, accum, grad, lr, attrs.update_slots);
     if (attrs.update_slots) ctx.variables.write(ctx.refName(1), na);
     ctx.variables.write(ctx.refName(0), nv);
     return [nv];
@@ -53,19 +61,8 @@ const APPLY = {
     const [vr, m, v, b1pIn, b2pIn, lrIn, b1In, b2In, epsIn, grad] = readApplyInputs(ADAM_SIG, inputs, ctx);
     const [b1p, b2p, lr, b1, b2, eps] = [b1pIn, b2pIn, lrIn, b1In, b2In, epsIn].map((x) => x.data[0]);
     const alpha = (lr * Math.sqrt(1 - b2p)) / (1 - b1p);
-    const nvar = copyOf(vr);
-    const nm = copyOf(m);
-    const nv = copyOf(v);
-    const w = nvar.data;
-    const a = nm.data;
-    const b = nv.data;
-    const g = grad.data;
-    for (let i = 0; i < w.length; i++) {
-      a[i] += (g[i] - a[i]) * (1 - b1);
-      b[i] += (g[i] * g[i] - b[i]) * (1 - b2);
-      const step = attrs.use_nesterov ? g[i] * (1 - b1) + b1 * a[i] : a[i];
-      w[i] -= (step * alpha) / (Math.sqrt(b[i]) + eps);
-    }
+    const name = attrs.use_nesterov ? 'adamNesterov' : 'adam';
+    const [nvar, nm, nv] = inWasm(name, [vr, m, v, grad], [alpha, 1 - b1, 1 - b2, b1, eps]) ?? adamLoop(vr, m, v, grad, { alpha, b1, b2, eps }, attrs.use_nesterov);
     ctx.variables.write(ctx.refName(1), nm);
     ctx.variables.write(ctx.refName(2), nv);
     ctx.variables.write(ctx.refName(0), nvar);
@@ -74,10 +71,7 @@ const APPLY = {
   ApplyGradientDescent: kernel((inputs, _a, _o, ctx) => {
     const [v, alpha, delta] = readApplyInputs(GRADIENT_DESCENT_SIG, inputs, ctx);
     const lr = alpha.data[0];
-    const next = copyOf(v);
-    const w = next.data;
-    const d = delta.data;
-    for (let i = 0; i < w.length; i++) w[i] -= lr * d[i];
+    const [next] = inWasm('gradientDescent', [v, delta], [lr]) ?? gradientDescentLoop(v, delta, lr);
     ctx.variables.write(ctx.refName(0), next);
     return [next];
   }),
@@ -85,37 +79,16 @@ const APPLY = {
     const [v, accum, lrIn, grad, momIn] = readApplyInputs(MOMENTUM_SIG, inputs, ctx);
     const lr = lrIn.data[0];
     const mu = momIn.data[0];
-    const nv = copyOf(v);
-    const na = copyOf(accum);
-    const w = nv.data;
-    const a = na.data;
-    const g = grad.data;
-    for (let i = 0; i < w.length; i++) {
-      a[i] = a[i] * mu + g[i];
-      w[i] -= attrs.use_nesterov ? g[i] * lr + a[i] * mu * lr : a[i] * lr;
-    }
+    const name = attrs.use_nesterov ? 'momentumNesterov' : 'momentum';
+    const [nv, na] = inWasm(name, [v, accum, grad], [lr, mu]) ?? momentumLoop(v, accum, grad, lr, mu, attrs.use_nesterov);
     ctx.variables.write(ctx.refName(1), na);
     ctx.variables.write(ctx.refName(0), nv);
     return [nv];
   }),
   ApplyRMSProp: kernel<ApplyRMSPropAttrs>((inputs, _a, _o, ctx) => {
     const [v, ms, mom, lrIn, rhoIn, momentumIn, epsIn, grad] = readApplyInputs(RMS_PROP_SIG, inputs, ctx);
-    const lr = lrIn.data[0];
-    const rho = rhoIn.data[0];
-    const mu = momentumIn.data[0];
-    const eps = epsIn.data[0];
-    const nv = copyOf(v);
-    const nms = copyOf(ms);
-    const nmom = copyOf(mom);
-    const w = nv.data;
-    const s = nms.data;
-    const m = nmom.data;
-    const g = grad.data;
-    for (let i = 0; i < w.length; i++) {
-      s[i] += (g[i] * g[i] - s[i]) * (1 - rho);
-      m[i] = m[i] * mu + (g[i] * lr) / Math.sqrt(s[i] + eps);
-      w[i] -= m[i];
-    }
+    const [lr, rho, mu, eps] = [lrIn, rhoIn, momentumIn, epsIn].map((x) => x.data[0]);
+    const [nv, nms, nmom] = inWasm('rmsProp', [v, ms, mom, grad], [lr, 1 - rho, mu, eps]) ?? rmsPropLoop(v, ms, mom, grad, { lr, rho, mu, eps });
     ctx.variables.write(ctx.refName(1), nms);
     ctx.variables.write(ctx.refName(2), nmom);
     ctx.variables.write(ctx.refName(0), nv);

@@ -1,4 +1,6 @@
 import { allocData, DataArray, DType, NDArray, sizeOf, transposeArray } from '../../../graph/ir/index.js';
+import { wasmKernelsOn } from '../wasm/kernel_mode.js';
+import { wasmReduce } from '../wasm/wasm_reduce.js';
 
 export type ReduceKind = 'sum' | 'mean' | 'max' | 'min' | 'prod';
 
@@ -29,12 +31,20 @@ export function reduceArray(x: NDArray, axes: readonly number[], kind: ReduceKin
     red = sizeOf(sorted.map((a) => x.shape[a]));
     inner = 1;
   }
+  // nothing reduced (no axes, or only size-1 ones: the gradients of broadcasts): TF copies the
+  // input, so -0 stays -0 and no per-element accumulator runs
+  if (red === 1 && x.dtype === outDType) return new NDArray(outDType, outShape, src.data.slice());
+  if (outDType === 'float32' && wasmKernelsOn()) {
+    const fast = wasmReduce(src.data, outer, red, inner, kind);
+    if (fast) return new NDArray(outDType, outShape, fast);
+  }
   const out = allocData(outDType, outer * inner);
   reduceBlock(src.data, out, outer, red, inner, kind, outDType !== 'float32');
   return new NDArray(outDType, outShape, out);
 }
 
-function reduceBlock(a: DataArray, out: DataArray, outer: number, red: number, inner: number, kind: ReduceKind, intOut: boolean): void {
+/** The portable loop: float64 accumulators, each column folded in row order. */
+export function reduceBlock(a: DataArray, out: DataArray, outer: number, red: number, inner: number, kind: ReduceKind, intOut: boolean): void {
   const init = kind === 'sum' || kind === 'mean' ? 0 : kind === 'prod' ? 1 : kind === 'max' ? -Infinity : Infinity;
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../../graph/ir/index.js';
 import { pushI32, pushU32 } from './leb128.js';
-import { MEMORY, PLAIN, SIMD, SIMD_LANE, SIMD_MEMORY, SIMD_PREFIX, VALTYPE } from './opcodes.js';
-import type { MemoryOp, PlainOp, SimdLaneOp, SimdMemoryOp, SimdOp, ValType } from './opcodes.js';
+import { MEMORY, PLAIN, SIMD, SIMD_LANE, SIMD_MEMORY, SIMD_MEMORY_LANE, SIMD_PREFIX, VALTYPE } from './opcodes.js';
+import type { MemoryOp, PlainOp, SimdLaneOp, SimdMemoryLaneOp, SimdMemoryOp, SimdOp, ValType } from './opcodes.js';
 
 /** A parameter or local of a function being built; its type is part of its TypeScript type. */
 export interface Local<T extends ValType> {
@@ -102,6 +102,17 @@ export class FuncBuilder {
     this.body.push(SIMD_PREFIX);
     pushU32(this.body, code);
     return this.memarg(align, offset);
+  }
+
+  /** Stores one lane of the v128 on the stack at the address below it plus a byte offset. */
+  simdMemLane(name: SimdMemoryLaneOp, lane: number, offset = 0): this {
+    const [code, align, count] = lookup(SIMD_MEMORY_LANE, name);
+    if (!Number.isInteger(lane) || lane < 0 || lane >= count) throw new InvalidArgumentError(`wasm emitter: lane ${String(lane)} out of range for ${name}`);
+    this.body.push(SIMD_PREFIX);
+    pushU32(this.body, code);
+    this.memarg(align, offset);
+    this.body.push(lane);
+    return this;
   }
 
   lane(name: SimdLaneOp, lane: number): this {

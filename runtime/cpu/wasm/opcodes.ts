@@ -22,14 +22,16 @@ export const PLAIN = {
   'f32.abs': 0x8b, 'f32.neg': 0x8c, 'f32.ceil': 0x8d, 'f32.floor': 0x8e, 'f32.trunc': 0x8f,
   'f32.nearest': 0x90, 'f32.sqrt': 0x91, 'f32.add': 0x92, 'f32.sub': 0x93, 'f32.mul': 0x94,
   'f32.div': 0x95, 'f32.min': 0x96, 'f32.max': 0x97, 'f32.copysign': 0x98,
-  'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2,
+  'i32.trunc_f32_s': 0xa8, 'f32.convert_i32_s': 0xb2, 'f64.convert_i32_s': 0xb7,
   'i32.reinterpret_f32': 0xbc, 'f32.reinterpret_i32': 0xbe,
+  'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.div': 0xa3, 'f64.promote_f32': 0xbb,
 } as const;
 export type PlainOp = keyof typeof PLAIN;
 
 /** Scalar memory instructions: opcode and natural alignment (log2 bytes). */
 export const MEMORY = {
   'i32.load': [0x28, 2], 'f32.load': [0x2a, 2], 'i32.store': [0x36, 2], 'f32.store': [0x38, 2],
+  'f64.load': [0x2b, 3], 'f64.store': [0x39, 3],
 } as const;
 export type MemoryOp = keyof typeof MEMORY;
 
@@ -48,18 +50,29 @@ export const SIMD = {
   'i32x4.trunc_sat_f32x4_s': 0xf8, 'f32x4.convert_i32x4_s': 0xfa,
   // relaxed SIMD (only where the engine validates it; see features.ts)
   'f32x4.relaxed_madd': 0x105, 'f32x4.relaxed_nmadd': 0x106,
+  // float64 pairs: the optimizer updates compute in double, as the JS kernels do
+  'f64x2.splat': 0x14, 'f32x4.demote_f64x2_zero': 0x5e, 'f64x2.promote_low_f32x4': 0x5f,
+  'f64x2.sqrt': 0xef, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
 } as const;
 export type SimdOp = keyof typeof SIMD;
 
 /** 0xfd-prefixed SIMD memory instructions: opcode and natural alignment (log2 bytes). */
 export const SIMD_MEMORY = {
   'v128.load': [0x00, 4], 'v128.load32_splat': [0x09, 2], 'v128.store': [0x0b, 4],
+  'v128.load32_zero': [0x5c, 2], 'v128.load64_zero': [0x5d, 3],
 } as const;
 export type SimdMemoryOp = keyof typeof SIMD_MEMORY;
+
+/** 0xfd-prefixed stores of one lane: opcode, natural alignment (log2 bytes) and lane count. */
+export const SIMD_MEMORY_LANE = {
+  'v128.store32_lane': [0x5a, 2, 4], 'v128.store64_lane': [0x5b, 3, 2],
+} as const;
+export type SimdMemoryLaneOp = keyof typeof SIMD_MEMORY_LANE;
 
 /** 0xfd-prefixed lane instructions: opcode and lane count (the immediate must be below it). */
 export const SIMD_LANE = {
   'i32x4.extract_lane': [0x1b, 4], 'f32x4.extract_lane': [0x1f, 4], 'f32x4.replace_lane': [0x20, 4],
+  'f64x2.extract_lane': [0x21, 2],
 } as const;
 export type SimdLaneOp = keyof typeof SIMD_LANE;
 
