@@ -61,6 +61,12 @@ describe('webgpu: device and buffer lifetime', function () {
     expect(backend.liveBuffers.count).to.be.greaterThan(0);
     backend.close();
     expect(backend.liveBuffers).to.deep.equal({ count: 0, bytes: 0 });
+    // a closed backend refuses to run, with a typed error (it does not silently re-acquire)
+    const g2 = new tg.Graph();
+    const doubled = g2.asDefault(() => tg.mul(tg.constant([1, 2]), 2));
+    await new tg.Session({ graph: g2, backend }).run(doubled).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(tg.FailedPreconditionError);
+    expect((err as Error).message).to.match(/^The WebGPU backend was closed/);
     const lost = await devices[0].device.lost;
     expect(lost.reason).to.equal('destroyed');
     // a fresh session acquires a fresh device and runs
