@@ -32,7 +32,8 @@ export interface StepEnv {
 export async function dispatchStep(step: PlanStep, values: readonly (DeviceBuffer | null)[], runCounter: number, env: StepEnv): Promise<DeviceBuffer[]> {
   const backend = env.backends[step.device];
   const n = step.inputs.length;
-  const inputs: (DeviceBuffer | null)[] = values.slice();
+  // copied only when host-memory inputs are taken off a device backend's input list
+  const inputs: (DeviceBuffer | null)[] = step.hostMask && !backend.hostResident ? values.slice() : (values as (DeviceBuffer | null)[]);
   // most ops have no host-memory input: they share one array of nulls instead of a new one
   const host: (NDArray | null)[] = step.hostMask ? new Array<NDArray | null>(n).fill(null) : nullsOf(n);
   if (step.hostMask) {

@@ -61,6 +61,12 @@ describe('webgpu: device and buffer lifetime', function () {
     expect(backend.liveBuffers.count).to.be.greaterThan(0);
     backend.close();
     expect(backend.liveBuffers).to.deep.equal({ count: 0, bytes: 0 });
+    // a closed backend refuses to run, with a typed error (it does not silently re-acquire)
+    const g2 = new tg.Graph();
+    const doubled = g2.asDefault(() => tg.mul(tg.constant([1, 2]), 2));
+    await new tg.Session({ graph: g2, backend }).run(doubled).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(tg.FailedPreconditionError);
+    expect((err as Error).message).to.match(/^The WebGPU backend was closed/);
     const lost = await devices[0].device.lost;
     expect(lost.reason).to.equal('destroyed');
     // a fresh session acquires a fresh device and runs
@@ -71,6 +77,30 @@ describe('webgpu: device and buffer lifetime', function () {
     expect(again.devices).to.have.length(1);
     expect(again.devices[0].device).to.not.equal(devices[0].device);
     again.backend.close();
+  });
+
+  it('a device lost before a plan with control flow runs fails that run with UnavailableError; the next run gets a new device', async () => {
+    const g = new tg.Graph();
+    const m = g.asDefault(() => {
+      const p = tg.placeholder('bool', [], 'p');
+      const v = new tg.Variable(tg.constant([1, 2]), { name: 'v' });
+      return { p, v, y: tg.cond(p, () => tg.add(v.value(), 1), () => tg.neg(v.value())), init: tg.globalVariablesInitializer() };
+    });
+    const { backend, devices } = watchedBackend();
+    const sess = new tg.Session({ graph: g, backend });
+    await sess.run(m.init);
+    await sess.syncVariables();
+    expect(Array.from((await sess.run(m.y, { [m.p.name]: true })).data)).to.deep.equal([2, 3]);
+    devices[0].device.destroy();
+    await devices[0].device.lost;
+    let err: unknown;
+    await sess.run(m.y, { [m.p.name]: false }).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(tg.UnavailableError);
+    expect((err as Error).message).to.match(/^WebGPU device lost .*a new device was acquired for the next run/);
+    // v was synced to the host before the loss: the next control-flow run uploads it to the new device
+    expect(Array.from((await sess.run(m.y, { [m.p.name]: false })).data)).to.deep.equal([-1, -2]);
+    expect(devices).to.have.length(2);
+    backend.close();
   });
 
   it('close() with a run queued: the run fails as closed, and the device goes once the queue is idle', async () => {
