@@ -1,7 +1,7 @@
 import { AttrMap, DType, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
 import type { LoweringKind, RoutineName } from '../../ops/lowering.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
-import type { Backend, Dispatch, KernelChoice, NodeDTypes } from '../backend.js';
+import type { Backend, Dispatch, KernelChoice, NodeDTypes, PrecompileReport, StaticStep } from '../backend.js';
 import { acquireDevice, AcquiredDevice } from './device.js';
 import type { LiveBuffers } from './buffer_pool.js';
 import { GpuContext } from './gpu_context.js';
@@ -9,7 +9,10 @@ import type { GpuTensor } from './gpu_tensor.js';
 import { ResidentVariables } from './resident_variables.js';
 import { runElementwiseGpu } from './kernels/elementwise.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
-import type { AsyncGpuKernel, GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
+import type { AsyncGpuKernel, GpuKernel, GpuKernelArgs, KernelVariables } from './kernels/kernel.js';
+import type { KernelDevice } from './kernel_device.js';
+import { PipelineRecorder } from './pipeline_recorder.js';
+import type { PipelineStats } from './gpu_context.js';
 import { gpuDType } from './wgsl_types.js';
 import { arg, exprArgs, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
 import { matMulInto } from './kernels/matmul.js';
@@ -40,6 +43,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   private readonly runTensors = new Set<GpuTensor>();
   private constants = new WeakMap<NDArray, GpuTensor>();
   private readonly constantList: GpuTensor[] = [];
+  private env: DispatchEnv | null = null;
 
   constructor(options: WebGpuBackendOptions = {}) {
     this.acquire = options.acquire ?? acquireDevice;
@@ -61,6 +65,74 @@ export class WebGpuBackend implements Backend<GpuTensor> {
 
   get pipelineCount(): number {
     return this.gpu?.pipelineCount ?? 0;
+  }
+
+  /** How the device's pipelines were built: ahead (precompile) or by a launch that needed one. */
+  get pipelineStats(): PipelineStats {
+    return this.gpu?.pipelineStats ?? { cached: 0, precompiled: 0, builtAtLaunch: 0 };
+  }
+
+  /**
+   * Builds the pipelines of a new plan's static steps before its first run: each step's kernel runs
+   * on a PipelineRecorder (the same code as a launch, on the plan's types: the keys cannot differ),
+   * then every pipeline not cached yet is compiled at once (createComputePipelineAsync). A step
+   * the recorder cannot run (a kernel that reads values back, a check that fails on these types:
+   * the run reports it) is left to compile at its first launch, as are steps with unknown dims.
+   */
+  async precompile(steps: readonly StaticStep[], unknown: number): Promise<PrecompileReport> {
+    if (!this.gpu) await this.prepare();
+    const gpu = this.gpu!;
+    // a lost device is replaced, and reported, by the run's own prepare
+    if (gpu.lostReason !== null) return { steps: 0, deferred: steps.length + unknown, kernels: 0, built: 0 };
+    const rec = new PipelineRecorder();
+    let recorded = 0;
+    for (const s of steps) if (this.record(rec, s)) recorded++;
+    const specs = rec.pipelines;
+    const built = await gpu.precompile(specs);
+    return { steps: recorded, deferred: steps.length - recorded + unknown, kernels: specs.length, built };
+  }
+
+  /** Runs one static step's kernel on the recorder; false when it cannot be stated ahead. */
+  private record(rec: PipelineRecorder, s: StaticStep): boolean {
+    const low = s.def.lowering;
+    if (low.kind === 'routine' && 'async' in WEBGPU_KERNELS[low.routine]) return false;
+    const inputs = s.inputs.map((t, i) => (s.refs[i] !== null || s.host[i] !== null ? null : rec.alloc(t.dtype, t.shape)));
+    const typeOf = (name: string): GpuTensor => {
+      const i = s.refs.indexOf(name);
+      const t = i >= 0 ? s.inputs[i] : name === s.ctx.opName ? s.outputs[0] : null;
+      if (!t) throw new InternalError(`'${s.ctx.opName}' (${s.ctx.opType}) reads variable '${name}', which is none of its refs`);
+      return rec.alloc(t.dtype, t.shape);
+    };
+    const env: DispatchEnv = {
+      gpu: rec,
+      variables: { read: typeOf, write: () => undefined },
+      alloc: (dtype, shape) => rec.alloc(dtype, shape),
+      upload: (x) => rec.upload(x),
+      track: (t) => t,
+      free: () => undefined,
+      constant: (v) => rec.upload(v),
+    };
+    const ctx: KernelContext = {
+      ...s.ctx,
+      variables: { read: () => undefined, write: () => undefined, delete: () => undefined },
+      refName: (i) => {
+        const r = s.refs[i];
+        if (r === null) throw new InternalError(`Input ${i} of '${s.ctx.opName}' is not a ref input`);
+        return r;
+      },
+      runCounter: 0,
+      sessionSeed: 0,
+    };
+    try {
+      const r = this.dispatchIn(env, { def: s.def, attrs: s.attrs, kernel: s.kernel, inputs, host: s.host, outputs: s.outputs, ctx });
+      if (r instanceof Promise) {
+        r.catch(() => undefined);
+        return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -146,37 +218,59 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   dispatch(d: Dispatch<GpuTensor>): GpuTensor[] | Promise<GpuTensor[]> {
     const gpu = this.ctx(`'${d.ctx.opName}' (${d.ctx.opType})`);
     gpu.check(`'${d.ctx.opName}' (${d.ctx.opType})`);
+    return this.dispatchIn(this.runEnv(gpu), d);
+  }
+
+  /** The run's side of a dispatch: the device, buffers tracked for the run's end, the variable store. */
+  private runEnv(gpu: GpuContext): DispatchEnv {
+    if (this.env?.gpu !== gpu) {
+      this.env = {
+        gpu,
+        variables: this.variables!,
+        alloc: (dtype, shape) => this.alloc(dtype, shape),
+        upload: (x) => this.upload(x),
+        track: (t) => this.track(t),
+        free: (t) => this.free(t),
+        constant: (v) => this.constant(gpu, v),
+      };
+    }
+    return this.env;
+  }
+
+  /** A dispatch on `env`: the run's device, or the recorder that states a plan's pipelines. */
+  private dispatchIn(env: DispatchEnv, d: Dispatch<GpuTensor>): GpuTensor[] | Promise<GpuTensor[]> {
+    const gpu = env.gpu;
     const low = d.def.lowering;
     switch (low.kind) {
       case 'elementwise': {
         const o = d.outputs[0];
-        const { expr, inputs } = deviceOperands(low.expr(d.attrs), d.inputs, d.host, (x) => this.upload(x));
+        const { expr, inputs } = deviceOperands(low.expr(d.attrs), d.inputs, d.host, (x) => env.upload(x));
         // an input's buffer cannot also be the output binding of the same launch
-        const out = d.out && !inputs.includes(d.out) ? d.out : this.alloc(o.dtype, o.shape);
+        const out = d.out && !inputs.includes(d.out) ? d.out : env.alloc(o.dtype, o.shape);
         return [runElementwiseGpu(gpu, expr, inputs, o.dtype, o.shape, out)];
       }
       case 'routine': {
         const k = this.routine(low.routine, d.ctx);
-        const args = this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx);
-        if ('async' in k) return k.async(args).then((ts) => ts.map((t) => this.track(t)));
-        return k(args).map((t) => this.track(t));
+        const args = this.args(env, d.inputs, d.host, d.attrs, d.outputs, d.ctx);
+        if ('async' in k) return k.async(args).then((ts) => ts.map((t) => env.track(t)));
+        return k(args).map((t) => env.track(t));
       }
       case 'epilogue': {
         const inputs = d.inputs as readonly GpuTensor[];
         const o = d.outputs[0];
         if (low.routine === 'MatMul') {
           // the epilogue runs in the gemm's store
-          const out = this.alloc(o.dtype, o.shape);
+          const out = env.alloc(o.dtype, o.shape);
           matMulInto(gpu, inputs[0], inputs[1], out, d.attrs, { expr: low.epilogue, extra: inputs.slice(low.arity) });
           return [out];
         }
         // Conv2D: the direct kernel, then the epilogue as one generated elementwise launch
         const conv = this.routine(low.routine, d.ctx);
         if ('async' in conv) throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the epilogue's main routine ${low.routine} is not a recording kernel`);
-        const [main] = conv(this.args(gpu, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
-        const out = this.alloc(o.dtype, o.shape);
+        const [main] = conv(this.args(env, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => env.track(t));
+        const out = env.alloc(o.dtype, o.shape);
         runElementwiseGpu(gpu, low.epilogue, [main, ...inputs.slice(low.arity)], o.dtype, o.shape, out);
-        this.free(main);
+        env.free(main);
         return [out];
       }
       default:
@@ -184,8 +278,8 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     }
   }
 
-  private args(gpu: GpuContext, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext): GpuKernelArgs {
-    return { gpu, inputs, host, attrs, outputs, ctx, variables: this.variables!, constant: (v) => this.constant(gpu, v) };
+  private args(env: DispatchEnv, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext): GpuKernelArgs {
+    return { gpu: env.gpu, inputs, host, attrs, outputs, ctx, variables: env.variables, constant: env.constant };
   }
 
   private constant(gpu: GpuContext, value: NDArray): GpuTensor {
@@ -214,6 +308,19 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     if ('unsupported' in k) throw new UnimplementedError(`No WebGPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
     return k;
   }
+}
+
+/** Where a dispatch allocates, uploads and finds variables: a run on the device, or a recording. */
+interface DispatchEnv {
+  readonly gpu: KernelDevice;
+  readonly variables: KernelVariables;
+  /** A buffer owned by the run (released at its end unless freed before). */
+  alloc(dtype: DType, shape: readonly number[]): GpuTensor;
+  upload(x: NDArray): GpuTensor;
+  /** Makes a kernel's output the run's to release. */
+  track(t: GpuTensor): GpuTensor;
+  free(t: GpuTensor): void;
+  constant(value: NDArray): GpuTensor;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AttrMap, InvalidArgumentError, formatShape, sizeOf, stridesOf } from '../../../graph/ir/index.js';
 import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
-import type { GpuContext } from '../gpu_context.js';
+import type { KernelDevice } from '../kernel_device.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import { renderWgsl, wgslCast } from '../render_wgsl.js';
 import { broadcastIndexing } from './elementwise.js';
@@ -29,7 +29,7 @@ export interface Epilogue {
  * the panel loads (the load order follows the operand's contiguous dim). An epilogue expression
  * (fused BiasAdd, activation, ...) is applied before the store.
  */
-export function matMulInto(gpu: GpuContext, a: GpuTensor, b: GpuTensor, out: GpuTensor, attrs: AttrMap, epilogue?: Epilogue): void {
+export function matMulInto(gpu: KernelDevice, a: GpuTensor, b: GpuTensor, out: GpuTensor, attrs: AttrMap, epilogue?: Epilogue): void {
   const ta = attrs.transpose_a === true || attrs.adj_x === true;
   const tb = attrs.transpose_b === true || attrs.adj_y === true;
   const ra = a.shape.length;
