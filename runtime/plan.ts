@@ -207,10 +207,9 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
  * A node's output types when the plan can know them: inference run once here, on static input
  * shapes and constant host-memory inputs, gives every dim. Otherwise (or when inference rejects
  * the static types, an error the run must report with the op) it runs per step at run time.
- * Stateful steps infer at run time; `stateful` answers for them too (precompile only reads it).
  */
-export function staticOutputs(n: ProgramNode, hostMask: readonly boolean[] | null, stateful = false): ResolvedOutput[] | null {
-  if (n.def.stateful && !stateful) return null;
+function staticOutputs(n: ProgramNode, hostMask: readonly boolean[] | null): ResolvedOutput[] | null {
+  if (n.def.stateful) return null;
   const specs: InputSpec[] = [];
   for (let i = 0; i < n.inputs.length; i++) {
     const v = n.inputs[i];

@@ -1,13 +1,13 @@
-import { DType, isFullyDefined, NDArray } from '../graph/ir/index.js';
+import { DType, InternalError, isFullyDefined, NDArray } from '../graph/ir/index.js';
 import { constValue, ProgramValue } from '../graph/passes/program.js';
-import type { InputSpec, ResolvedOutput } from '../ops/op_def.js';
+import type { InputSpec, KernelContext, ResolvedOutput } from '../ops/op_def.js';
 import type { PrecompileReport, StaticStep, StaticType } from './backend.js';
-import { cpuEvaluatorWithin } from './cpu/const_evaluator.js';
+import { CpuBackend } from './cpu/cpu_backend.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** Host values worked out ahead are shape arithmetic: small by nature. */
 const MAX_HOST_VALUE_ELEMENTS = 64;
-const evaluateSmall = cpuEvaluatorWithin(MAX_HOST_VALUE_ELEMENTS);
+const cpu = new CpuBackend();
 
 interface Known {
   readonly type: StaticType;
@@ -31,7 +31,7 @@ export function staticSteps(plan: Plan, device: number): { steps: StaticStep[]; 
     const s = staticStep(step, known);
     if (step.device !== device) continue;
     if (s) steps.push(s);
-    else unknown++;
+    else { unknown++; if (process.env.TG_DBG) console.log('UNKNOWN', step.node.type, step.node.name, step.node.inputs.map((v) => v.shape + ':' + v.dtype + ':' + v.node.type)); }
   }
   return { steps, unknown };
 }
@@ -60,9 +60,11 @@ function staticStep(step: PlanStep, known: Map<ProgramValue, Known>): StaticStep
     host.push(step.hostMask?.[i] ? k.value : null);
     specs.push({ dtype: k.type.dtype, shape: [...k.type.shape], value: k.value });
   }
-  const outputs = inferOutputs(step, specs);
+  let outputs = inferOutputs(step, specs);
+  // shape arithmetic whose result size depends on its values (BroadcastGradientArgs): evaluated
+  const values = outputs ? valuesOf(step, specs, outputs) : evaluated(step, specs);
+  outputs ??= values?.every((v) => v !== null) ? values.map((v) => ({ dtype: v!.dtype, shape: v!.shape })) : null;
   if (!outputs) return null;
-  const values = valuesOf(step, specs, outputs);
   n.outputs.forEach((v, i) => known.set(v, { type: { dtype: outputs[i].dtype, shape: outputs[i].shape }, value: values?.[i] ?? null }));
   return { def: step.def, attrs: n.attrs, kernel: step.kernel, ctx: { opName: n.name, opType: n.type, traceback: n.traceback }, inputs, refs, host, outputs };
 }
@@ -89,8 +91,37 @@ function valuesOf(step: PlanStep, specs: readonly InputSpec[], outputs: readonly
   if (n.type === 'Shape' && x) return [ints(outputs[0].dtype, [x.length], x)];
   if (n.type === 'Size' && x) return [ints(outputs[0].dtype, [], [x.reduce((a, b) => a * b, 1)])];
   if (n.type === 'Rank' && x) return [ints(outputs[0].dtype, [], [x.length])];
+  return evaluated(step, specs);
+}
+
+/**
+ * A stateless op of known small values, run on the CPU kernels as the run would (dims that only
+ * the kernel knows, as BroadcastGradientArgs's, are -1 to it); null when it cannot be.
+ */
+function evaluated(step: PlanStep, specs: readonly InputSpec[]): NDArray[] | null {
+  const n = step.node;
   if (n.def.stateful || n.controlInputs.length > 0 || specs.some((s) => s.value === null)) return null;
-  return evaluateSmall(n, specs.map((s) => s.value!));
+  try {
+    const outs = n.def.infer(specs, n.attrs, { opName: n.name, opType: n.type });
+    if (outs.some((o) => o.shape === null)) return null;
+    const resolved = outs.map((o) => ({ dtype: o.dtype, shape: o.shape!.map((d) => d ?? -1) }));
+    if (resolved.some((o) => o.shape.reduce((a, d) => a * Math.max(d, 1), 1) > MAX_HOST_VALUE_ELEMENTS)) return null;
+    const ctx: KernelContext = {
+      opName: n.name,
+      opType: n.type,
+      variables: { read: () => undefined, write: () => undefined, delete: () => undefined },
+      refName: () => {
+        throw new InternalError(`'${n.name}' (${n.type}) has no ref inputs ahead of a run`);
+      },
+      runCounter: 0,
+      sessionSeed: 0,
+    };
+    const values = cpu.runOp(n.def, specs.map((x) => x.value!), n.attrs, resolved, ctx);
+    return values.some((v) => v.size > MAX_HOST_VALUE_ELEMENTS) ? null : values;
+  } catch {
+    // the run reports what is wrong, with the op
+    return null;
+  }
 }
 
 /** Hands each device that builds kernels ahead (`Backend.precompile`) its static steps of `plan`. */
