@@ -1,21 +1,17 @@
-import { AttrMap, DType, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
-import type { LoweringKind, RoutineName } from '../../ops/lowering.js';
-import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
+import { DType, InternalError, NDArray, UnavailableError } from '../../graph/ir/index.js';
+import type { LoweringKind } from '../../ops/lowering.js';
+import type { OpDef } from '../../ops/op_def.js';
 import type { Backend, Dispatch, KernelChoice, NodeDTypes, PrecompileReport, StaticStep } from '../backend.js';
 import { acquireDevice, AcquiredDevice } from './device.js';
 import type { LiveBuffers } from './buffer_pool.js';
-import { GpuContext } from './gpu_context.js';
+import { dispatchGpu, DispatchEnv } from './dispatch_gpu.js';
+import { GpuContext, PipelineStats } from './gpu_context.js';
 import type { GpuTensor } from './gpu_tensor.js';
 import { ResidentVariables } from './resident_variables.js';
-import { runElementwiseGpu } from './kernels/elementwise.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
-import type { AsyncGpuKernel, GpuKernel, GpuKernelArgs, KernelVariables } from './kernels/kernel.js';
-import type { KernelDevice } from './kernel_device.js';
 import { PipelineRecorder } from './pipeline_recorder.js';
-import type { PipelineStats } from './gpu_context.js';
+import { recordStep } from './record_step.js';
 import { gpuDType } from './wgsl_types.js';
-import { arg, exprArgs, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
-import { matMulInto } from './kernels/matmul.js';
 
 const LOWERINGS: ReadonlySet<LoweringKind> = new Set<LoweringKind>(['elementwise', 'routine', 'epilogue', 'none']);
 
@@ -86,53 +82,10 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     if (gpu.lostReason !== null) return { steps: 0, deferred: steps.length + unknown, kernels: 0, built: 0 };
     const rec = new PipelineRecorder();
     let recorded = 0;
-    for (const s of steps) if (this.record(rec, s)) recorded++;
+    for (const s of steps) if (recordStep(rec, s)) recorded++;
     const specs = rec.pipelines;
     const built = await gpu.precompile(specs);
     return { steps: recorded, deferred: steps.length - recorded + unknown, kernels: specs.length, built };
-  }
-
-  /** Runs one static step's kernel on the recorder; false when it cannot be stated ahead. */
-  private record(rec: PipelineRecorder, s: StaticStep): boolean {
-    const low = s.def.lowering;
-    if (low.kind === 'routine' && 'async' in WEBGPU_KERNELS[low.routine]) return false;
-    const inputs = s.inputs.map((t, i) => (s.refs[i] !== null || s.host[i] !== null ? null : rec.alloc(t.dtype, t.shape)));
-    const typeOf = (name: string): GpuTensor => {
-      const i = s.refs.indexOf(name);
-      const t = i >= 0 ? s.inputs[i] : name === s.ctx.opName ? s.outputs[0] : null;
-      if (!t) throw new InternalError(`'${s.ctx.opName}' (${s.ctx.opType}) reads variable '${name}', which is none of its refs`);
-      return rec.alloc(t.dtype, t.shape);
-    };
-    const env: DispatchEnv = {
-      gpu: rec,
-      variables: { read: typeOf, write: () => undefined },
-      alloc: (dtype, shape) => rec.alloc(dtype, shape),
-      upload: (x) => rec.upload(x),
-      track: (t) => t,
-      free: () => undefined,
-      constant: (v) => rec.upload(v),
-    };
-    const ctx: KernelContext = {
-      ...s.ctx,
-      variables: { read: () => undefined, write: () => undefined, delete: () => undefined },
-      refName: (i) => {
-        const r = s.refs[i];
-        if (r === null) throw new InternalError(`Input ${i} of '${s.ctx.opName}' is not a ref input`);
-        return r;
-      },
-      runCounter: 0,
-      sessionSeed: 0,
-    };
-    try {
-      const r = this.dispatchIn(env, { def: s.def, attrs: s.attrs, kernel: s.kernel, inputs, host: s.host, outputs: s.outputs, ctx });
-      if (r instanceof Promise) {
-        r.catch(() => undefined);
-        return false;
-      }
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -218,7 +171,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   dispatch(d: Dispatch<GpuTensor>): GpuTensor[] | Promise<GpuTensor[]> {
     const gpu = this.ctx(`'${d.ctx.opName}' (${d.ctx.opType})`);
     gpu.check(`'${d.ctx.opName}' (${d.ctx.opType})`);
-    return this.dispatchIn(this.runEnv(gpu), d);
+    return dispatchGpu(this.runEnv(gpu), d);
   }
 
   /** The run's side of a dispatch: the device, buffers tracked for the run's end, the variable store. */
@@ -235,51 +188,6 @@ export class WebGpuBackend implements Backend<GpuTensor> {
       };
     }
     return this.env;
-  }
-
-  /** A dispatch on `env`: the run's device, or the recorder that states a plan's pipelines. */
-  private dispatchIn(env: DispatchEnv, d: Dispatch<GpuTensor>): GpuTensor[] | Promise<GpuTensor[]> {
-    const gpu = env.gpu;
-    const low = d.def.lowering;
-    switch (low.kind) {
-      case 'elementwise': {
-        const o = d.outputs[0];
-        const { expr, inputs } = deviceOperands(low.expr(d.attrs), d.inputs, d.host, (x) => env.upload(x));
-        // an input's buffer cannot also be the output binding of the same launch
-        const out = d.out && !inputs.includes(d.out) ? d.out : env.alloc(o.dtype, o.shape);
-        return [runElementwiseGpu(gpu, expr, inputs, o.dtype, o.shape, out)];
-      }
-      case 'routine': {
-        const k = this.routine(low.routine, d.ctx);
-        const args = this.args(env, d.inputs, d.host, d.attrs, d.outputs, d.ctx);
-        if ('async' in k) return k.async(args).then((ts) => ts.map((t) => env.track(t)));
-        return k(args).map((t) => env.track(t));
-      }
-      case 'epilogue': {
-        const inputs = d.inputs as readonly GpuTensor[];
-        const o = d.outputs[0];
-        if (low.routine === 'MatMul') {
-          // the epilogue runs in the gemm's store
-          const out = env.alloc(o.dtype, o.shape);
-          matMulInto(gpu, inputs[0], inputs[1], out, d.attrs, { expr: low.epilogue, extra: inputs.slice(low.arity) });
-          return [out];
-        }
-        // Conv2D: the direct kernel, then the epilogue as one generated elementwise launch
-        const conv = this.routine(low.routine, d.ctx);
-        if ('async' in conv) throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the epilogue's main routine ${low.routine} is not a recording kernel`);
-        const [main] = conv(this.args(env, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => env.track(t));
-        const out = env.alloc(o.dtype, o.shape);
-        runElementwiseGpu(gpu, low.epilogue, [main, ...inputs.slice(low.arity)], o.dtype, o.shape, out);
-        env.free(main);
-        return [out];
-      }
-      default:
-        throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the ${low.kind} lowering cannot run on WebGPU`);
-    }
-  }
-
-  private args(env: DispatchEnv, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext): GpuKernelArgs {
-    return { gpu: env.gpu, inputs, host, attrs, outputs, ctx, variables: env.variables, constant: env.constant };
   }
 
   private constant(gpu: GpuContext, value: NDArray): GpuTensor {
@@ -303,35 +211,5 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     return this.gpu;
   }
 
-  private routine(name: RoutineName, ctx: KernelContext): GpuKernel | AsyncGpuKernel {
-    const k = WEBGPU_KERNELS[name];
-    if ('unsupported' in k) throw new UnimplementedError(`No WebGPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
-    return k;
-  }
 }
 
-/** Where a dispatch allocates, uploads and finds variables: a run on the device, or a recording. */
-interface DispatchEnv {
-  readonly gpu: KernelDevice;
-  readonly variables: KernelVariables;
-  /** A buffer owned by the run (released at its end unless freed before). */
-  alloc(dtype: DType, shape: readonly number[]): GpuTensor;
-  upload(x: NDArray): GpuTensor;
-  /** Makes a kernel's output the run's to release. */
-  track(t: GpuTensor): GpuTensor;
-  free(t: GpuTensor): void;
-  constant(value: NDArray): GpuTensor;
-}
-
-/**
- * The device operands of an elementwise launch: the inputs the expression reads, renumbered. A
- * host-memory input (BroadcastTo's shape) is not bound unless the expression reads it, in which
- * case its (small) host value is uploaded.
- */
-function deviceOperands(expr: ScalarExpr, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], upload: (x: NDArray) => GpuTensor): { expr: ScalarExpr; inputs: GpuTensor[] } {
-  if (!inputs.includes(null)) return { expr, inputs: inputs as GpuTensor[] };
-  const used = [...exprArgs(expr)].sort((a, b) => a - b);
-  const operands = used.map((i) => inputs[i] ?? upload(host[i]!));
-  const remap = inputs.map((_x, i) => arg(Math.max(0, used.indexOf(i))));
-  return { expr: substitute(expr, remap), inputs: operands };
-}
