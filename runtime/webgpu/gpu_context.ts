@@ -95,10 +95,6 @@ export class GpuContext implements KernelDevice {
     return { cached: this.pipelines.size, precompiled: this.builtAhead, builtAtLaunch: this.builtAtLaunch };
   }
 
-  hasPipeline(key: string): boolean {
-    return this.pipelines.has(key);
-  }
-
   /**
    * Builds the pipelines of `specs` not cached yet, all at once with createComputePipelineAsync (the
    * driver compiles them in parallel, off the thread that records runs), and caches them by key.
