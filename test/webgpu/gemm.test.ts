@@ -82,7 +82,7 @@ describe('webgpu gemm: tiles, vec4 and scalar paths, transposes, batches', funct
   });
 
   for (const cfg of Object.values(GEMM_CONFIGS)) {
-    it(`the ${cfg.name} tile (${cfg.ty * cfg.rows}x${cfg.tx * 4}) pinned: edges, vec4 (N, K multiples of 4) and scalar paths, transposes`, async () => {
+    it(`the ${cfg.name} tile (${cfg.ty * cfg.rows}x${cfg.tx * cfg.cols}) pinned: edges, vec4 (N, K multiples of 4) and scalar paths, transposes`, async () => {
       pinGemmConfig(cfg);
       const p = products();
       const shapes: [number, number, number][] = FULL ? [[129, 129, 129], [130, 68, 36], [64, 64, 64], [1, 132, 20], [131, 1, 8], [17, 3, 129], [200, 260, 44]] : [[130, 68, 36], [129, 131, 17]];

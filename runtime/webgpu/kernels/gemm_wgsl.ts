@@ -37,15 +37,19 @@ export const GEMM_FIXED_PARAMS = 7;
 
 /**
  * The gemm's WGSL. Workgroup `wgi` computes tile (tm, tn) of matrix `batch`; thread (tr, tc)
- * accumulates rows tr·R .. tr·R+R-1 and columns tc·4 .. tc·4+3 of the tile as R vec4s. Each K step
+ * accumulates rows tr·R .. tr·R+R-1 and columns tc·C .. tc·C+C-1 of the tile (C = 4 or 8) as
+ * R·C/4 vec4s. Each K step
  * stages a TM×TK panel of A (As, vec4 along K) and a TK×TN panel of B (Bs, vec4 along N) in
  * workgroup memory; consecutive threads load along each operand's contiguous dim (a transpose
  * changes which), four words at a time where the layout allows, zero-filled past the edges.
  */
 export function gemmSource(l: GemmLayout, epi: GemmEpilogueCode | null): string {
-  const { rows: R, tx: TX, ty: TY, tk: TK } = l.cfg;
+  const { rows: R, cols, tx: TX, ty: TY, tk: TK } = l.cfg;
+  const C4 = cols / 4;
   const TM = TY * R;
-  const TN = TX * 4;
+  const TN = TX * cols;
+  // vec4s per row of the B panel
+  const TN4 = TX * C4;
   const TK4 = TK / 4;
   const threads = TX * TY;
   const s = wgslStorageType(l.dtype);
@@ -68,8 +72,8 @@ export function gemmSource(l: GemmLayout, epi: GemmEpilogueCode | null): string 
       As[r * ${TK4}u + kk / 4u][kk % 4u] = v;
     }`;
   const bLoad = l.bVec
-    ? `for (var e = lid; e < ${TK * TX}u; e += ${threads}u) {
-      let kk = e / ${TX}u; let gk = k0 + kk; let gn = tn * ${TN}u + (e % ${TX}u) * 4u;
+    ? `for (var e = lid; e < ${TK * TN4}u; e += ${threads}u) {
+      let kk = e / ${TN4}u; let gk = k0 + kk; let gn = tn * ${TN}u + (e % ${TN4}u) * 4u;
       var v = ${v4}(${zero});
       if (gn < N && gk < K) { v = in1[(bBase + gk * N + gn) / 4u]; }
       Bs[e] = v;
@@ -79,9 +83,15 @@ export function gemmSource(l: GemmLayout, epi: GemmEpilogueCode | null): string 
       let gn = tn * ${TN}u + c; let gk = k0 + kk;
       var v = ${zero};
       if (gn < N && gk < K) { v = in1[bBase + ${l.tb ? 'gn * K + gk' : 'gk * N + gn'}]; }
-      Bs[kk * ${TX}u + c / 4u][c % 4u] = v;
+      Bs[kk * ${TN4}u + c / 4u][c % 4u] = v;
     }`;
-  const mac = (b: string, a: string): string => (l.dtype === 'float32' ? `acc[i] = fma(${b}, ${v4}(${a}), acc[i]);` : `acc[i] = acc[i] + ${b} * ${a};`);
+  const mac = (q: number, b: string, a: string): string => {
+    const acc = `acc[i * ${C4}u + ${q}u]`;
+    return l.dtype === 'float32' ? `${acc} = fma(${b}, ${v4}(${a}), ${acc});` : `${acc} = ${acc} + ${b} * ${a};`;
+  };
+  const qs = Array.from({ length: C4 }, (_v, q) => q);
+  const bReads = qs.flatMap((q) => [0, 1, 2, 3].map((r) => `let b${q}${r} = Bs[(k4 * 4u + ${r}u) * ${TN4}u + tc * ${C4}u + ${q}u];`)).join('\n      ');
+  const macs = qs.flatMap((q) => ['x', 'y', 'z', 'w'].map((c, r) => mac(q, `b${q}${r}`, `a.${c}`))).join('\n        ');
   const body = `
   let M = P(0u); let N = P(1u); let K = P(2u); let tilesN = P(3u); let tilesM = P(4u);
   let wgi = wid.y * nwg.x + wid.x;
@@ -96,29 +106,23 @@ export function gemmSource(l: GemmLayout, epi: GemmEpilogueCode | null): string 
     aBase += c * P(${P0 + br}u + d); bBase += c * P(${P0 + 2 * br}u + d);
   }
   aBase *= M * K; bBase *= K * N;
-  var acc: array<${v4}, ${R}>;
-  for (var i = 0u; i < ${R}u; i++) { acc[i] = ${v4}(${zero}); }
+  var acc: array<${v4}, ${R * C4}>;
+  for (var i = 0u; i < ${R * C4}u; i++) { acc[i] = ${v4}(${zero}); }
   for (var k0 = 0u; k0 < K; k0 += ${TK}u) {
     ${aLoad}
     ${bLoad}
     workgroupBarrier();
     for (var k4 = 0u; k4 < ${TK4}u; k4++) {
-      let b0 = Bs[(k4 * 4u) * ${TX}u + tc];
-      let b1 = Bs[(k4 * 4u + 1u) * ${TX}u + tc];
-      let b2 = Bs[(k4 * 4u + 2u) * ${TX}u + tc];
-      let b3 = Bs[(k4 * 4u + 3u) * ${TX}u + tc];
+      ${bReads}
       for (var i = 0u; i < ${R}u; i++) {
         let a = As[(tr * ${R}u + i) * ${TK4}u + k4];
-        ${mac('b0', 'a.x')}
-        ${mac('b1', 'a.y')}
-        ${mac('b2', 'a.z')}
-        ${mac('b3', 'a.w')}
+        ${macs}
       }
     }
     workgroupBarrier();
   }
-${storeCode(l, epi, TM, TN)}`;
-  const shared = `var<workgroup> As: array<${v4}, ${TM * TK4}>;\nvar<workgroup> Bs: array<${v4}, ${TK * TX}>;`;
+${storeCode(l, epi, TM, TN, C4)}`;
+  const shared = `var<workgroup> As: array<${v4}, ${TM * TK4}>;\nvar<workgroup> Bs: array<${v4}, ${TK * TN4}>;`;
   const vec4 = new Set<number>();
   if (l.aVec) vec4.add(0);
   if (l.bVec) vec4.add(1);
@@ -129,13 +133,13 @@ ${storeCode(l, epi, TM, TN)}`;
 }
 
 /** The store: each accumulator row through the epilogue (if any), as a vec4 or column by column. */
-function storeCode(l: GemmLayout, epi: GemmEpilogueCode | null, TM: number, TN: number): string {
+function storeCode(l: GemmLayout, epi: GemmEpilogueCode | null, TM: number, TN: number, C4: number): string {
   const s = wgslStorageType(l.dtype);
   const lines: string[] = [];
-  let value = 'acc[i][j]';
+  let value = `acc[i * ${C4}u + q][j]`;
   if (epi) {
     const firstEpi = GEMM_FIXED_PARAMS + 3 * l.br;
-    lines.push('        let v0 = acc[i][j];');
+    lines.push(`        let v0 = acc[i * ${C4}u + q][j];`);
     lines.push(...epi.bx.lines('idx', firstEpi).map((x) => '        ' + x.trim()));
     epi.extra.forEach((d, i) => lines.push(`        let v${i + 1} = ${load(d, `in${i + 2}[${epi.bx.index(i, 'idx')}]`)};`));
     const r = renderWgsl(epi.expr, [l.dtype, ...epi.extra], ['v0', ...epi.extra.map((_d, i) => `v${i + 1}`)]);
@@ -143,29 +147,32 @@ function storeCode(l: GemmLayout, epi: GemmEpilogueCode | null, TM: number, TN: 
     value = wgslCast(l.outDType, r.result, r.dtype);
   }
   const perColumn = lines.join('\n');
-  if (l.cVec) {
-    return `  for (var i = 0u; i < ${l.cfg.rows}u; i++) {
-    let gm = tm * ${TM}u + tr * ${l.cfg.rows}u + i;
-    let gn = tn * ${TN}u + tc * 4u;
-    if (gm >= M || gn >= N) { continue; }
-    var res: vec4<${s}>;
-    for (var j = 0u; j < 4u; j++) {
-      let idx = batch * M * N + gm * N + gn + j;
-${perColumn}
-      res[j] = ${value};
-    }
-    out0[(batch * M * N + gm * N + gn) / 4u] = res;
-  }`;
-  }
-  return `  for (var i = 0u; i < ${l.cfg.rows}u; i++) {
+  const rowLoop = `for (var i = 0u; i < ${l.cfg.rows}u; i++) {
     let gm = tm * ${TM}u + tr * ${l.cfg.rows}u + i;
     if (gm >= M) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let gn = tn * ${TN}u + tc * 4u + j;
-      if (gn >= N) { continue; }
-      let idx = batch * M * N + gm * N + gn;
+    for (var q = 0u; q < ${C4}u; q++) {
+      let g4 = tn * ${TN}u + (tc * ${C4}u + q) * 4u;`;
+  if (l.cVec) {
+    return `  ${rowLoop}
+      if (g4 >= N) { continue; }
+      var res: vec4<${s}>;
+      for (var j = 0u; j < 4u; j++) {
+        let idx = batch * M * N + gm * N + g4 + j;
 ${perColumn}
-      out0[idx] = ${store(l.outDType, value)};
+        res[j] = ${value};
+      }
+      out0[(batch * M * N + gm * N + g4) / 4u] = res;
+    }
+  }`;
+  }
+  return `  ${rowLoop}
+      for (var j = 0u; j < 4u; j++) {
+        let gn = g4 + j;
+        if (gn >= N) { continue; }
+        let idx = batch * M * N + gm * N + gn;
+${perColumn}
+        out0[idx] = ${store(l.outDType, value)};
+      }
     }
   }`;
 }

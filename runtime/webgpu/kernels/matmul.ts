@@ -46,7 +46,7 @@ export function matMulInto(gpu: KernelDevice, a: GpuTensor, b: GpuTensor, out: G
   const br = batchShape.length;
   const cfg = gemmConfigFor(m, n, nBatch);
   const tilesM = Math.ceil(m / (cfg.ty * cfg.rows));
-  const tilesN = Math.ceil(n / (cfg.tx * 4));
+  const tilesN = Math.ceil(n / (cfg.tx * cfg.cols));
   const extra = epilogue?.extra ?? [];
   const bx = broadcastIndexing(extra.map((x) => x.shape), out.shape);
   const params = [m, n, k, tilesN, tilesM, nBatch, br, ...so, ...sa, ...sb, ...bx.params];
