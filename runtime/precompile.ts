@@ -7,7 +7,8 @@ import type { Plan, PlanStep } from './plan.js';
 
 /** Host values worked out ahead are shape arithmetic: small by nature. */
 const MAX_HOST_VALUE_ELEMENTS = 64;
-const cpu = new CpuBackend();
+/** Made on first use: a session that never precompiles never builds it. */
+let cpu: CpuBackend | null = null;
 
 interface Known {
   readonly type: StaticType;
@@ -116,6 +117,7 @@ function evaluated(step: PlanStep, specs: readonly InputSpec[]): NDArray[] | nul
       runCounter: 0,
       sessionSeed: 0,
     };
+    cpu ??= new CpuBackend();
     const values = cpu.runOp(n.def, specs.map((x) => x.value!), n.attrs, resolved, ctx);
     return values.some((v) => v.size > MAX_HOST_VALUE_ELEMENTS) ? null : values;
   } catch {
