@@ -2,8 +2,10 @@
  * WebGPU benchmark, tensorgraph's WebGPU backend against @tensorflow/tfjs-backend-webgpu on the
  * same adapter in the same process (in Node, tfjs gets `navigator.gpu` from the `webgpu`
  * package): matMul 1024³ and 4096³ in GFLOP/s, MLP and LeNet training steps (batch 64, Adam, the
- * loss read back each step), and an elementwise chain. TG_BENCH_SMALL=1 skips 4096³ (minutes on
- * a software adapter).
+ * loss read back each step), and an elementwise chain; then, in the same run, our gemm with each
+ * tile config pinned (GFLOP/s), and how many pipelines the training plans built ahead of their
+ * first step (precompile) and at launch. TG_BENCH_SMALL=1 skips 4096³ (minutes on a software
+ * adapter). The adapter is named first: on a real GPU the whole run is this one command.
  *
  *   npm run bench:webgpu
  */
@@ -12,6 +14,7 @@ import * as tg from 'tensorgraph';
 import { buildMnistGraph } from '../examples/mnist/model.js';
 import { findGpu } from '../runtime/webgpu/device.js';
 import { WebGpuBackend } from '../runtime/webgpu/webgpu_backend.js';
+import { GEMM_CONFIGS, gemmConfigFor, pinGemmConfig } from '../runtime/webgpu/kernels/gemm_config.js';
 import { printTable, Row, timeIt } from './harness.js';
 
 const BATCH = 64;
@@ -45,6 +48,9 @@ async function tfMatMul(n: number, runs: number): Promise<number> {
   }, { warmup: 1, runs });
 }
 
+/** Pipelines built ahead (precompile) and at launch by the training benchmarks' sessions. */
+const trainingBackend = new WebGpuBackend();
+
 async function oursMlp(): Promise<number> {
   const g = new tg.Graph();
   const m = g.asDefault(() => {
@@ -56,7 +62,7 @@ async function oursMlp(): Promise<number> {
     const loss = tg.reduceMean(tg.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
     return { x, y, loss, train: new tg.train.AdamOptimizer(0.001).minimize(loss), init: tg.globalVariablesInitializer() };
   });
-  const sess = new tg.Session({ graph: g, backend: 'webgpu' });
+  const sess = new tg.Session({ graph: g, backend: trainingBackend });
   await sess.run(m.init);
   const d = data(1);
   const feeds = new Map<tg.Tensor, tg.FeedValue>([[m.x, { data: d.x, shape: [BATCH, 784] }], [m.y, d.labels]]);
@@ -65,7 +71,7 @@ async function oursMlp(): Promise<number> {
 
 async function oursLenet(): Promise<number> {
   const m = buildMnistGraph();
-  const sess = new tg.Session({ graph: m.graph, backend: 'webgpu' });
+  const sess = new tg.Session({ graph: m.graph, backend: trainingBackend });
   await sess.run(m.init);
   const d = data(2);
   const feeds = new Map<tg.Tensor, tg.FeedValue>([[m.images, { data: d.x, shape: [BATCH, 784] }], [m.labels, d.labels]]);
@@ -153,6 +159,9 @@ async function main(): Promise<void> {
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend');
   await tf.ready();
   const backend = new WebGpuBackend();
+  const probe = new tg.Graph();
+  await new tg.Session({ graph: probe, backend }).run(probe.asDefault(() => tg.add(tg.constant(1), 1)));
+  console.log(`adapter: ${backend.adapterDescription ?? 'unknown'} (${new Date().toISOString()}, node ${process.versions.node})`);
   const rows: Row[] = [];
   const sizes = process.env.TG_BENCH_SMALL === '1' ? [1024] : [1024, 4096];
   const gflops: string[] = [];
@@ -162,7 +171,22 @@ async function main(): Promise<void> {
     const theirs = await tfMatMul(n, runs);
     rows.push({ workload: `matMul ${n}^3`, impl: 'tensorgraph', ms: ours }, { workload: `matMul ${n}^3`, impl: 'tfjs-webgpu', ms: theirs });
     const gf = (ms: number): string => ((2 * n ** 3) / (ms * 1e6)).toFixed(1);
-    gflops.push(`matMul ${n}^3: tensorgraph ${gf(ours)} GFLOP/s, tfjs-webgpu ${gf(theirs)} GFLOP/s`);
+    gflops.push(`matMul ${n}^3: tensorgraph ${gf(ours)} GFLOP/s (${gemmConfigFor(n, n, 1).name} tile), tfjs-webgpu ${gf(theirs)} GFLOP/s`);
+  }
+  // each tile config on the same device, in the same run
+  for (const n of sizes) {
+    const runs = n >= 4096 ? 3 : 5;
+    const gf = (ms: number): string => ((2 * n ** 3) / (ms * 1e6)).toFixed(1);
+    const per: string[] = [];
+    for (const cfg of Object.values(GEMM_CONFIGS)) {
+      pinGemmConfig(cfg);
+      try {
+        per.push(`${cfg.name} ${gf(await oursMatMul(n, runs, backend))}`);
+      } finally {
+        pinGemmConfig(null);
+      }
+    }
+    gflops.push(`matMul ${n}^3 by tile (GFLOP/s): ${per.join(', ')}`);
   }
   rows.push({ workload: 'MLP 784-256-128-10 b64 Adam', impl: 'tensorgraph', ms: await oursMlp() });
   rows.push({ workload: 'MLP 784-256-128-10 b64 Adam', impl: 'tfjs-webgpu', ms: await timeIt(tfMlpStep(), { runs: 10 }) });
@@ -170,8 +194,9 @@ async function main(): Promise<void> {
   rows.push({ workload: 'LeNet b64 Adam', impl: 'tfjs-webgpu', ms: await timeIt(tfLenetStep(), { runs: 5 }) });
   rows.push({ workload: 'elementwise chain 1024^2 x25', impl: 'tensorgraph', ms: await oursChain() });
   rows.push({ workload: 'elementwise chain 1024^2 x25', impl: 'tfjs-webgpu', ms: await tfChain() });
-  console.log(`adapter: ${backend.adapterDescription ?? 'unknown'}`);
   for (const line of gflops) console.log(line);
+  const p = trainingBackend.pipelineStats;
+  console.log(`training sessions' pipelines: ${p.precompiled} built ahead (precompile), ${p.builtAtLaunch} at launch`);
   printTable(rows);
 }
 

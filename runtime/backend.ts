@@ -1,6 +1,6 @@
 import type { AttrMap, DType, NDArray } from '../graph/ir/index.js';
 import type { LoweringKind } from '../ops/lowering.js';
-import type { KernelContext, OpDef, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
+import type { KernelContext, OpContext, OpDef, ResolvedOutput, VariableAccess } from '../ops/op_def.js';
 
 /**
  * A value on a device. Its type is known without reading it back, so inference and the executor's
@@ -67,6 +67,42 @@ export interface Dispatch<B extends DeviceBuffer> {
   readonly out?: B;
 }
 
+/** A value's type known when the plan is built (every dim static). */
+export interface StaticType {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/**
+ * A plan step whose types are all known before any run (runtime/precompile.ts builds them): what a
+ * backend needs to build the step's kernels ahead of time.
+ */
+export interface StaticStep {
+  readonly def: OpDef;
+  readonly attrs: AttrMap;
+  /** The name `kernelFor` gave at plan time. */
+  readonly kernel: string;
+  readonly ctx: OpContext;
+  /** Each input's type; at a ref input, its variable's type. */
+  readonly inputs: readonly StaticType[];
+  /** The variable behind each ref input, null elsewhere. */
+  readonly refs: readonly (string | null)[];
+  /** Constant values of host-memory inputs, null elsewhere. */
+  readonly host: readonly (NDArray | null)[];
+  readonly outputs: readonly ResolvedOutput[];
+}
+
+/** What `Backend.precompile` did for one plan. */
+export interface PrecompileReport {
+  /** Steps whose kernels were stated from their static types. */
+  readonly steps: number;
+  /** Steps it could not state (unknown dims, a kernel that must see values): they compile at launch. */
+  readonly deferred: number;
+  /** Distinct kernels (pipelines) the steps need, and how many of those were built now. */
+  readonly kernels: number;
+  readonly built: number;
+}
+
 /**
  * An execution device over its own buffer handles. The executor allocates, uploads, dispatches,
  * reads back and frees through this interface only; values come to the host for fetches,
@@ -94,6 +130,12 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   dispatch(d: Dispatch<B>): B[] | Promise<B[]>;
   /** A run ended: memory kept for reuse within it may go. */
   endRun(): void;
+  /**
+   * Builds ahead of the first run the kernels that `steps` (this device's steps of a new plan, those
+   * with static types) will launch, so the run itself compiles nothing; optional (a device whose
+   * kernels need no compiling has none). `unknown` counts the plan's steps left out.
+   */
+  precompile?(steps: readonly StaticStep[], unknown: number): Promise<PrecompileReport>;
   /** Readies the device before a run (an adapter is acquired asynchronously); optional. */
   prepare?(): Promise<void>;
   /**

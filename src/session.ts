@@ -4,6 +4,7 @@ import {
   getDefaultGraph,
   Graph,
   InvalidArgumentError,
+  isCompatible,
   NDArray,
   Operation,
   Tensor,
@@ -11,15 +12,16 @@ import {
 import { prune } from '../graph/passes/prune.js';
 import { lowerProgram } from '../graph/passes/program.js';
 import { OptimizeReport, optimizeProgram, OptimizerOptions, passEnabled } from '../graph/passes/manager.js';
-import type { Backend } from '../runtime/backend.js';
+import type { Backend, PrecompileReport } from '../runtime/backend.js';
 import { cpuEvaluatorWithin, DEFAULT_FOLD_SIZE_LIMIT } from '../runtime/cpu/const_evaluator.js';
 import { defaultMemoryLimitBytes } from '../runtime/default_memory_limit.js';
 import { fullDeviceName } from '../runtime/device_name.js';
 import { execute, SessionState, StepStat } from '../runtime/executor.js';
 import { buildPlan, Plan } from '../runtime/plan.js';
+import { precompilePlan } from '../runtime/precompile.js';
 import type { DeviceSet, PlacementEntry } from '../runtime/placement.js';
 import { sessionDevices } from './session_devices.js';
-import { convertFeed, feedEntries, Feeds, feedTensor } from './feeds.js';
+import { convertFeed, FeedKey, feedEntries, Feeds, feedTensor } from './feeds.js';
 import { FetchLeaf, Fetches, FetchResult, flattenFetches, unflattenResults } from './fetches.js';
 import { RunMetadata } from './run_metadata.js';
 import { writeDump } from './debug_dump.js';
@@ -54,7 +56,17 @@ export interface SessionOptions {
   memoryLimitBytes?: number;
   /** How many compiled plans the session keeps, least recently used dropped first (default 64; 0 keeps none). */
   planCacheSize?: number;
+  /**
+   * Build a new plan's device kernels (WebGPU pipelines) when the plan is built, all at once and
+   * before its first step runs, rather than one by one as each step first launches (default true).
+   * `sess.precompile(fetches, feedShapes)` does it ahead of the first run. Steps with dims known
+   * only at run time still compile at their first launch.
+   */
+  precompile?: boolean;
 }
+
+/** Feed shapes for `Session.precompile`: the tensors a run will feed, with the shapes it will feed. */
+export type FeedShapes = Map<FeedKey, readonly number[]> | { readonly [name: string]: readonly number[] };
 
 const DEFAULT_PLAN_CACHE_SIZE = 64;
 
@@ -83,6 +95,8 @@ export class Session {
   private readonly state: SessionState;
   /** Compiled plans by run signature, in least-recently-used-first order (a Map keeps insertion order). */
   private readonly plans = new Map<string, { plan: Plan; report: OptimizeReport }>();
+  /** Plans whose kernels were built ahead (see SessionOptions.precompile). */
+  private readonly precompiled = new WeakSet<Plan>();
   private readonly planCacheSize: number;
   private readonly memoryLimitBytes: number;
   private lastReport: OptimizeReport | null = null;
@@ -121,6 +135,35 @@ export class Session {
       this.runsQueued--;
     });
     return result as Promise<FetchResult<F>>;
+  }
+
+  /**
+   * Compiles the plan of a run with these fetches and feed shapes, and builds its device kernels
+   * (WebGPU pipelines) now, so the first such run compiles nothing. Queued like a run; resolves to
+   * one report per device that builds kernels (none on the CPU).
+   */
+  precompile(fetches: Fetches, feedShapes?: FeedShapes): Promise<PrecompileReport[]> {
+    if (this.closed) return Promise.reject(new FailedPreconditionError('Attempted to use a closed Session.'));
+    const result = this.queue.then(async () => {
+      const shapes = new Map<Tensor, readonly number[]>();
+      for (const [key, shape] of feedShapes instanceof Map ? [...feedShapes] : Object.entries(feedShapes ?? {})) {
+        const t = feedTensor(this.graph, key);
+        if (!isCompatible(t.shape, shape)) throw new InvalidArgumentError(`Cannot precompile with shape ${formatShape(shape)} for tensor '${t.name}', which has shape ${formatShape(t.shape)}`);
+        shapes.set(t, [...shape]);
+      }
+      const leaves = flattenFetches(this.graph, fetches);
+      const plan = this.planFor(
+        unique(leaves.filter((l): l is Tensor => l instanceof Tensor)),
+        unique(leaves.filter((l): l is Operation => l instanceof Operation)),
+        [...shapes.keys()],
+        shapes,
+        this.options.debug?.checkNumerics ?? false,
+      );
+      this.precompiled.add(plan);
+      return precompilePlan(plan);
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /**
@@ -225,8 +268,14 @@ export class Session {
     const dumped = options.debug?.dump !== undefined ? prune(userFetches, targets, feedTensors).ops.flatMap((o) => o.outputs).filter((t) => !feedMap.has(t)) : [];
     const fetchTensors = unique([...userFetches, ...dumped]);
     const checkNumerics = options.debug?.checkNumerics ?? this.options.debug?.checkNumerics ?? false;
-    const plan = this.planFor(fetchTensors, targets, feedTensors, feedMap, checkNumerics);
+    const feedShapes = new Map<Tensor, readonly number[]>();
+    for (const [t, v] of feedMap) feedShapes.set(t, v.shape);
+    const plan = this.planFor(fetchTensors, targets, feedTensors, feedShapes, checkNumerics);
     this.validate(plan, feedMap);
+    if ((this.options.precompile ?? true) && !this.precompiled.has(plan)) {
+      this.precompiled.add(plan);
+      await precompilePlan(plan);
+    }
 
     const feedSlots = new Map<number, NDArray>();
     for (const [t, v] of feedMap) feedSlots.set(plan.feedSlots.get(t)!, v);
@@ -264,13 +313,13 @@ export class Session {
    * step, so a NaN is reported at the op that made it, with the line that created it, and not at
    * a fused kernel or folded constant further on.
    */
-  private planFor(fetches: Tensor[], targets: Operation[], feeds: Tensor[], values: Map<Tensor, NDArray>, unoptimized = false): Plan {
+  private planFor(fetches: Tensor[], targets: Operation[], feeds: Tensor[], feedShapes: ReadonlyMap<Tensor, readonly number[]>, unoptimized = false): Plan {
     const key = [
       unoptimized ? 'unoptimized' : 'optimized',
       this.graph.version,
       fetches.map((t) => t.name).join(','),
       targets.map((o) => o.name).join(','),
-      feeds.map((t) => `${t.name}${formatShape(values.get(t)!.shape)}`).join(','),
+      feeds.map((t) => `${t.name}${formatShape(feedShapes.get(t)!)}`).join(','),
     ].join('|');
     let entry = this.plans.get(key);
     if (entry) {
@@ -279,9 +328,7 @@ export class Session {
       this.plans.set(key, entry);
     } else {
       const pruned = prune(fetches, targets, feeds);
-      const shapes = new Map<Tensor, readonly number[]>();
-      for (const t of feeds) shapes.set(t, values.get(t)!.shape);
-      const lowered = lowerProgram(pruned.ops, fetches, targets, feeds, shapes);
+      const lowered = lowerProgram(pruned.ops, fetches, targets, feeds, feedShapes);
       const foldLimit = this.options.optimizer?.foldSizeLimit ?? DEFAULT_FOLD_SIZE_LIMIT;
       const target = { backend: this.devices.backends[0].name, lowerings: this.devices.backends[0].lowerings };
       const opts: OptimizerOptions = {

@@ -4,22 +4,21 @@ import { AcquiredDevice } from './device.js';
 import { BufferPool, LiveBuffers, sizeClass } from './buffer_pool.js';
 import { gpuTensor, GpuTensor } from './gpu_tensor.js';
 import { GPU_WORD_BYTES, wgslStorageType } from './wgsl_types.js';
+import type { KernelDevice, Launch } from './kernel_device.js';
 
 /** Uploads up to this many elements keep their host value (see GpuTensor.hostCopy). */
 const HOST_COPY_ELEMENTS = 1024;
 
-/** One compute launch: a cached pipeline, its storage bindings in order, u32 parameter words. */
-export interface Launch {
-  /** The pipeline cache key: identifies the generated source completely. */
-  readonly key: string;
-  /** Builds the WGSL source (called once per key). */
-  readonly source: () => string;
-  readonly inputs: readonly GpuTensor[];
-  readonly outputs: readonly GpuTensor[];
-  /** u32 words the shader reads as `P(i)` (a uniform array): sizes, strides, bit-cast floats. */
-  readonly params?: readonly number[];
-  /** Workgroups to launch; spread over x and y when over the per-dimension limit. */
-  readonly workgroups: number;
+/** A pipeline by its cache key and source, as a launch states it (see PipelineRecorder). */
+export type PipelineSpec = Pick<Launch, 'key' | 'source'>;
+
+export interface PipelineStats {
+  /** Pipelines in the cache. */
+  readonly cached: number;
+  /** Built by `precompile`, before any launch needed them. */
+  readonly precompiled: number;
+  /** Built synchronously by the launch that first needed them. */
+  readonly builtAtLaunch: number;
 }
 
 /**
@@ -30,7 +29,7 @@ export interface Launch {
  * commands not yet submitted: an upload while commands are recorded submits them first, so a pooled
  * buffer is never overwritten before an earlier recorded launch has read it.
  */
-export class GpuContext {
+export class GpuContext implements KernelDevice {
   readonly device: GpuDevice;
   /** The GPU instance the device came from, kept alive as long as the device (see AcquiredDevice). */
   private readonly instance: AcquiredDevice['gpu'];
@@ -39,6 +38,9 @@ export class GpuContext {
   private readonly maxWorkgroups: number;
   private readonly maxBinding: number;
   private readonly pipelines = new Map<string, GpuComputePipeline>();
+  /** Pipelines built by `precompile` and, apart, by a launch that found its key missing. */
+  private builtAhead = 0;
+  private builtAtLaunch = 0;
   private encoder: GpuCommandEncoder | null = null;
   private recorded = 0;
   /** Uniform buffers written this run: none is reused before the run's commands are submitted. */
@@ -87,6 +89,40 @@ export class GpuContext {
 
   get pipelineCount(): number {
     return this.pipelines.size;
+  }
+
+  /** How the cached pipelines were built: ahead of their first launch, or by it (a compile stall). */
+  get pipelineStats(): PipelineStats {
+    return { cached: this.pipelines.size, precompiled: this.builtAhead, builtAtLaunch: this.builtAtLaunch };
+  }
+
+  /**
+   * Builds the pipelines of `specs` not cached yet, all at once with createComputePipelineAsync (the
+   * driver compiles them in parallel, off the thread that records runs), and caches them by key.
+   * Resolves to how many were built. A shader the device rejects fails with the key that made it.
+   */
+  async precompile(specs: Iterable<PipelineSpec>): Promise<number> {
+    const todo = new Map<string, PipelineSpec>();
+    for (const s of specs) if (!this.pipelines.has(s.key)) todo.set(s.key, s);
+    const built = await Promise.all(
+      [...todo.values()].map(async (s) => {
+        const module = this.device.createShaderModule({ code: s.source() });
+        try {
+          return [s.key, await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } })] as const;
+        } catch (e) {
+          throw new InternalError(`WebGPU could not build the pipeline '${s.key}' ahead of its run: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }),
+    );
+    let n = 0;
+    for (const [key, p] of built) {
+      // a run between the await and here may have built it at launch: the first one stays
+      if (this.pipelines.has(key)) continue;
+      this.pipelines.set(key, p);
+      n++;
+    }
+    this.builtAhead += n;
+    return n;
   }
 
   /** Opens the run's validation error scope on the first device call that could fail. */
@@ -232,6 +268,7 @@ export class GpuContext {
       const module = this.device.createShaderModule({ code: source() });
       p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
       this.pipelines.set(key, p);
+      this.builtAtLaunch++;
     }
     return p;
   }

@@ -1,18 +1,17 @@
-import { AttrMap, DType, FailedPreconditionError, InternalError, NDArray, UnavailableError, UnimplementedError } from '../../graph/ir/index.js';
-import type { LoweringKind, RoutineName } from '../../ops/lowering.js';
-import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
-import type { Backend, Dispatch, KernelChoice, NodeDTypes } from '../backend.js';
+import { DType, FailedPreconditionError, InternalError, NDArray, UnavailableError } from '../../graph/ir/index.js';
+import type { LoweringKind } from '../../ops/lowering.js';
+import type { OpDef } from '../../ops/op_def.js';
+import type { Backend, Dispatch, KernelChoice, NodeDTypes, PrecompileReport, StaticStep } from '../backend.js';
 import { acquireDevice, AcquiredDevice } from './device.js';
 import type { LiveBuffers } from './buffer_pool.js';
-import { GpuContext } from './gpu_context.js';
+import { dispatchGpu, DispatchEnv } from './dispatch_gpu.js';
+import { GpuContext, PipelineStats } from './gpu_context.js';
 import type { GpuTensor } from './gpu_tensor.js';
 import { ResidentVariables } from './resident_variables.js';
-import { runElementwiseGpu } from './kernels/elementwise.js';
 import { WEBGPU_KERNELS } from './kernels/index.js';
-import type { AsyncGpuKernel, GpuKernel, GpuKernelArgs } from './kernels/kernel.js';
+import { PipelineRecorder } from './pipeline_recorder.js';
+import { recordStep } from './record_step.js';
 import { gpuDType } from './wgsl_types.js';
-import { arg, exprArgs, ScalarExpr, substitute } from '../../ops/elementwise/scalar_expr.js';
-import { matMulInto } from './kernels/matmul.js';
 
 const LOWERINGS: ReadonlySet<LoweringKind> = new Set<LoweringKind>(['elementwise', 'routine', 'epilogue', 'none']);
 
@@ -44,6 +43,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   private readonly runTensors = new Set<GpuTensor>();
   private constants = new WeakMap<NDArray, GpuTensor>();
   private readonly constantList: GpuTensor[] = [];
+  private env: DispatchEnv | null = null;
 
   constructor(options: WebGpuBackendOptions = {}) {
     this.acquire = options.acquire ?? acquireDevice;
@@ -66,6 +66,31 @@ export class WebGpuBackend implements Backend<GpuTensor> {
 
   get pipelineCount(): number {
     return this.gpu?.pipelineCount ?? 0;
+  }
+
+  /** How the device's pipelines were built: ahead (precompile) or by a launch that needed one. */
+  get pipelineStats(): PipelineStats {
+    return this.gpu?.pipelineStats ?? { cached: 0, precompiled: 0, builtAtLaunch: 0 };
+  }
+
+  /**
+   * Builds the pipelines of a new plan's static steps before its first run: each step's kernel runs
+   * on a PipelineRecorder (the same code as a launch, on the plan's types: the keys cannot differ),
+   * then every pipeline not cached yet is compiled at once (createComputePipelineAsync). A step
+   * the recorder cannot run (a kernel that reads values back, a check that fails on these types:
+   * the run reports it) is left to compile at its first launch, as are steps with unknown dims.
+   */
+  async precompile(steps: readonly StaticStep[], unknown: number): Promise<PrecompileReport> {
+    if (!this.gpu) await this.prepare();
+    const gpu = this.gpu!;
+    // a lost device is replaced, and reported, by the run's own prepare
+    if (gpu.lostReason !== null) return { steps: 0, deferred: steps.length + unknown, kernels: 0, built: 0 };
+    const rec = new PipelineRecorder();
+    let recorded = 0;
+    for (const s of steps) if (recordStep(rec, s)) recorded++;
+    const specs = rec.pipelines;
+    const built = await gpu.precompile(specs);
+    return { steps: recorded, deferred: steps.length - recorded + unknown, kernels: specs.length, built };
   }
 
   /**
@@ -171,46 +196,23 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   dispatch(d: Dispatch<GpuTensor>): GpuTensor[] | Promise<GpuTensor[]> {
     const gpu = this.ctx(`'${d.ctx.opName}' (${d.ctx.opType})`);
     gpu.check(`'${d.ctx.opName}' (${d.ctx.opType})`);
-    const low = d.def.lowering;
-    switch (low.kind) {
-      case 'elementwise': {
-        const o = d.outputs[0];
-        const { expr, inputs } = deviceOperands(low.expr(d.attrs), d.inputs, d.host, (x) => this.upload(x));
-        // an input's buffer cannot also be the output binding of the same launch
-        const out = d.out && !inputs.includes(d.out) ? d.out : this.alloc(o.dtype, o.shape);
-        return [runElementwiseGpu(gpu, expr, inputs, o.dtype, o.shape, out)];
-      }
-      case 'routine': {
-        const k = this.routine(low.routine, d.ctx);
-        const args = this.args(gpu, d.inputs, d.host, d.attrs, d.outputs, d.ctx);
-        if ('async' in k) return k.async(args).then((ts) => ts.map((t) => this.track(t)));
-        return k(args).map((t) => this.track(t));
-      }
-      case 'epilogue': {
-        const inputs = d.inputs as readonly GpuTensor[];
-        const o = d.outputs[0];
-        if (low.routine === 'MatMul') {
-          // the epilogue runs in the gemm's store
-          const out = this.alloc(o.dtype, o.shape);
-          matMulInto(gpu, inputs[0], inputs[1], out, d.attrs, { expr: low.epilogue, extra: inputs.slice(low.arity) });
-          return [out];
-        }
-        // Conv2D: the direct kernel, then the epilogue as one generated elementwise launch
-        const conv = this.routine(low.routine, d.ctx);
-        if ('async' in conv) throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the epilogue's main routine ${low.routine} is not a recording kernel`);
-        const [main] = conv(this.args(gpu, inputs.slice(0, low.arity), d.host.slice(0, low.arity), d.attrs, d.outputs, d.ctx)).map((t) => this.track(t));
-        const out = this.alloc(o.dtype, o.shape);
-        runElementwiseGpu(gpu, low.epilogue, [main, ...inputs.slice(low.arity)], o.dtype, o.shape, out);
-        this.free(main);
-        return [out];
-      }
-      default:
-        throw new InternalError(`'${d.ctx.opName}' (${d.ctx.opType}): the ${low.kind} lowering cannot run on WebGPU`);
-    }
+    return dispatchGpu(this.runEnv(gpu), d);
   }
 
-  private args(gpu: GpuContext, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext): GpuKernelArgs {
-    return { gpu, inputs, host, attrs, outputs, ctx, variables: this.variables!, constant: (v) => this.constant(gpu, v) };
+  /** The run's side of a dispatch: the device, buffers tracked for the run's end, the variable store. */
+  private runEnv(gpu: GpuContext): DispatchEnv {
+    if (this.env?.gpu !== gpu) {
+      this.env = {
+        gpu,
+        variables: this.variables!,
+        alloc: (dtype, shape) => this.alloc(dtype, shape),
+        upload: (x) => this.upload(x),
+        track: (t) => this.track(t),
+        free: (t) => this.free(t),
+        constant: (v) => this.constant(gpu, v),
+      };
+    }
+    return this.env;
   }
 
   private constant(gpu: GpuContext, value: NDArray): GpuTensor {
@@ -235,22 +237,5 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     return this.gpu;
   }
 
-  private routine(name: RoutineName, ctx: KernelContext): GpuKernel | AsyncGpuKernel {
-    const k = WEBGPU_KERNELS[name];
-    if ('unsupported' in k) throw new UnimplementedError(`No WebGPU kernel for '${ctx.opName}' (${ctx.opType}): ${k.unsupported}`);
-    return k;
-  }
 }
 
-/**
- * The device operands of an elementwise launch: the inputs the expression reads, renumbered. A
- * host-memory input (BroadcastTo's shape) is not bound unless the expression reads it, in which
- * case its (small) host value is uploaded.
- */
-function deviceOperands(expr: ScalarExpr, inputs: readonly (GpuTensor | null)[], host: readonly (NDArray | null)[], upload: (x: NDArray) => GpuTensor): { expr: ScalarExpr; inputs: GpuTensor[] } {
-  if (!inputs.includes(null)) return { expr, inputs: inputs as GpuTensor[] };
-  const used = [...exprArgs(expr)].sort((a, b) => a - b);
-  const operands = used.map((i) => inputs[i] ?? upload(host[i]!));
-  const remap = inputs.map((_x, i) => arg(Math.max(0, used.indexOf(i))));
-  return { expr: substitute(expr, remap), inputs: operands };
-}

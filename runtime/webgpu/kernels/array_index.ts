@@ -5,7 +5,7 @@ import { type PackAttrs, type UnpackAttrs, packAxisError } from '../../../ops/ar
 import { resolveStridedSlice } from '../../../ops/array/strided_slice_spec.js';
 import type { StridedSliceAttrs } from '../../../ops/array/strided_slice.js';
 import { intVector, scalarOf } from '../../../ops/kernel_util.js';
-import type { GpuContext } from '../gpu_context.js';
+import type { KernelDevice } from '../kernel_device.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import type { GpuKernel, GpuKernelArgs } from './kernel.js';
 import { hostValue, need } from './kernel.js';
@@ -20,7 +20,7 @@ function outputs(a: GpuKernelArgs): GpuTensor[] {
  * `src` at `o * srcRow + offset` into `dst` packed; otherwise packed `src` rows go to `dst` at
  * `o * dstRow + offset`. Concat, Pack, Split, SplitV and Unpack are a few of these.
  */
-function chunkCopy(gpu: GpuContext, src: GpuTensor, dst: GpuTensor, rows: number, chunk: number, row: number, offset: number, gather: boolean): void {
+function chunkCopy(gpu: KernelDevice, src: GpuTensor, dst: GpuTensor, rows: number, chunk: number, row: number, offset: number, gather: boolean): void {
   const n = rows * chunk;
   if (n === 0) return;
   const idx = gather ? ['gid', '(gid / P(1u)) * P(2u) + P(3u) + gid % P(1u)'] : ['(gid / P(1u)) * P(2u) + P(3u) + gid % P(1u)', 'gid'];
@@ -28,7 +28,7 @@ function chunkCopy(gpu: GpuContext, src: GpuTensor, dst: GpuTensor, rows: number
   gpu.launch({ key: `chunk|${gather}|${src.dtype}`, source, inputs: [src], outputs: [dst], params: [n, chunk, row, offset], workgroups: groups(n) });
 }
 
-function concatInto(gpu: GpuContext, values: readonly GpuTensor[], out: GpuTensor, axis: number): void {
+function concatInto(gpu: KernelDevice, values: readonly GpuTensor[], out: GpuTensor, axis: number): void {
   const rows = prodOf(out.shape, 0, axis);
   const row = prodOf(out.shape, axis);
   let off = 0;
@@ -39,7 +39,7 @@ function concatInto(gpu: GpuContext, values: readonly GpuTensor[], out: GpuTenso
   }
 }
 
-function splitInto(gpu: GpuContext, x: GpuTensor, outs: readonly GpuTensor[], axis: number): void {
+function splitInto(gpu: KernelDevice, x: GpuTensor, outs: readonly GpuTensor[], axis: number): void {
   const rows = prodOf(x.shape, 0, axis);
   const row = prodOf(x.shape, axis);
   let off = 0;
@@ -55,7 +55,7 @@ function splitInto(gpu: GpuContext, x: GpuTensor, outs: readonly GpuTensor[], ax
  * is the box's: Slice and StridedSlice. Parameter words: the size, the box dims, then per dim the
  * element step (i32), then the start offset.
  */
-function boxGather(gpu: GpuContext, x: GpuTensor, out: GpuTensor, begin: readonly number[], steps: readonly number[], dims: readonly number[]): void {
+function boxGather(gpu: KernelDevice, x: GpuTensor, out: GpuTensor, begin: readonly number[], steps: readonly number[], dims: readonly number[]): void {
   if (out.size === 0) return;
   const st = stridesOf(x.shape);
   const r = dims.length;
@@ -72,7 +72,7 @@ function boxGather(gpu: GpuContext, x: GpuTensor, out: GpuTensor, begin: readonl
 }
 
 /** Every output element from the input at coordinates `c - before` (padding where outside), or `c mod dims` (tiling). */
-function indexMap(gpu: GpuContext, kind: 'pad' | 'tile', x: GpuTensor, out: GpuTensor, before: readonly number[], value: GpuTensor | null): void {
+function indexMap(gpu: KernelDevice, kind: 'pad' | 'tile', x: GpuTensor, out: GpuTensor, before: readonly number[], value: GpuTensor | null): void {
   if (out.size === 0) return;
   const r = out.shape.length;
   const st = stridesOf(x.shape);
@@ -92,7 +92,7 @@ function indexMap(gpu: GpuContext, kind: 'pad' | 'tile', x: GpuTensor, out: GpuT
 }
 
 /** Scatter of dy into a zeroed box of the output: StridedSliceGrad. */
-function boxScatter(gpu: GpuContext, dy: GpuTensor, out: GpuTensor, begin: readonly number[], steps: readonly number[], dims: readonly number[]): void {
+function boxScatter(gpu: KernelDevice, dy: GpuTensor, out: GpuTensor, begin: readonly number[], steps: readonly number[], dims: readonly number[]): void {
   const zero = (): string => shader([], [out.dtype], 1, `  if (gid >= P(0u)) { return; }\n  out0[gid] = ${store(out.dtype, out.dtype === 'float32' ? '0.0f' : out.dtype === 'bool' ? 'false' : '0i')};`);
   gpu.launch({ key: `zero|${out.dtype}`, source: zero, inputs: [], outputs: [out], params: [out.size], workgroups: groups(out.size) });
   if (dy.size === 0) return;

@@ -3,7 +3,7 @@ import { type Conv2DAttrs } from '../../../ops/nn/conv2d.js';
 import { ConvAttrs, convParams, dataFormatOf, Geometry, geometry, nhwcShape } from '../../../ops/nn/conv_params.js';
 import { poolGeometry, poolParams } from '../../../ops/nn/pool_params.js';
 import type { AvgPoolAttrs, PoolAttrs } from '../../../ops/nn/pool_params.js';
-import type { GpuContext } from '../gpu_context.js';
+import type { KernelDevice } from '../kernel_device.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import type { GpuKernel, GpuKernelArgs } from './kernel.js';
 import { need } from './kernel.js';
@@ -160,7 +160,7 @@ fn window_max(b: i32, oy: i32, ox: i32, c: i32) -> WinMax {
 
 type Body = keyof typeof BODIES;
 
-function launchWindow(gpu: GpuContext, body: Body, inputs: readonly GpuTensor[], out: GpuTensor, threads: number, params: readonly number[]): void {
+function launchWindow(gpu: KernelDevice, body: Body, inputs: readonly GpuTensor[], out: GpuTensor, threads: number, params: readonly number[]): void {
   if (threads === 0) return;
   const types: DType[] = inputs.map((t) => t.dtype);
   const extra = body.startsWith('maxPool') ? GEOM + WINDOW_MAX : GEOM;

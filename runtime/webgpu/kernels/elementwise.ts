@@ -1,7 +1,7 @@
 import { DType } from '../../../graph/ir/index.js';
 import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
-import type { GpuContext } from '../gpu_context.js';
+import type { KernelDevice } from '../kernel_device.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import { renderWgsl, wgslCast } from '../render_wgsl.js';
 import { groups, load, shader, store } from './shader.js';
@@ -58,7 +58,7 @@ export function broadcastIndexing(inShapes: readonly (readonly number[])[], outS
  * One generated kernel per (expression, dtypes, collapsed rank, how each input is read): a thread
  * per output element; parameter words: the size, then the broadcast indexing's.
  */
-export function runElementwiseGpu(gpu: GpuContext, expr: ScalarExpr, inputs: readonly GpuTensor[], outDType: DType, outShape: readonly number[], out: GpuTensor): GpuTensor {
+export function runElementwiseGpu(gpu: KernelDevice, expr: ScalarExpr, inputs: readonly GpuTensor[], outDType: DType, outShape: readonly number[], out: GpuTensor): GpuTensor {
   const n = out.size;
   if (n === 0) return out;
   const bx = broadcastIndexing(inputs.map((x) => x.shape), outShape);

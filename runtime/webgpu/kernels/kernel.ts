@@ -1,13 +1,17 @@
 import type { AttrMap, NDArray } from '../../../graph/ir/index.js';
 import type { RoutineName } from '../../../ops/lowering.js';
 import type { KernelContext, ResolvedOutput } from '../../../ops/op_def.js';
-import type { GpuContext } from '../gpu_context.js';
+import type { KernelDevice } from '../kernel_device.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import type { ResidentVariables } from '../resident_variables.js';
 
+/** What kernels do with the session's device variables (the recorder stands in for them too). */
+export type KernelVariables = Pick<ResidentVariables, 'read' | 'write' | 'current' | 'forget'>;
+
 /** What a WebGPU kernel gets: the device, its inputs (null at ref and host-memory inputs), types. */
 export interface GpuKernelArgs {
-  readonly gpu: GpuContext;
+  /** The run's device, or the recorder that learns a plan's pipelines before its first run. */
+  readonly gpu: KernelDevice;
   readonly inputs: readonly (GpuTensor | null)[];
   /** Host values of host-memory inputs (axes, shapes, perms), null elsewhere. */
   readonly host: readonly (NDArray | null)[];
@@ -15,7 +19,7 @@ export interface GpuKernelArgs {
   readonly outputs: readonly ResolvedOutput[];
   readonly ctx: KernelContext;
   /** The session's variables kept on this device (Variable reads, Assign and Apply writes). */
-  readonly variables: ResidentVariables;
+  readonly variables: KernelVariables;
   /** Device copies of constants, uploaded once per constant value. */
   readonly constant: (value: NDArray) => GpuTensor;
 }

@@ -1,6 +1,6 @@
 import { DType, InvalidArgumentError, NDArray, normalizeAxis, stridesOf } from '../../../graph/ir/index.js';
 import { reductionAxes } from '../../../ops/reduce/reduce_ops.js';
-import type { GpuContext } from '../gpu_context.js';
+import type { KernelDevice } from '../kernel_device.js';
 import type { GpuTensor } from '../gpu_tensor.js';
 import type { GpuKernel } from './kernel.js';
 import { hostValue, need } from './kernel.js';
@@ -35,7 +35,7 @@ function runs(shape: readonly number[], reduced: ReadonlySet<number>): { kept: [
  * shared-memory tree; when each output folds only a few elements, a thread per output instead. Floats accumulate in f32 (the CPU folds in float64: sums agree to float32
  * tolerance); int sums wrap like TF's. Parameter words: the kept and reduced dims' sizes and strides.
  */
-export function reduceInto(gpu: GpuContext, x: GpuTensor, axes: readonly number[], kind: GpuReduceKind, out: GpuTensor): void {
+export function reduceInto(gpu: KernelDevice, x: GpuTensor, axes: readonly number[], kind: GpuReduceKind, out: GpuTensor): void {
   if (out.size === 0) return;
   const { kept, red } = runs(x.shape, new Set(axes));
   let count = 1;

@@ -11,12 +11,14 @@ export const WG = 256;
  * index `gid` (workgroups spread over x and y, see GpuContext.launch). Only dtypes from the fixed
  * table and integers reach the text; `body` and `extra` are written by this folder's kernels.
  */
-export function shader(inTypes: readonly DType[], outTypes: readonly DType[], paramWords: number, body: string, opts: { workgroup?: number; extra?: string } = {}): string {
+export function shader(inTypes: readonly DType[], outTypes: readonly DType[], paramWords: number, body: string, opts: { workgroup?: number; extra?: string; vec4?: ReadonlySet<number> } = {}): string {
   const wg = opts.workgroup ?? WG;
   const lines: string[] = [];
   let b = 0;
-  inTypes.forEach((d, i) => lines.push(`@group(0) @binding(${b++}) var<storage, read> in${i}: array<${wgslStorageType(d)}>;`));
-  outTypes.forEach((d, i) => lines.push(`@group(0) @binding(${b++}) var<storage, read_write> out${i}: array<${wgslStorageType(d)}>;`));
+  // bindings in `vec4` (by binding number) are read and written four words at a time
+  const elem = (d: DType, binding: number): string => (opts.vec4?.has(binding) ? `vec4<${wgslStorageType(d)}>` : wgslStorageType(d));
+  inTypes.forEach((d, i) => lines.push(`@group(0) @binding(${b}) var<storage, read> in${i}: array<${elem(d, b++)}>;`));
+  outTypes.forEach((d, i) => lines.push(`@group(0) @binding(${b}) var<storage, read_write> out${i}: array<${elem(d, b++)}>;`));
   const vec4s = Math.max(1, Math.ceil(paramWords / 4));
   lines.push(`@group(0) @binding(${b}) var<uniform> params: array<vec4<u32>, ${vec4s}>;`);
   lines.push('fn P(i: u32) -> u32 { return params[i / 4u][i % 4u]; }');
