@@ -26,6 +26,11 @@ export interface AcquiredDevice {
   readonly maxBufferSize: number;
   readonly maxStorageBindingSize: number;
   readonly maxWorkgroupsPerDimension: number;
+  /**
+   * Gives the device back instead of destroying it, where it is shared (shared_device.ts); absent
+   * for a device of one backend's own, which its close destroys.
+   */
+  readonly release?: () => void;
 }
 
 /**
@@ -37,6 +42,17 @@ export async function findGpu(): Promise<Gpu | null> {
   const g = globalThis as { navigator?: { gpu?: Gpu }; process?: { versions?: { node?: string } } };
   if (g.navigator?.gpu) return g.navigator.gpu;
   if (!g.process?.versions?.node) return null;
+  nodeGpu ??= loadNodeGpu();
+  return nodeGpu;
+}
+
+/**
+ * The one Dawn instance of this process, made on first use and never dropped, as a page has one
+ * `navigator.gpu`: every device comes from it (an instance per device cost a Vulkan instance each).
+ */
+let nodeGpu: Promise<Gpu | null> | null = null;
+
+async function loadNodeGpu(): Promise<Gpu | null> {
   const specifier = ['web', 'gpu'].join('');
   let mod: { create?: (flags: string[]) => Gpu; globals?: object };
   try {

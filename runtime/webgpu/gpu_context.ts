@@ -49,6 +49,8 @@ export class GpuContext implements KernelDevice {
   private uniformCount = 0;
   private uniformBytes = 0;
   lostReason: string | null = null;
+  /** Set where the device is shared: destroy() releases this context's share instead. */
+  private readonly releaseDevice: (() => void) | undefined;
   private firstError: string | null = null;
   private scopeOpen = false;
 
@@ -57,6 +59,7 @@ export class GpuContext implements KernelDevice {
     this.device = acquired.device;
     this.instance = acquired.gpu;
     this.description = acquired.description;
+    this.releaseDevice = acquired.release;
     this.maxWorkgroups = acquired.maxWorkgroupsPerDimension;
     this.maxBinding = acquired.maxStorageBindingSize;
     this.pool = new BufferPool(acquired.device, acquired.maxBufferSize, keepBytes);
@@ -242,7 +245,7 @@ export class GpuContext implements KernelDevice {
   }
 
   /**
-   * Destroys the device and the buffers the context still holds: the pool's free ones and the
+   * Destroys (or, when shared, releases) the device, and the buffers the context still holds: the pool's free ones and the
    * uniforms. Buffers in use must have been released first (the backend's close does), so that
    * `live` ends at zero.
    */
@@ -254,7 +257,8 @@ export class GpuContext implements KernelDevice {
     this.uniformsFree.clear();
     this.uniformCount = 0;
     this.uniformBytes = 0;
-    this.device.destroy();
+    if (this.releaseDevice) this.releaseDevice();
+    else this.device.destroy();
   }
 
   private encoderNow(): GpuCommandEncoder {

@@ -3,6 +3,7 @@ import * as tg from '../../src/index.js';
 import { WebGpuBackend } from '../../runtime/webgpu/webgpu_backend.js';
 import { acquireDevice, AcquiredDevice } from '../../runtime/webgpu/device.js';
 import { requireAdapter } from './adapter.js';
+import { sharedDeviceUsers } from '../../runtime/webgpu/shared_device.js';
 
 /** A backend whose acquired devices are kept, so a test can watch them (lost, destroyed). */
 function watchedBackend(options: { poolKeepBytes?: number } = {}): { backend: WebGpuBackend; devices: AcquiredDevice[] } {
@@ -152,5 +153,32 @@ describe('webgpu: device and buffer lifetime', function () {
       results.push(r);
     }
     results[0].forEach((v, i) => close(v, results[1][i]));
+  });
+  it("sessions made with backend 'webgpu' share the process's device; the last close destroys it", async () => {
+    const g = new tg.Graph();
+    const y = g.asDefault(() => tg.mul(tg.constant([1, 2, 3]), 2));
+    const before = sharedDeviceUsers();
+    const a = new tg.Session({ graph: g, backend: 'webgpu' });
+    const b = new tg.Session({ graph: g, backend: 'webgpu' });
+    expect(Array.from((await a.run(y)).data)).to.deep.equal([2, 4, 6]);
+    expect(Array.from((await b.run(y)).data)).to.deep.equal([2, 4, 6]);
+    expect(sharedDeviceUsers()).to.equal(before + 2);
+    const inner = (s: tg.Session): WebGpuBackend => (s as unknown as { devices: { backends: WebGpuBackend[] } }).devices.backends[0];
+    const device = (s: tg.Session): unknown => (inner(s) as unknown as { gpu: { device: unknown } }).gpu.device;
+    expect(device(a)).to.equal(device(b));
+    a.close();
+    // close releases once the session's queue is idle (its last run's bookkeeping settles first)
+    await new Promise((r) => setTimeout(r, 0));
+    expect(inner(a).liveBuffers).to.deep.equal({ count: 0, bytes: 0 });
+    expect(sharedDeviceUsers()).to.equal(before + 1);
+    // the other session still runs on the device
+    expect(Array.from((await b.run(y)).data)).to.deep.equal([2, 4, 6]);
+    b.close();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sharedDeviceUsers()).to.equal(before);
+    if (before === 0) {
+      const lost = await (device(b) as { lost: Promise<{ reason: string }> }).lost;
+      expect(lost.reason).to.equal('destroyed');
+    }
   });
 });
