@@ -2,6 +2,7 @@ import { InvalidArgumentError, isDType } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 import type { BinaryPrim, ScalarExpr, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
 import { expf, sigmoidf } from './wasm/f32_math.js';
+import { erff } from './wasm/f32_erf.js';
 import { logf, tanhf } from './wasm/f32_tanh_log.js';
 
 /**
@@ -45,9 +46,10 @@ function literal(v: unknown, d: DType): string {
 }
 
 /**
- * How float32 exp, sigmoid, tanh and log are computed: 'double' (Math.exp, rounded once) with the JS kernels;
- * 'f32' (the float32 formulas the wasm SIMD kernels use, f32_math.ts) when those run, so every
- * elementwise loop of a backend, fused or not, wasm or JS, gives the same values.
+ * How float32 exp, sigmoid, tanh, log and erf are computed: 'double' (Math, rounded once) with
+ * the JS kernels; 'f32' (the float32 formulas the wasm SIMD kernels use: f32_math.ts,
+ * f32_tanh_log.ts, f32_erf.ts) when those run, so every elementwise loop of a backend, fused or
+ * not, wasm or JS, gives the same values.
  */
 export type Transcendentals = 'double' | 'f32';
 
@@ -73,7 +75,7 @@ function unary(f: UnaryPrim, a: string, d: DType, tr: Transcendentals): string {
     case 'cos': return `Math.cos(${a})`;
     case 'tanh': return f32 ? `H.tanhf(${a})` : `H.tanh(${a})`;
     case 'sigmoid': return f32 ? `H.sigmoidf(${a})` : `H.sigmoid(${a})`;
-    case 'erf': return `H.erf(${a})`;
+    case 'erf': return f32 ? `H.erff(${a})` : `H.erf(${a})`;
     case 'not': return `(${a}^1)`;
     default: return refuse(`unknown unary operator (${typeof f})`);
   }
@@ -181,6 +183,7 @@ export const SCALAR_HELPERS = {
   sigmoidf,
   tanhf,
   logf,
+  erff,
   roundEven(x: number): number {
     const r = Math.round(x);
     return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
