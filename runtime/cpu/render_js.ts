@@ -2,6 +2,8 @@ import { InvalidArgumentError, isDType } from '../../graph/ir/index.js';
 import type { DType } from '../../graph/ir/index.js';
 import type { BinaryPrim, ScalarExpr, UnaryPrim } from '../../ops/elementwise/scalar_expr.js';
 import { expf, sigmoidf } from './wasm/f32_math.js';
+import { erff } from './wasm/f32_erf.js';
+import { expm1f, log1pf } from './wasm/f32_log1p_expm1.js';
 import { logf, tanhf } from './wasm/f32_tanh_log.js';
 
 /**
@@ -45,9 +47,10 @@ function literal(v: unknown, d: DType): string {
 }
 
 /**
- * How float32 exp, sigmoid, tanh and log are computed: 'double' (Math.exp, rounded once) with the JS kernels;
- * 'f32' (the float32 formulas the wasm SIMD kernels use, f32_math.ts) when those run, so every
- * elementwise loop of a backend, fused or not, wasm or JS, gives the same values.
+ * How float32 exp, sigmoid, tanh, log, erf, log1p and expm1 are computed: 'double' (Math, rounded
+ * once) with the JS kernels; 'f32' (the float32 formulas the wasm SIMD kernels use: f32_math.ts,
+ * f32_tanh_log.ts, f32_erf.ts, f32_log1p_expm1.ts) when those run, so every elementwise loop of a
+ * backend, fused or not, wasm or JS, gives the same values.
  */
 export type Transcendentals = 'double' | 'f32';
 
@@ -58,9 +61,9 @@ function unary(f: UnaryPrim, a: string, d: DType, tr: Transcendentals): string {
     case 'neg': return int ? `((-${a})|0)` : `(-${a})`;
     case 'abs': return int ? `(Math.abs(${a})|0)` : `Math.abs(${a})`;
     case 'exp': return f32 ? `H.expf(${a})` : `Math.exp(${a})`;
-    case 'expm1': return `Math.expm1(${a})`;
+    case 'expm1': return f32 ? `H.expm1f(${a})` : `Math.expm1(${a})`;
     case 'log': return f32 ? `H.logf(${a})` : `Math.log(${a})`;
-    case 'log1p': return `Math.log1p(${a})`;
+    case 'log1p': return f32 ? `H.log1pf(${a})` : `Math.log1p(${a})`;
     case 'sqrt': return `Math.sqrt(${a})`;
     case 'rsqrt': return `(1/Math.sqrt(${a}))`;
     case 'recip': return `(1/${a})`;
@@ -73,7 +76,7 @@ function unary(f: UnaryPrim, a: string, d: DType, tr: Transcendentals): string {
     case 'cos': return `Math.cos(${a})`;
     case 'tanh': return f32 ? `H.tanhf(${a})` : `H.tanh(${a})`;
     case 'sigmoid': return f32 ? `H.sigmoidf(${a})` : `H.sigmoid(${a})`;
-    case 'erf': return `H.erf(${a})`;
+    case 'erf': return f32 ? `H.erff(${a})` : `H.erf(${a})`;
     case 'not': return `(${a}^1)`;
     default: return refuse(`unknown unary operator (${typeof f})`);
   }
@@ -181,6 +184,9 @@ export const SCALAR_HELPERS = {
   sigmoidf,
   tanhf,
   logf,
+  erff,
+  log1pf,
+  expm1f,
   roundEven(x: number): number {
     const r = Math.round(x);
     return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;

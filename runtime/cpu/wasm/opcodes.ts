@@ -72,7 +72,7 @@ export type SimdMemoryLaneOp = keyof typeof SIMD_MEMORY_LANE;
 /** 0xfd-prefixed lane instructions: opcode and lane count (the immediate must be below it). */
 export const SIMD_LANE = {
   'i32x4.extract_lane': [0x1b, 4], 'f32x4.extract_lane': [0x1f, 4], 'f32x4.replace_lane': [0x20, 4],
-  'f64x2.extract_lane': [0x21, 2],
+  'f64x2.extract_lane': [0x21, 2], 'f64x2.replace_lane': [0x22, 2],
 } as const;
 export type SimdLaneOp = keyof typeof SIMD_LANE;
 

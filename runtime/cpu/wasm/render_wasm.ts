@@ -2,6 +2,8 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import type { FuncBuilder, Local } from './code.js';
 import { emitExp, emitSigmoid } from './f32_math.js';
+import { emitErf } from './f32_erf.js';
+import { emitExpm1, emitLog1p } from './f32_log1p_expm1.js';
 import { emitLog, emitTanh } from './f32_tanh_log.js';
 import { ModuleBuilder } from './module.js';
 import { heapMemoryType } from './memory_type.js';
@@ -18,14 +20,15 @@ type Value = { readonly kind: 'f32' | 'mask'; readonly local: Local<'v128'> };
  * Whether the float32 expression renders to wasm with exactly the JS kernel's results: every node
  * reads an input (literal-only subtrees are computed in double by the JS renderer), literals are
  * float32 values (the JS renderer multiplies by the double literal), and each operation is one
- * correctly rounded float32 operation or a bitwise pick, or exp/sigmoid/tanh/log, whose float32
- * formulas the JS kernels share (f32_math.ts, f32_tanh_log.ts). Comparisons are masks that only select, and/or and not read.
+ * correctly rounded float32 operation or a bitwise pick, or exp/sigmoid/tanh/log/erf/log1p/
+ * expm1, whose float32 formulas the JS kernels share (f32_math.ts, f32_tanh_log.ts, f32_erf.ts,
+ * f32_log1p_expm1.ts). Comparisons are masks that only select, and/or and not read.
  */
 export function wasmRenders(e: ScalarExpr): boolean {
   return check(e) === 'f32';
 }
 
-const UNARY = new Set(['neg', 'abs', 'sqrt', 'floor', 'ceil', 'roundEven', 'recip', 'square', 'exp', 'sigmoid', 'tanh', 'log']);
+const UNARY = new Set(['neg', 'abs', 'sqrt', 'floor', 'ceil', 'roundEven', 'recip', 'square', 'exp', 'sigmoid', 'tanh', 'log', 'erf', 'log1p', 'expm1']);
 const ARITH = new Set(['add', 'sub', 'mul', 'div', 'max', 'min']);
 const COMPARE = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
 
@@ -137,6 +140,9 @@ function emit(f: FuncBuilder, e: ScalarExpr, args: readonly Local<'v128'>[], tmp
         case 'sigmoid': f.get(a); emitSigmoid(f, tmp); break;
         case 'tanh': f.get(a); emitTanh(f, tmp); break;
         case 'log': f.get(a); emitLog(f); break;
+        case 'erf': f.get(a); emitErf(f, tmp); break;
+        case 'log1p': f.get(a); emitLog1p(f); break;
+        case 'expm1': f.get(a); emitExpm1(f, tmp); break;
         default: throw new InternalError(`render_wasm: unary ${e.f} passed the check`);
       }
       v = fresh(e.f === 'not' ? 'mask' : 'f32');

@@ -55,7 +55,7 @@ function buildOne(m: ModuleBuilder, spec: UpdateSpec): void {
   const o = f.local('i32');
   const end = f.local('i32');
   const value = new Map(spec.arrays.map((a) => [a, f.local('v128')]));
-  const splat = new Map(spec.scalars.map((sc, i) => [sc, f.local('v128')] as const));
+  const splat = new Map(spec.scalars.map((sc) => [sc, f.local('v128')] as const));
   const tmp = f.local('v128');
   spec.scalars.forEach((sc, i) => f.get(f.param(k + 1 + i, 'f64')).simd('f64x2.splat').set(splat.get(sc)!));
   const read = new Set<string>();

@@ -1,31 +1,38 @@
 import { InternalError } from '../../../graph/ir/index.js';
 import { wasmHeap } from './heap.js';
 import { buildReduceModule } from './reduce_module.js';
+import { buildReduceRowsModule } from './reduce_rows_module.js';
 import type { WasmReduceKind } from './reduce_module.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 type ReduceFn = (x: number, y: number, outer: number, red: number, inner: number) => void;
-let fns: Record<WasmReduceKind, ReduceFn> | null = null;
+type RowsFn = (x: number, y: number, rows: number, red: number) => void;
+let fns: { middle: Record<WasmReduceKind, ReduceFn>; rows: Record<WasmReduceKind, RowsFn> } | null = null;
 
-function reduceKernels(): Record<WasmReduceKind, ReduceFn> {
+function reduceKernels(): { middle: Record<WasmReduceKind, ReduceFn>; rows: Record<WasmReduceKind, RowsFn> } {
   if (fns) return fns;
   const api = wasmApi();
   if (!api) throw new InternalError('WebAssembly is not available: the JS reductions should have been chosen');
-  const ex = instantiate(api, buildReduceModule(), wasmHeap().memory).exports;
-  fns = { sum: ex.reduceSum as ReduceFn, mean: ex.reduceMean as ReduceFn, max: ex.reduceMax as ReduceFn, min: ex.reduceMin as ReduceFn };
+  const mid = instantiate(api, buildReduceModule(), wasmHeap().memory).exports;
+  const rows = instantiate(api, buildReduceRowsModule(), wasmHeap().memory).exports;
+  fns = {
+    middle: { sum: mid.reduceSum as ReduceFn, mean: mid.reduceMean as ReduceFn, max: mid.reduceMax as ReduceFn, min: mid.reduceMin as ReduceFn },
+    rows: { sum: rows.reduceRowsSum as RowsFn, mean: rows.reduceRowsMean as RowsFn, max: rows.reduceRowsMax as RowsFn, min: rows.reduceRowsMin as RowsFn },
+  };
   return fns;
 }
 
 /**
  * Sum, mean, max or min of float32 `x` viewed as [outer, red, inner] over the middle axis, in
- * wasm; bit for bit the JS kernel's values. Null where it does not pay or apply (inner < 2: a
- * last-axis reduction folds one chain per row, which the lanes cannot split without changing the
- * order of the additions; other kinds), so the JS kernel runs.
+ * wasm (reduce_module.ts; a last-axis reduction, inner 1, in reduce_rows_module.ts with the lanes
+ * across rows); bit for bit the JS kernel's values. Null for other kinds (prod) and other dtypes,
+ * so the JS kernel runs.
  */
 export function wasmReduce(x: ArrayLike<unknown>, outer: number, red: number, inner: number, kind: string): Float32Array | null {
-  if (!(x instanceof Float32Array) || inner < 2 || !isWasmKind(kind) || x.length !== outer * red * inner) return null;
-  const fn = reduceKernels()[kind];
+  if (!(x instanceof Float32Array) || inner < 1 || !isWasmKind(kind) || x.length !== outer * red * inner) return null;
   const size = outer * inner;
+  const k = reduceKernels();
+  const fn: ReduceFn = inner === 1 ? (xa, ya, o, r) => k.rows[kind](xa, ya, o, r) : k.middle[kind];
   const yAt = Math.ceil(x.length / 4) * 4;
   const heap = wasmHeap();
   heap.ensure((yAt + size) * 4, `reduce ${kind} over [${outer},${red},${inner}]`);
