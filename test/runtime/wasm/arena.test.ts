@@ -88,6 +88,9 @@ describe('runtime/cpu/wasm: the heap arena', () => {
     const backend = new CpuBackend({ kernels: 'wasm' });
     const small = backend.alloc('float32', [3], true);
     expect(heapOffset(small.data as Float32Array)).to.be.at.least(0);
+    // a block is its own storage, of its own size: the memory budget counts blocks, not the heap
+    expect(small.storageBytes).to.equal(12);
+    expect(small.storage).to.equal(small.data);
     backend.endRun();
     expect(backend.resident!.blocksOut).to.equal(0);
   });
