@@ -10,6 +10,7 @@ import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
 import { residentBuffers } from './resident_buffers.js';
+import { forgetMirror } from './wasm/mirrors.js';
 import type { ResidentBuffers } from './resident_buffers.js';
 
 export interface CpuBackendOptions {
@@ -76,6 +77,8 @@ export class CpuBackend implements Backend<NDArray> {
     const inHeap = runScoped ? this.resident?.alloc(dtype, size) : null;
     if (inHeap) return new Arr(dtype, shape, inHeap);
     const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? allocData(dtype, size);
+    // a pooled buffer is written again: a wasm copy of what it held before is stale
+    forgetMirror(data);
     return new Arr(dtype, shape, data);
   }
 
@@ -108,6 +111,8 @@ export class CpuBackend implements Backend<NDArray> {
     let inputs = d.inputs as readonly NDArray[];
     // ref inputs arrive as null (a kernel reads the variable through ctx); kernels expect arrays
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
+    // the step writes into `out` (an input's buffer or a pooled one)
+    if (d.out && d.out.dtype !== 'string') forgetMirror(d.out.data);
     return withWasmKernels(this.wasm, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data));
   }
 

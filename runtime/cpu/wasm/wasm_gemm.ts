@@ -3,6 +3,7 @@ import type { DataArray } from '../../../graph/ir/index.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, NR } from './gemm_module.js';
 import { heapOffset, wasmHeap } from './heap.js';
+import { mirrorOf } from './mirrors.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 /** One operand read in place: element (row, col) at off + row·rs + col·cs (see kernels/gemm.ts). */
@@ -129,10 +130,14 @@ function inHeapA(a: GemmOperand, m: number, k: number): ResidentA | null {
   return at < 0 ? null : { residentAt: at / 4 + a.off };
 }
 
-/** B in wasm memory already, row-major with n a multiple of 8: packed straight from there. */
+/**
+ * B in wasm memory already, row-major with n a multiple of 8: packed straight from there. A B the
+ * plan holds run after run (weights, a filter) is kept there as a mirror (mirrors.ts).
+ */
 function inHeapB(b: GemmOperand, n: number): ResidentB | null {
   if (!(b.data instanceof Float32Array) || b.cs !== 1 || b.rs !== n || n % NR !== 0) return null;
-  const at = heapOffset(b.data);
+  let at = heapOffset(b.data);
+  if (at < 0) at = mirrorOf(b.data);
   return at < 0 ? null : { residentAt: at / 4 + b.off, ld: n };
 }
 
