@@ -121,8 +121,14 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   readonly lowerings: ReadonlySet<LoweringKind>;
   /** Decided at plan time, once per node: the kernel to launch, or an explicit refusal. */
   kernelFor(def: OpDef, nodeType: string, dtypes?: NodeDTypes): KernelChoice;
-  /** A buffer for a value of this type (the contents are undefined). */
-  alloc(dtype: DType, shape: readonly number[]): B;
+  /**
+   * A buffer for a value of this type (the contents are undefined). `runScoped`: the plan proved
+   * the value dies within the run unseen outside it (PlanStep.ownedOutput), so the backend may take
+   * the buffer back when the run ends even if it is never freed.
+   */
+  alloc(dtype: DType, shape: readonly number[], runScoped?: boolean): B;
+  /** Whether `b` is a buffer the backend takes back at the end of the run (see alloc). */
+  isRunScoped?(b: B): boolean;
   upload(x: NDArray): B;
   read(b: B): Promise<NDArray>;
   /** The executor is done with `b` and nothing else holds it: its memory may be reused. */

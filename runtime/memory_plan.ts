@@ -8,6 +8,8 @@ export interface MemoryPlan {
   readonly inPlace: readonly number[];
   readonly recycle: readonly (readonly number[])[];
   readonly pooledOutput: readonly boolean[];
+  /** Whether the step's one output is owned: it dies within the run, unseen outside it. */
+  readonly ownedOutput: readonly boolean[];
   /** Peak bytes of live intermediate values (plus pooled buffers) with this plan. */
   readonly peakBytes: number;
   /** The same peak when every step allocates and nothing is reused (values still freed at last use). */
@@ -96,6 +98,7 @@ export function planMemory(
     inPlace,
     recycle,
     pooledOutput,
+    ownedOutput: steps.map((st) => enabled && st.outputSlots.length === 1 && st.outputSlots[0] >= 0 && owned(st.outputSlots[0])),
     peakBytes: enabled ? peaks.planned : peaks.unplanned,
     unplannedPeakBytes: peaks.unplanned,
     noLivenessPeakBytes: peaks.noLiveness,

@@ -40,6 +40,11 @@ export interface PlanStep {
   readonly recycle: readonly number[];
   /** Whether this step's output may take a pooled buffer. */
   readonly pooledOutput: boolean;
+  /**
+   * Whether its one output dies within the run unseen outside it (every reader makes a fresh
+   * output; not fetched or kept): its buffer may be one the backend takes back when the run ends.
+   */
+  readonly ownedOutput: boolean;
   /** Index into `Plan.devices`. */
   readonly device: number;
   /** The kernel its backend chose at plan time. */
@@ -128,7 +133,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
   // a value's copy on another device, made once, before its first reader there
   const copies = new Map<string, number>();
 
-  type Draft = Omit<PlanStep, 'release' | 'inPlace' | 'recycle' | 'pooledOutput'>;
+  type Draft = Omit<PlanStep, 'release' | 'inPlace' | 'recycle' | 'pooledOutput' | 'ownedOutput'>;
   const steps: Draft[] = [];
   const variableReads: ProgramNode[] = [];
   const variableWrites = new Set<string>();
@@ -196,7 +201,7 @@ export function buildPlan(program: Program, options: PlanOptions): Plan {
   // and the untaken side of a cond never is, so plans with control flow keep every buffer apart.
   const controlFlow = program.nodes.some((n) => CONTROL_FLOW_TYPES.has(n.type));
   const memory = planMemory(withRelease, numSlots, slotOf, keep, !controlFlow && (options.planMemory ?? true));
-  const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i] }));
+  const finalSteps: PlanStep[] = withRelease.map((s, i) => ({ ...s, inPlace: memory.inPlace[i], recycle: memory.recycle[i], pooledOutput: memory.pooledOutput[i], ownedOutput: memory.ownedOutput[i] }));
   const heldValues: NDArray[] = [];
   for (const s of finalSteps) for (const a of Object.values(s.node.attrs)) if (a instanceof NDArray) heldValues.push(a);
   const heldBuffers = new Set<object>(heldValues.map((v) => v.storage));

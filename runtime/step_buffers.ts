@@ -30,9 +30,11 @@ export function outBuffer(step: PlanStep, inputs: readonly (DeviceBuffer | null)
   if (resolved.length !== 1 || resolved[0].unknownRank || resolved[0].shape.some((d) => d < 0)) return undefined;
   if (step.inPlace >= 0) {
     const x = inputs[step.inPlace];
+    // a buffer the backend takes back at the end of the run must not become a value that outlives it
+    if (x && !step.ownedOutput && backend.isRunScoped?.(x)) return undefined;
     return x && x.dtype === resolved[0].dtype && sameSize(x.shape, resolved[0].shape) ? x : undefined;
   }
-  return backend.alloc(resolved[0].dtype, resolved[0].shape);
+  return backend.alloc(resolved[0].dtype, resolved[0].shape, step.ownedOutput);
 }
 
 function sameSize(a: readonly number[], b: readonly number[]): boolean {

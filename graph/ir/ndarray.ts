@@ -64,12 +64,13 @@ export class NDArray {
    * alias exactly when these are the same object (memory accounting and fetch detaching ask).
    */
   get storage(): object {
-    return this.numeric !== null ? this.numeric.buffer : this.strings!;
+    if (this.numeric === null) return this.strings!;
+    return blockOfShared(this.numeric) ? this.numeric : this.numeric.buffer;
   }
 
   /** Bytes the storage takes: the whole ArrayBuffer, or a string array's bytes plus a per-element estimate. */
   get storageBytes(): number {
-    if (this.numeric !== null) return this.numeric.buffer.byteLength;
+    if (this.numeric !== null) return blockOfShared(this.numeric) ? this.numeric.byteLength : this.numeric.buffer.byteLength;
     return this.strings!.reduce((n, b) => n + b.length + BYTES_PER_ELEMENT.string, 0);
   }
 
@@ -288,4 +289,12 @@ function stringsFrom(value: NestedArray, shape: readonly number[] | undefined, d
     throw new InvalidArgumentError(`NDArray.from: shape ${formatShape(shp)} needs ${sizeOf(shp)} elements but the value has ${flat.length}`);
   }
   return new NDArray('string', shp, flat);
+}
+
+/**
+ * A view on part of a SharedArrayBuffer is one block of a shared memory (the CPU backend's wasm
+ * arena): it is its own storage, of its own size, not the whole memory's.
+ */
+function blockOfShared(d: DataArray): boolean {
+  return typeof SharedArrayBuffer === 'function' && d.buffer instanceof SharedArrayBuffer && d.byteLength !== d.buffer.byteLength;
 }

@@ -9,10 +9,19 @@ import { CPU_KERNELS } from './kernels/index.js';
 import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
+import { residentBuffers } from './resident_buffers.js';
+import { forgetMirror } from './wasm/mirrors.js';
+import type { ResidentBuffers } from './resident_buffers.js';
 
 export interface CpuBackendOptions {
   /** 'auto' (default): WebAssembly SIMD kernels where the engine has SIMD, else the JS ones. */
   readonly kernels?: CpuKernelMode;
+  /**
+   * 'auto' (default): the buffers the memory plan recycles live in WebAssembly memory (an arena
+   * over the kernels' heap) when the wasm kernels run and that memory is shared; 'off': always JS
+   * arrays. See docs/runtime.md, "The CPU backend's memory".
+   */
+  readonly memory?: 'auto' | 'off';
 }
 
 const EMPTY = Arr.zeros('float32', [0]);
@@ -33,9 +42,12 @@ export class CpuBackend implements Backend<NDArray> {
   private readonly pool = new Map<string, DataArray[]>();
   /** Whether its kernels may use WebAssembly SIMD (decided once, from the option and the engine). */
   readonly wasm: boolean;
+  /** Where its recycled float32/int32 buffers live: arena blocks in wasm memory, or null (JS arrays). */
+  readonly resident: ResidentBuffers | null;
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = resolveKernelMode(options.kernels);
+    this.resident = this.wasm && options.memory !== 'off' ? residentBuffers() : null;
   }
 
   kernelFor(def: OpDef, nodeType: string): KernelChoice {
@@ -57,12 +69,21 @@ export class CpuBackend implements Backend<NDArray> {
     }
   }
 
-  alloc(dtype: DType, shape: readonly number[]): NDArray {
+  alloc(dtype: DType, shape: readonly number[], runScoped = false): NDArray {
     // string buffers are element lists the kernels build; nothing to pool or reuse
     if (dtype === 'string') return Arr.zeros(dtype, shape);
     const size = sizeOf(shape);
+    // only a value that dies within the run may live in an arena block (taken back at endRun)
+    const inHeap = runScoped ? this.resident?.alloc(dtype, size) : null;
+    if (inHeap) return new Arr(dtype, shape, inHeap);
     const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? allocData(dtype, size);
+    // a pooled buffer is written again: a wasm copy of what it held before is stale
+    forgetMirror(data);
     return new Arr(dtype, shape, data);
+  }
+
+  isRunScoped(b: NDArray): boolean {
+    return b.dtype !== 'string' && this.resident !== null && this.resident.holds(b.data);
   }
 
   upload(x: NDArray): NDArray {
@@ -74,7 +95,7 @@ export class CpuBackend implements Backend<NDArray> {
   }
 
   free(b: NDArray): void {
-    if (b.dtype === 'string') return;
+    if (b.dtype === 'string' || this.resident?.free(b.data)) return;
     const k = `${b.dtype}:${b.data.length}`;
     const list = this.pool.get(k);
     if (list) list.push(b.data);
@@ -83,12 +104,15 @@ export class CpuBackend implements Backend<NDArray> {
 
   endRun(): void {
     this.pool.clear();
+    this.resident?.endRun();
   }
 
   dispatch(d: Dispatch<NDArray>): NDArray[] {
     let inputs = d.inputs as readonly NDArray[];
     // ref inputs arrive as null (a kernel reads the variable through ctx); kernels expect arrays
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
+    // the step writes into `out` (an input's buffer or a pooled one)
+    if (d.out && d.out.dtype !== 'string') forgetMirror(d.out.data);
     return withWasmKernels(this.wasm, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data));
   }
 

@@ -22,12 +22,12 @@ function run(which: 'avgPool' | 'avgPoolGrad', src: Float32Array, size: number, 
   const fn = avgPoolKernels()[which];
   const heap = wasmHeap();
   const dstAt = Math.ceil(src.length / 4) * 4;
-  heap.ensure((dstAt + size) * 4, `${which === 'avgPool' ? 'AvgPool' : 'AvgPoolGrad'} over [${g.n},${g.h},${g.w},${g.c}]`);
+  const s = heap.scratch((dstAt + size) * 4, `${which === 'avgPool' ? 'AvgPool' : 'AvgPoolGrad'} over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
   const F = heap.f32();
-  F.set(src, 0);
-  F.fill(0, dstAt, dstAt + size);
-  fn(0, dstAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
-  return heap.f32().slice(dstAt, dstAt + size);
+  F.set(src, s);
+  F.fill(0, s + dstAt, s + dstAt + size);
+  fn(s * 4, (s + dstAt) * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  return heap.f32().slice(s + dstAt, s + dstAt + size);
 }
 
 /** AvgPool on NHWC in wasm, bit for bit the JS kernel (avg_pool_module.ts); null for dilated windows. */

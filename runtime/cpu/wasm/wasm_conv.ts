@@ -1,11 +1,11 @@
 import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
-import { wasmHeap } from './heap.js';
+import { heapOffset, wasmHeap } from './heap.js';
 import { buildCol2imModule } from './col2im_module.js';
 import { NR } from './gemm_module.js';
 import { buildIm2colModule } from './im2col_module.js';
 import { instantiate, wasmApi } from './wasm_api.js';
-import { MR, wasmGemm } from './wasm_gemm.js';
+import { gemmScratchFloats, MR, wasmGemm } from './wasm_gemm.js';
 
 type Im2colFn = (...args: number[]) => void;
 let im2colFn: Im2colFn | null = null;
@@ -28,6 +28,20 @@ function col2im(): Im2colFn {
   return col2imFn;
 }
 
+/**
+ * The image where the im2col reads it: in place when it is already in wasm memory, else copied to
+ * the start of the scratch. `free`: the first float of scratch after it, `more` floats long.
+ */
+function imageIn(x: Float32Array, more: number, what: string): { xAt: number; free: number } {
+  const heap = wasmHeap();
+  const resident = heapOffset(x);
+  const xFloats = resident >= 0 ? 0 : Math.ceil(x.length / 4) * 4;
+  const s = heap.scratch((xFloats + more) * 4, what) / 4;
+  if (resident >= 0) return { xAt: resident / 4, free: s };
+  heap.f32().set(x, s);
+  return { xAt: s, free: s + xFloats };
+}
+
 /** Patch rows per chunk: bounds wasm memory at about 16 MiB of patches. */
 const CHUNK = 1 << 22;
 
@@ -42,11 +56,10 @@ export function wasmConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: nu
   const step = Math.max(MR, Math.min(M, Math.floor(CHUNK / Math.max(K, 1))));
   const stepPad = Math.ceil(step / MR) * MR;
   const heap = wasmHeap();
-  const xAt = 0;
-  const pAt = Math.ceil(x.length / 4) * 4;
+  const what = `Conv2D over [${g.n},${g.h},${g.w},${g.c}]`;
+  const { xAt, free } = imageIn(x, stepPad * K + gemmScratchFloats(stepPad, K, oc, true, false, false), what);
+  const pAt = free;
   const after = pAt + stepPad * K;
-  heap.ensure(after * 4, `Conv2D over [${g.n},${g.h},${g.w},${g.c}]`);
-  heap.f32().set(x, xAt);
   const run = im2col();
   for (let m0 = 0; m0 < M; m0 += step) {
     const rows = Math.min(step, M - m0);
@@ -68,12 +81,10 @@ export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geome
   const M = g.n * g.oh * g.ow;
   const ld = Math.ceil(K / 8) * 8;
   const step = Math.max(1, Math.min(M, Math.floor(CHUNK / ld)));
-  const heap = wasmHeap();
-  const xAt = 0;
-  const pAt = Math.ceil(x.length / 4) * 4;
+  const what = `Conv2DBackpropFilter over [${g.n},${g.h},${g.w},${g.c}]`;
+  const { xAt, free } = imageIn(x, ld * step + gemmScratchFloats(oc, step, K, false, true, false), what);
+  const pAt = free;
   const after = pAt + ld * step;
-  heap.ensure(after * 4, `Conv2DBackpropFilter over [${g.n},${g.h},${g.w},${g.c}]`);
-  heap.f32().set(x, xAt);
   const run = im2col();
   const dfT = new Float32Array(oc * K);
   for (let m0 = 0; m0 < M; m0 += step) {
@@ -97,11 +108,12 @@ export function wasmConv2dBackpropInput(dy: Float32Array, f: Float32Array, g: Ge
   const step = Math.max(MR, Math.min(M, Math.floor(CHUNK / ld)));
   const stepPad = Math.ceil(step / MR) * MR;
   const heap = wasmHeap();
-  const dxAt = 0;
-  const fAt = Math.ceil(dx.length / 4) * 4;
+  const dxFloats = Math.ceil(dx.length / 4) * 4;
+  const what = `Conv2DBackpropInput into [${g.n},${g.h},${g.w},${g.c}]`;
+  const dxAt = heap.scratch((dxFloats + oc * ld + stepPad * ld + gemmScratchFloats(step, oc, K, false, true, true)) * 4, what) / 4;
+  const fAt = dxAt + dxFloats;
   const cAt = fAt + oc * ld;
   const after = cAt + stepPad * ld;
-  heap.ensure(after * 4, `Conv2DBackpropInput into [${g.n},${g.h},${g.w},${g.c}]`);
   let F = heap.f32();
   F.fill(0, dxAt, dxAt + dx.length);
   F.fill(0, fAt, cAt);

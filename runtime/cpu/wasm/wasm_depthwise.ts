@@ -23,13 +23,13 @@ function run(name: Name, a: Float32Array, b: Float32Array, size: number, g: Geom
   const bAt = Math.ceil(a.length / 4) * 4;
   const accAt = bAt + Math.ceil(b.length / 4) * 4;
   const heap = wasmHeap();
-  heap.ensure((accAt + size) * 4, `${name} over [${g.n},${g.h},${g.w},${g.c}]`);
+  const s = heap.scratch((accAt + size) * 4, `${name} over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
   const F = heap.f32();
-  F.set(a, 0);
-  F.set(b, bAt);
-  F.fill(0, accAt, accAt + size);
-  fn(0, bAt * 4, accAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl);
-  return heap.f32().slice(accAt, accAt + size);
+  F.set(a, s);
+  F.set(b, s + bAt);
+  F.fill(0, s + accAt, s + accAt + size);
+  fn(s * 4, (s + bAt) * 4, (s + accAt) * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl);
+  return heap.f32().slice(s + accAt, s + accAt + size);
 }
 
 /*

@@ -2,7 +2,7 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { DataArray } from '../../../graph/ir/index.js';
 import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
-import { wasmHeap } from './heap.js';
+import { heapOffset, wasmHeap } from './heap.js';
 import { buildElementwiseModule, wasmRenders } from './render_wasm.js';
 import type { InputKind } from './render_wasm.js';
 import { instantiate, wasmApi } from './wasm_api.js';
@@ -27,7 +27,8 @@ function kindOf(strides: readonly number[], shape: readonly number[]): InputKind
 
 /**
  * Runs a float32 region with the SIMD kernel: inputs are copied into wasm memory (rows padded to
- * a multiple of 4 floats), the module computes every element, the result is copied to `out`.
+ * a multiple of 4 floats) unless already there, the module computes every element, the result is
+ * copied to `out` unless `out` is in wasm memory (then written there directly).
  * Returns false, having done nothing, when the expression or the layout is not one it takes; the
  * caller then runs the JS loop, which computes the same float32 values.
  */
@@ -54,24 +55,32 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
 
   const [rows, cols] = shape.length === 1 ? [1, shape[0]] : shape;
   const colsPad = Math.ceil(cols / 4) * 4;
-  const sizes = kinds.map((k) => (k === 'full' ? rows * colsPad : k === 'row' ? colsPad : k === 'col' ? rows : 4));
+  // operands already in wasm memory (CPU backend buffers, see heap.ts) are used in place when their
+  // rows need no padding; the rest are copied into scratch, the output first
+  const resident = (x: DataArray, full: boolean): number => (x instanceof Float32Array && (!full || colsPad === cols) ? heapOffset(x) : -1);
+  const outAt = resident(out, true);
+  const inAt = kinds.map((k, a) => (k === 'scalar' ? -1 : resident(ins[a], k !== 'col')));
+  const sizes = kinds.map((k, a) => (inAt[a] >= 0 ? 0 : k === 'full' ? rows * colsPad : k === 'row' ? colsPad : k === 'col' ? rows : 4));
+  let top = outAt >= 0 ? 0 : rows * colsPad;
   const at: number[] = [];
-  let top = rows * colsPad; // the output first
   for (const s of sizes) {
     at.push(top);
     top += s;
   }
   const heap = wasmHeap();
-  heap.ensure(top * 4 + 16, `an elementwise region over [${shape.join(',')}]`);
+  const base = heap.scratch(top * 4 + 16, `an elementwise region over [${shape.join(',')}]`) / 4;
   const F = heap.f32();
   kinds.forEach((k, a) => {
+    at[a] += base;
+    if (inAt[a] >= 0) return;
     const x = ins[a] as Float32Array;
     if (k === 'scalar') F[at[a]] = x[0];
     else if (k === 'full' && colsPad !== cols) for (let r = 0; r < rows; r++) F.set(x.subarray(r * cols, (r + 1) * cols), at[a] + r * colsPad);
     else F.set(x.subarray(0, k === 'full' ? rows * cols : k === 'row' ? cols : rows), at[a]);
   });
-  run(rows, colsPad * 4, 0, ...at.map((v) => v * 4));
-  if (colsPad === cols) out.set(F.subarray(0, rows * cols));
-  else for (let r = 0; r < rows; r++) out.set(F.subarray(r * colsPad, r * colsPad + cols), r * cols);
+  run(rows, colsPad * 4, outAt >= 0 ? outAt : base * 4, ...at.map((v, a) => (inAt[a] >= 0 ? inAt[a] : v * 4)));
+  if (outAt >= 0) return true;
+  if (colsPad === cols) out.set(F.subarray(base, base + rows * cols));
+  else for (let r = 0; r < rows; r++) out.set(F.subarray(base + r * colsPad, base + r * colsPad + cols), r * cols);
   return true;
 }

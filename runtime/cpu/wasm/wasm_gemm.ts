@@ -2,7 +2,8 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { DataArray } from '../../../graph/ir/index.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, NR } from './gemm_module.js';
-import { wasmHeap } from './heap.js';
+import { heapOffset, wasmHeap } from './heap.js';
+import { mirrorOf } from './mirrors.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 /** One operand read in place: element (row, col) at off + row·rs + col·cs (see kernels/gemm.ts). */
@@ -55,42 +56,59 @@ function gemmKernels(): GemmExports {
 }
 
 /**
- * C[m,n] += A[m,k]·B[k,n] (float32, C row-major at cOff) with the WebAssembly SIMD kernel. A is
- * copied into wasm memory row-major (a memcpy unless transposed), with zero rows up to a multiple
- * of MR; B row-major with zero columns up to a multiple of 8, then packed by wasm per depth block;
- * C is copied in and out. That is O(mk + kn + mn) copying for O(mnk) work; transposes fold into
- * the copies. The caller checks `wasmFeatures().simd` first.
+ * Floats of scratch `wasmGemm` lays out after `base`: C when it is copied in, A and B unless
+ * resident, and one packed B block. A caller that passes `base` reserves this much after it.
  */
-export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array | ResidentC, cOff: number, m: number, k: number, n: number, base = 0): void {
+export function gemmScratchFloats(m: number, k: number, n: number, aResident: boolean, bResident: boolean, cResident: boolean): number {
+  const mPad = Math.ceil(m / MR) * MR;
+  const nPad = Math.ceil(n / NR) * NR;
+  return (cResident ? 0 : mPad * nPad) + (aResident ? 0 : mPad * k) + (bResident ? 0 : k * nPad) + Math.min(k, KC) * nPad;
+}
+
+/**
+ * C[m,n] += A[m,k]·B[k,n] (float32, C row-major at cOff) with the WebAssembly SIMD kernel.
+ * Operands already in wasm memory (CPU backend buffers in the heap's arena, see heap.ts) are read
+ * and written in place when their layout is the kernel's: A row-major with m a multiple of MR, B
+ * row-major with n a multiple of 8, C likewise. Otherwise A is copied into scratch row-major (a
+ * memcpy unless transposed), with zero rows up to a multiple of MR; B row-major with zero columns
+ * up to a multiple of 8, then packed by wasm per depth block; C is copied in and out. That is
+ * O(mk + kn + mn) copying for O(mnk) work; transposes fold into the copies. The caller checks
+ * `wasmFeatures().simd` first. `base`: a float offset where the caller reserved
+ * `gemmScratchFloats` (a conv's scratch); by default the heap's scratch.
+ */
+export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array | ResidentC, cOff: number, m: number, k: number, n: number, base?: number): void {
   const { gemm, packB } = gemmKernels();
   const heap = wasmHeap();
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
   const kcMax = Math.min(k, KC);
-  // layout in floats from `base`: C (mPad × nPad), A (mPad × k) unless resident, B (k × nPad),
-  // packed B block (kcMax × nPad)
-  // (C there only when it comes from the host; a resident C must hold mPad rows of nPad floats,
-  // since the micro-kernel writes whole tiles)
-  const resident = 'residentAt' in a;
-  const cHost = c instanceof Float32Array ? c : null;
-  const cAt = c instanceof Float32Array ? base : c.residentAt;
-  let free = cHost ? base + mPad * nPad : base;
-  const aAt = resident ? a.residentAt : free;
-  if (!resident) free += mPad * k;
-  const bResident = 'residentAt' in b;
-  const bAt = bResident ? b.residentAt : free;
-  const ldb = bResident ? b.ld : nPad;
-  const pAt = bResident ? free : bAt + k * nPad;
-  heap.ensure((pAt + kcMax * nPad) * 4, `MatMul of [${m},${k}]×[${k},${n}]`);
+  const aIn = 'residentAt' in a ? a : inHeapA(a, m, k);
+  const bIn = 'residentAt' in b ? b : inHeapB(b, n);
+  const cIn = c instanceof Float32Array ? inHeapC(c, cOff, m, n) : c;
+  const what = `MatMul of [${m},${k}]×[${k},${n}]`;
+  const need = gemmScratchFloats(m, k, n, aIn !== null, bIn !== null, cIn !== null);
+  const at = base ?? heap.scratch(need * 4, what) / 4;
+  // layout in floats from `at`: C (mPad × nPad) unless resident, A (mPad × k) unless resident,
+  // B (k × nPad) unless resident, packed B block (kcMax × nPad)
+  // (a resident C must hold mPad rows of nPad floats, since the micro-kernel writes whole tiles)
+  const cHost = cIn === null ? (c as Float32Array) : null;
+  const cAt = cIn === null ? at : cIn.residentAt;
+  let free = cHost ? at + mPad * nPad : at;
+  const aAt = aIn ? aIn.residentAt : free;
+  if (!aIn) free += mPad * k;
+  const bAt = bIn ? bIn.residentAt : free;
+  const ldb = bIn ? bIn.ld : nPad;
+  const pAt = bIn ? free : bAt + k * nPad;
+  heap.ensure((pAt + kcMax * nPad) * 4, what);
   const F = heap.f32();
 
   if (cHost && n === nPad) F.set(cHost.subarray(cOff, cOff + m * n), cAt);
   else if (cHost) for (let i = 0; i < m; i++) F.set(cHost.subarray(cOff + i * n, cOff + i * n + n), cAt + i * nPad);
-  if (!resident) {
-    copyRows(a, F, aAt, m, k, k);
+  if (!aIn) {
+    copyRows(a as GemmOperand, F, aAt, m, k, k);
     F.fill(0, aAt + m * k, aAt + mPad * k);
   }
-  if (!bResident) copyRows(b, F, bAt, k, n, nPad);
+  if (!bIn) copyRows(b as GemmOperand, F, bAt, k, n, nPad);
 
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
@@ -103,6 +121,31 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   if (!cHost) return;
   if (n === nPad) cHost.set(F.subarray(cAt, cAt + m * n), cOff);
   else for (let i = 0; i < m; i++) cHost.set(F.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
+}
+
+/** A in wasm memory already, row-major with whole MR-row tiles: read in place. */
+function inHeapA(a: GemmOperand, m: number, k: number): ResidentA | null {
+  if (!(a.data instanceof Float32Array) || a.cs !== 1 || a.rs !== k || m % MR !== 0) return null;
+  const at = heapOffset(a.data);
+  return at < 0 ? null : { residentAt: at / 4 + a.off };
+}
+
+/**
+ * B in wasm memory already, row-major with n a multiple of 8: packed straight from there. A B the
+ * plan holds run after run (weights, a filter) is kept there as a mirror (mirrors.ts).
+ */
+function inHeapB(b: GemmOperand, n: number): ResidentB | null {
+  if (!(b.data instanceof Float32Array) || b.cs !== 1 || b.rs !== n || n % NR !== 0) return null;
+  let at = heapOffset(b.data);
+  if (at < 0) at = mirrorOf(b.data);
+  return at < 0 ? null : { residentAt: at / 4 + b.off, ld: n };
+}
+
+/** C in wasm memory already, with whole tiles (m a multiple of MR, n of 8): accumulated in place. */
+function inHeapC(c: Float32Array, cOff: number, m: number, n: number): ResidentC | null {
+  if (n % NR !== 0 || m % MR !== 0) return null;
+  const at = heapOffset(c);
+  return at < 0 ? null : { residentAt: at / 4 + cOff };
 }
 
 /**

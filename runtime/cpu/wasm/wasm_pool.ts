@@ -1,6 +1,6 @@
 import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
-import { wasmHeap } from './heap.js';
+import { heapOffset, wasmHeap } from './heap.js';
 import { buildPoolModule } from './pool_module.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
@@ -32,11 +32,14 @@ export function wasmMaxPool(x: Float32Array, g: Geometry): Float32Array | null {
   const { maxPool } = poolKernels();
   const size = g.n * g.oh * g.ow * g.c;
   const heap = wasmHeap();
-  heap.ensure((x.length + size) * 4, `MaxPool over [${g.n},${g.h},${g.w},${g.c}]`);
-  const F = heap.f32();
-  F.set(x, 0);
-  maxPool(0, x.length * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
-  return heap.f32().slice(x.length, x.length + size);
+  // an input already in wasm memory is read in place
+  const resident = heapOffset(x);
+  const xFloats = resident >= 0 ? 0 : x.length;
+  const s = heap.scratch((xFloats + size) * 4, `MaxPool over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
+  if (resident < 0) heap.f32().set(x, s);
+  const yAt = s + xFloats;
+  maxPool(resident >= 0 ? resident : s * 4, yAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  return heap.f32().slice(yAt, yAt + size);
 }
 
 /**
@@ -47,13 +50,13 @@ export function wasmMaxPoolGrad(x: Float32Array, dy: Float32Array, g: Geometry):
   if (!applies(g) || dy.length !== g.n * g.oh * g.ow * g.c) return null;
   const { maxPoolGrad } = poolKernels();
   const heap = wasmHeap();
-  const dyAt = x.length;
+  const xAt = heap.scratch((2 * x.length + dy.length) * 4, `MaxPoolGrad over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
+  const dyAt = xAt + x.length;
   const dxAt = dyAt + dy.length;
-  heap.ensure((dxAt + x.length) * 4, `MaxPoolGrad over [${g.n},${g.h},${g.w},${g.c}]`);
   const F = heap.f32();
-  F.set(x, 0);
+  F.set(x, xAt);
   F.set(dy, dyAt);
   F.fill(0, dxAt, dxAt + x.length);
-  maxPoolGrad(0, dyAt * 4, dxAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  maxPoolGrad(xAt * 4, dyAt * 4, dxAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
   return heap.f32().slice(dxAt, dxAt + x.length);
 }

@@ -35,10 +35,10 @@ export function wasmReduce(x: ArrayLike<unknown>, outer: number, red: number, in
   const fn: ReduceFn = inner === 1 ? (xa, ya, o, r) => k.rows[kind](xa, ya, o, r) : k.middle[kind];
   const yAt = Math.ceil(x.length / 4) * 4;
   const heap = wasmHeap();
-  heap.ensure((yAt + size) * 4, `reduce ${kind} over [${outer},${red},${inner}]`);
-  heap.f32().set(x, 0);
-  fn(0, yAt * 4, outer, red, inner);
-  return heap.f32().slice(yAt, yAt + size);
+  const s = heap.scratch((yAt + size) * 4, `reduce ${kind} over [${outer},${red},${inner}]`) / 4;
+  heap.f32().set(x, s);
+  fn(s * 4, (s + yAt) * 4, outer, red, inner);
+  return heap.f32().slice(s + yAt, s + yAt + size);
 }
 
 function isWasmKind(kind: string): kind is WasmReduceKind {

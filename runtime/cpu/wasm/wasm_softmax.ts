@@ -29,13 +29,13 @@ export function wasmSoftmax(x: ArrayLike<unknown>, rows: number, n: number, log:
   const yAt = Math.ceil(size / 4) * 4;
   const statsAt = yAt * 2;
   const heap = wasmHeap();
-  heap.ensure(statsAt * 4 + rows * 16, `${log ? 'LogSoftmax' : 'Softmax'} over [${rows},${n}]`);
-  heap.f32().set(x, 0);
-  stats(0, yAt * 4, statsAt * 4, rows, n);
+  const s = heap.scratch(statsAt * 4 + rows * 16, `${log ? 'LogSoftmax' : 'Softmax'} over [${rows},${n}]`) / 4;
+  heap.f32().set(x, s);
+  stats(s * 4, (s + yAt) * 4, (s + statsAt) * 4, rows, n);
   if (log) {
-    const st = new Float64Array(heap.memory.buffer, statsAt * 4, rows * 2);
+    const st = new Float64Array(heap.memory.buffer, (s + statsAt) * 4, rows * 2);
     for (let r = 0; r < rows; r++) st[2 * r + 1] = Math.log(st[2 * r + 1]);
   }
-  out(0, yAt * 4, statsAt * 4, rows, n, log ? 1 : 0);
-  return heap.f32().slice(yAt, yAt + size);
+  out(s * 4, (s + yAt) * 4, (s + statsAt) * 4, rows, n, log ? 1 : 0);
+  return heap.f32().slice(s + yAt, s + yAt + size);
 }

@@ -84,11 +84,12 @@ export function wasmUpdate(name: UpdateName, arrays: readonly ArrayLike<unknown>
   const stride = Math.ceil(n / 4) * 4;
   const fn = updateKernels().get(name)!;
   const heap = wasmHeap();
-  heap.ensure(stride * arrays.length * 4, `${name} update over ${n} elements`);
+  // scratch from the heap (an arena block where buffers live in wasm memory), never byte 0
+  const s = heap.scratch(stride * arrays.length * 4, `${name} update over ${n} elements`) / 4;
   const F = heap.f32();
-  arrays.forEach((a, i) => F.set(a, i * stride));
-  fn(...arrays.map((_, i) => i * stride * 4), n, ...scalars);
+  arrays.forEach((a, i) => F.set(a, s + i * stride));
+  fn(...arrays.map((_, i) => (s + i * stride) * 4), n, ...scalars);
   const out = heap.f32();
   const written = new Set(spec.body.map(([t]) => t));
-  return spec.arrays.flatMap((a, i) => (written.has(a) ? [out.slice(i * stride, i * stride + n)] : []));
+  return spec.arrays.flatMap((a, i) => (written.has(a) ? [out.slice(s + i * stride, s + i * stride + n)] : []));
 }
