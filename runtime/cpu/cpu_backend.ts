@@ -9,10 +9,17 @@ import { CPU_KERNELS } from './kernels/index.js';
 import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
+import { resolveThreads, withKernelThreads } from './wasm/threads.js';
 
 export interface CpuBackendOptions {
   /** 'auto' (default): WebAssembly SIMD kernels where the engine has SIMD, else the JS ones. */
   readonly kernels?: CpuKernelMode;
+  /**
+   * Threads the WebAssembly kernels split gemm, convolution, pooling and large elementwise work
+   * over (this one and worker threads over the shared wasm memory). Default: the number of cores;
+   * 1 runs no workers. One thread where shared memory is unavailable (see docs/runtime.md).
+   */
+  readonly threads?: number;
 }
 
 const EMPTY = Arr.zeros('float32', [0]);
@@ -33,9 +40,12 @@ export class CpuBackend implements Backend<NDArray> {
   private readonly pool = new Map<string, DataArray[]>();
   /** Whether its kernels may use WebAssembly SIMD (decided once, from the option and the engine). */
   readonly wasm: boolean;
+  /** Threads its wasm kernels may use (the option, checked, or the number of cores). */
+  readonly threads: number;
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = resolveKernelMode(options.kernels);
+    this.threads = resolveThreads(options.threads, 'CpuBackend');
   }
 
   kernelFor(def: OpDef, nodeType: string): KernelChoice {
@@ -89,7 +99,7 @@ export class CpuBackend implements Backend<NDArray> {
     let inputs = d.inputs as readonly NDArray[];
     // ref inputs arrive as null (a kernel reads the variable through ctx); kernels expect arrays
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
-    return withWasmKernels(this.wasm, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data));
+    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data)));
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {

@@ -1,0 +1,102 @@
+import { InvalidArgumentError } from '../../../graph/ir/index.js';
+import { availableCores, workersAvailable } from '../../../platform/workers.js';
+import { wasmHeap } from './heap.js';
+import { heapMemoryType } from './memory_type.js';
+import { KernelThreadPool } from './thread_pool.js';
+import type { KernelCall } from './thread_pool.js';
+
+/**
+ * How many threads the wasm kernels split their work over: the backend's `threads` option, set
+ * around each dispatch like the kernel mode. One thread (still SIMD) where the heap memory is not
+ * shared (no SharedArrayBuffer: browsers without cross-origin isolation) or no workers can start.
+ */
+
+/** The `threads` option checked: a positive integer, or the number of cores when absent. */
+export function resolveThreads(threads: number | undefined, where: string): number {
+  if (threads === undefined) return availableCores();
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new InvalidArgumentError(`${where}: threads must be a positive integer, got ${typeof threads === 'number' ? threads : typeof threads}`);
+  }
+  return threads;
+}
+
+let sharedOverride: boolean | null = null;
+
+/** Tests: pretend the heap memory is not shared (false), or undo (null). */
+export function setSharedMemoryForTests(shared: boolean | null): void {
+  sharedOverride = shared;
+}
+
+/** Whether kernels can run on more than one thread here at all. */
+export function threadsSupported(): boolean {
+  return (sharedOverride ?? heapMemoryType().shared) && workersAvailable();
+}
+
+let current = 1;
+
+/** Runs a synchronous kernel call allowed `threads` threads, restoring the previous count after. */
+export function withKernelThreads<T>(threads: number, fn: () => T): T {
+  const before = current;
+  current = threads;
+  try {
+    return fn();
+  } finally {
+    current = before;
+  }
+}
+
+/**
+ * Work (multiply-adds, or element operations) below which a thread is not worth waking: waking a
+ * worker and waiting for it costs some tens of microseconds.
+ */
+const MIN_WORK_PER_THREAD = 1 << 17;
+let minWork = MIN_WORK_PER_THREAD;
+
+/** Tests: split even tiny problems (1), or back to the default (null). */
+export function setMinWorkPerThreadForTests(work: number | null): void {
+  minWork = work ?? MIN_WORK_PER_THREAD;
+}
+
+/** Threads for a kernel doing `work` units that splits into at most `parts` pieces. */
+export function threadsFor(work: number, parts: number): number {
+  if (current <= 1 || !threadsSupported()) return 1;
+  return Math.max(1, Math.min(current, parts, Math.floor(work / minWork)));
+}
+
+let pool: KernelThreadPool | null = null;
+
+/**
+ * Runs lists[0] on this thread and the others on worker threads, all at once. One pool serves the
+ * process (the heap is one too), grown to the most workers any backend asked for.
+ */
+export function runOnThreads(lists: readonly (readonly KernelCall[])[]): void {
+  if (lists.length <= 1) {
+    for (const c of lists[0] ?? []) (c.fn as (...a: number[]) => void).apply(null, c.args as number[]);
+    return;
+  }
+  const workers = lists.length - 1;
+  if (!pool || pool.size < workers) {
+    pool?.close();
+    pool = new KernelThreadPool(wasmHeap().memory, workers);
+  }
+  pool.run(lists);
+}
+
+/** Workers now started (0 when no pool). */
+export function kernelWorkerCount(): number {
+  return pool?.size ?? 0;
+}
+
+/** Ends the pool's workers; the next multi-threaded kernel starts a new pool. */
+export function shutdownKernelThreads(): void {
+  pool?.close();
+  pool = null;
+}
+
+/** [start, end) of piece t when `n` units in blocks of `align` are split into `parts` nearly equal pieces. */
+export function splitRange(n: number, parts: number, t: number, align = 1): [number, number] {
+  const blocks = Math.ceil(n / align);
+  const lo = Math.floor((blocks * t) / parts) * align;
+  const hi = Math.min(n, Math.floor((blocks * (t + 1)) / parts) * align);
+  return [lo, hi];
+}
