@@ -64,6 +64,12 @@ export function threadsFor(work: number, parts: number): number {
 }
 
 let pool: KernelThreadPool | null = null;
+let threadedRuns = 0;
+
+/** How many kernel runs went to more than one thread (tests check a split really happened). */
+export function threadedRunCount(): number {
+  return threadedRuns;
+}
 
 /**
  * Runs lists[0] on this thread and the others on worker threads, all at once. One pool serves the
@@ -79,6 +85,7 @@ export function runOnThreads(lists: readonly (readonly KernelCall[])[]): void {
     pool?.close();
     pool = new KernelThreadPool(wasmHeap().memory, workers);
   }
+  threadedRuns++;
   pool.run(lists);
 }
 

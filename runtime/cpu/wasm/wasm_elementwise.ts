@@ -5,6 +5,8 @@ import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
 import { wasmHeap } from './heap.js';
 import { buildElementwiseModule, wasmRenders } from './render_wasm.js';
 import type { InputKind } from './render_wasm.js';
+import { runOnThreads, splitRange, threadsFor } from './threads.js';
+import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 type RunFn = (rows: number, colBytes: number, out: number, ...ins: number[]) => void;
@@ -70,8 +72,32 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
     else if (k === 'full' && colsPad !== cols) for (let r = 0; r < rows; r++) F.set(x.subarray(r * cols, (r + 1) * cols), at[a] + r * colsPad);
     else F.set(x.subarray(0, k === 'full' ? rows * cols : k === 'row' ? cols : rows), at[a]);
   });
-  run(rows, colsPad * 4, 0, ...at.map((v) => v * 4));
+  runOnThreads(elementwiseCalls(run, kinds, rows, colsPad, at));
   if (colsPad === cols) out.set(F.subarray(0, rows * cols));
   else for (let r = 0; r < rows; r++) out.set(F.subarray(r * colsPad, r * colsPad + cols), r * cols);
   return true;
+}
+
+/**
+ * The region's run calls, one list per thread: by rows, or, when every input is full or scalar
+ * (the padded rows then lie end to end), by chunks of the flat array in multiples of 4 floats.
+ * Each element is computed by the same instructions whatever the split.
+ */
+function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number, colsPad: number, at: readonly number[]): KernelCall[][] {
+  const flat = kinds.every((k) => k === 'full' || k === 'scalar');
+  const units = flat ? (rows * colsPad) / 4 : rows;
+  const threads = threadsFor(rows * colsPad * (kinds.length + 1), units);
+  const lists: KernelCall[][] = [];
+  for (let t = 0; t < threads; t++) {
+    const [u0, u1] = splitRange(units, threads, t);
+    if (flat) {
+      // one "row" of the chunk's floats; full inputs start at the chunk, scalars stay
+      const f0 = u0 * 4;
+      lists.push([{ fn: run, args: [1, (u1 - u0) * 16, f0 * 4, ...kinds.map((k, a) => (k === 'full' ? at[a] + f0 : at[a]) * 4)] }]);
+    } else {
+      const shift = (k: InputKind, a: number): number => (k === 'full' ? at[a] + u0 * colsPad : k === 'col' ? at[a] + u0 : at[a]) * 4;
+      lists.push([{ fn: run, args: [u1 - u0, colsPad * 4, u0 * colsPad * 4, ...kinds.map(shift)] }]);
+    }
+  }
+  return lists;
 }

@@ -2,6 +2,8 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { wasmHeap } from './heap.js';
 import { buildPoolModule } from './pool_module.js';
+import { runOnThreads, splitRange, threadsFor } from './threads.js';
+import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 type PoolFn = (...args: number[]) => void;
@@ -35,7 +37,7 @@ export function wasmMaxPool(x: Float32Array, g: Geometry): Float32Array | null {
   heap.ensure((x.length + size) * 4, `MaxPool over [${g.n},${g.h},${g.w},${g.c}]`);
   const F = heap.f32();
   F.set(x, 0);
-  maxPool(0, x.length * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  runOnThreads(byImage(g, (n0, n1) => [maxPool, [n0 * imageIn(g), x.length * 4 + n0 * imageOut(g), n1 - n0, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl]]));
   return heap.f32().slice(x.length, x.length + size);
 }
 
@@ -54,6 +56,24 @@ export function wasmMaxPoolGrad(x: Float32Array, dy: Float32Array, g: Geometry):
   F.set(x, 0);
   F.set(dy, dyAt);
   F.fill(0, dxAt, dxAt + x.length);
-  maxPoolGrad(0, dyAt * 4, dxAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  runOnThreads(byImage(g, (n0, n1) => [maxPoolGrad, [n0 * imageIn(g), dyAt * 4 + n0 * imageOut(g), dxAt * 4 + n0 * imageIn(g), n1 - n0, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl]]));
   return heap.f32().slice(dxAt, dxAt + x.length);
+}
+
+/** Bytes of one image of the input (and of dx), and of the output (and of dy). */
+const imageIn = (g: Geometry): number => g.h * g.w * g.c * 4;
+const imageOut = (g: Geometry): number => g.oh * g.ow * g.c * 4;
+
+/**
+ * One call per thread over images [n0, n1): images touch disjoint input-gradient and output bytes,
+ * and within an image the order of the adds is the one-thread order.
+ */
+function byImage(g: Geometry, call: (n0: number, n1: number) => [PoolFn, number[]]): KernelCall[][] {
+  const threads = threadsFor(g.n * g.oh * g.ow * g.c * g.kh * g.kw, g.n);
+  const lists: KernelCall[][] = [];
+  for (let t = 0; t < threads; t++) {
+    const [fn, args] = call(...splitRange(g.n, threads, t));
+    lists.push([{ fn, args }]);
+  }
+  return lists;
 }
