@@ -42,7 +42,7 @@ describe('runtime/cpu/wasm: kernels on worker threads', () => {
 
   it('gemm: 2 and 3 threads give the one-thread bits, M, N, K off the tiles, transposed operands, several depth blocks', () => {
     let seed = 3;
-    for (const [m, k, n] of [[17, 65, 129], [129, 3, 65], [5, 300, 9], [1, 129, 65], [130, 513, 37], [7, 1, 8], [3, 5, 200]]) {
+    for (const [m, k, n] of [[17, 65, 129], [129, 3, 65], [5, 300, 9], [1, 129, 65], [130, 513, 37], [7, 1, 8], [3, 5, 200], [261, 700, 333], [1001, 300, 13]]) {
       for (const ta of [false, true]) {
         const A = randomData(m * k, seed++);
         const B = randomData(k * n, seed++);
