@@ -1,5 +1,5 @@
 import type { KernelCall } from './thread_pool.js';
-import { splitRange, threadsFor } from './threads.js';
+import { splitRange, piecesFor } from './threads.js';
 
 /** Positions in the im2col module's arguments (im2col_module.ts). */
 const DST = 1;
@@ -8,15 +8,15 @@ const M0 = 18;
 const ROWS = 19;
 
 /**
- * im2col of patch rows [m0, m0 + rows) split by rows over threads: each thread writes its own rows
+ * im2col of patch rows [m0, m0 + rows) split by rows into pieces: each writes its own rows
  * (row-major patches, so its destination moves by whole rows). `args` are the one-thread call's.
  */
 export function im2colCalls(fn: object, args: readonly number[], K: number): KernelCall[][] {
   const rows = args[ROWS];
-  const threads = threadsFor(rows * K, rows);
+  const pieces = piecesFor(rows * K, rows);
   const lists: KernelCall[][] = [];
-  for (let t = 0; t < threads; t++) {
-    const [r0, r1] = splitRange(rows, threads, t);
+  for (let t = 0; t < pieces; t++) {
+    const [r0, r1] = splitRange(rows, pieces, t);
     const a = args.slice();
     a[DST] = args[DST] + r0 * args[ROW_STRIDE];
     a[M0] = args[M0] + r0;
@@ -35,7 +35,7 @@ const C_M0 = 16;
 const C_ROWS = 17;
 
 /**
- * col2im of patch rows [m0, m0 + rows) split over threads at image boundaries: rows of different
+ * col2im of patch rows [m0, m0 + rows) split into pieces at image boundaries: rows of different
  * images add into disjoint parts of dx, while rows of one image overlap and stay on one thread, in
  * order (the one-thread order of the adds). A chunk within one image stays on this thread.
  */
@@ -45,10 +45,10 @@ export function col2imCalls(fn: object, args: readonly number[], K: number): Ker
   const pixels = args[C_OH] * args[C_OW];
   const first = Math.floor(m0 / pixels);
   const images = rows === 0 ? 0 : Math.floor((m0 + rows - 1) / pixels) - first + 1;
-  const threads = threadsFor(rows * K, images);
+  const pieces = piecesFor(rows * K, images);
   const lists: KernelCall[][] = [];
-  for (let t = 0; t < threads; t++) {
-    const [i0, i1] = splitRange(images, threads, t);
+  for (let t = 0; t < pieces; t++) {
+    const [i0, i1] = splitRange(images, pieces, t);
     const lo = Math.max(m0, (first + i0) * pixels);
     const hi = Math.min(m0 + rows, (first + i1) * pixels);
     const a = args.slice();

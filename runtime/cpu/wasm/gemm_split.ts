@@ -1,6 +1,6 @@
 import { NR } from './gemm_module.js';
 import type { KernelCall } from './thread_pool.js';
-import { splitRange, threadsFor } from './threads.js';
+import { splitRange, piecesFor } from './threads.js';
 
 /** Rows of the micro-kernel (see gemm_module.ts for why 4). */
 export const MR = 4;
@@ -28,41 +28,40 @@ export interface GemmLayout {
   readonly kcMax: number;
 }
 
-type Split = { readonly by: 'columns' | 'rows'; readonly threads: number };
+type Split = { readonly by: 'columns' | 'rows'; readonly pieces: number };
 
 /**
- * How the gemm is split over threads. Every C tile is computed by exactly one thread with the same
- * calls as on one thread (depth blocks in order, each accumulated from zero then added to C), so
- * the result is bit-identical whatever the split. By column panels when that balances at least as
- * well as by rows: each thread packs only its own panels (no extra scratch, no duplicated packing);
- * by rows otherwise (few panels, e.g. a conv with few output channels): each thread packs the whole
- * B block into its own copy of the scratch.
+ * How the gemm is split into pieces for the threads. Every C tile is computed by exactly one piece
+ * with the same calls as on one thread (depth blocks in order, each accumulated from zero then
+ * added to C), so the result is bit-identical whatever the split. By column panels when there are as
+ * many as the pieces wanted (or as row tiles): each piece packs only its own panels (no extra scratch, no
+ * duplicated packing); by row tiles otherwise (few panels, e.g. a conv with few output channels):
+ * each piece packs the whole B block into its own copy of the scratch.
  */
 function split(mPad: number, nPad: number, k: number): Split {
   const mTiles = mPad / MR;
   const nPanels = nPad / NR;
-  const threads = threadsFor(mPad * nPad * k, Math.max(mTiles, nPanels));
-  if (threads <= 1) return { by: 'columns', threads: 1 };
-  const balance = (units: number): number => units / (threads * Math.ceil(units / threads));
-  return balance(nPanels) >= balance(mTiles) ? { by: 'columns', threads: Math.min(threads, nPanels) } : { by: 'rows', threads: Math.min(threads, mTiles) };
+  const pieces = piecesFor(mPad * nPad * k, Math.max(mTiles, nPanels));
+  if (pieces <= 1) return { by: 'columns', pieces: 1 };
+  return nPanels >= Math.min(pieces, mTiles) ? { by: 'columns', pieces: Math.min(pieces, nPanels) } : { by: 'rows', pieces: Math.min(pieces, mTiles) };
 }
 
-/** Copies of the packed-B scratch the gemm of these sizes needs (one per thread when split by rows). */
+/** Copies of the packed-B scratch the gemm of these sizes needs (one per piece when split by rows). */
 export function packCopies(mPad: number, nPad: number, k: number): number {
   const s = split(mPad, nPad, k);
-  return s.by === 'rows' ? s.threads : 1;
+  return s.by === 'rows' ? s.pieces : 1;
 }
 
-/** Each thread's list of packB/gemm calls for C += A·B laid out as `l`. */
+/** The pieces (each a list of packB/gemm calls) of C += A·B laid out as `l`. */
 export function gemmCalls(ex: GemmExports, l: GemmLayout): KernelCall[][] {
   const s = split(l.mPad, l.nPad, l.k);
   const mTiles = l.mPad / MR;
   const nPanels = l.nPad / NR;
   const lists: KernelCall[][] = [];
-  for (let t = 0; t < s.threads; t++) {
-    const [j0, j1] = s.by === 'columns' ? splitRange(nPanels, s.threads, t) : [0, nPanels];
-    const [r0, r1] = s.by === 'rows' ? splitRange(mTiles, s.threads, t) : [0, mTiles];
-    // columns: thread t packs its panels where they would sit in one whole packed block
+  for (let t = 0; t < s.pieces; t++) {
+    const [j0, j1] = s.by === 'columns' ? splitRange(nPanels, s.pieces, t) : [0, nPanels];
+    const [r0, r1] = s.by === 'rows' ? splitRange(mTiles, s.pieces, t) : [0, mTiles];
+    // columns: piece t packs its panels where they would sit in one whole packed block
     const pack = s.by === 'columns' ? l.pAt + l.kcMax * j0 * NR : l.pAt + t * l.kcMax * l.nPad;
     const calls: KernelCall[] = [];
     for (let p0 = 0; p0 < l.k; p0 += KC) {

@@ -57,10 +57,18 @@ export function setMinWorkPerThreadForTests(work: number | null): void {
   minWork = work ?? MIN_WORK_PER_THREAD;
 }
 
-/** Threads for a kernel doing `work` units that splits into at most `parts` pieces. */
-export function threadsFor(work: number, parts: number): number {
+/** Pieces per thread: a thread that falls behind (the OS runs something else) leaves pieces to the others. */
+const PIECES_PER_THREAD = 4;
+
+/**
+ * How many pieces a kernel doing `work` units, divisible into at most `parts` pieces, is split
+ * into: 1 (this thread alone) below the work worth a thread, else a few per thread.
+ */
+export function piecesFor(work: number, parts: number): number {
   if (current <= 1 || !threadsSupported()) return 1;
-  return Math.max(1, Math.min(current, parts, Math.floor(work / minWork)));
+  const threads = Math.min(current, Math.floor(work / minWork));
+  if (threads <= 1) return 1;
+  return Math.max(1, Math.min(parts, threads * PIECES_PER_THREAD));
 }
 
 let pool: KernelThreadPool | null = null;
@@ -72,21 +80,23 @@ export function threadedRunCount(): number {
 }
 
 /**
- * Runs lists[0] on this thread and the others on worker threads, all at once. One pool serves the
- * process (the heap is one too), grown to the most workers any backend asked for.
+ * Runs independent pieces of kernel work (each a list of calls; no two pieces write the same
+ * bytes) on up to the current thread count: this thread and worker threads claim pieces until none
+ * is left. One pool serves the process (the heap is one too), grown to the most workers any
+ * backend asked for. `onlyWorkers` (tests) leaves every piece to the workers.
  */
-export function runOnThreads(lists: readonly (readonly KernelCall[])[]): void {
-  if (lists.length <= 1) {
-    for (const c of lists[0] ?? []) (c.fn as (...a: number[]) => void).apply(null, c.args as number[]);
+export function runOnThreads(pieces: readonly (readonly KernelCall[])[], onlyWorkers = false): void {
+  const workers = Math.min(current, pieces.length) - 1;
+  if (workers < 1 || !threadsSupported()) {
+    for (const p of pieces) for (const c of p) (c.fn as (...a: number[]) => void).apply(null, c.args as number[]);
     return;
   }
-  const workers = lists.length - 1;
   if (!pool || pool.size < workers) {
     pool?.close();
     pool = new KernelThreadPool(wasmHeap().memory, workers);
   }
   threadedRuns++;
-  pool.run(lists);
+  pool.run(pieces, workers, !onlyWorkers);
 }
 
 /** Workers now started (0 when no pool). */

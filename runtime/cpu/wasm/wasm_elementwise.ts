@@ -5,7 +5,7 @@ import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
 import { wasmHeap } from './heap.js';
 import { buildElementwiseModule, wasmRenders } from './render_wasm.js';
 import type { InputKind } from './render_wasm.js';
-import { runOnThreads, splitRange, threadsFor } from './threads.js';
+import { runOnThreads, splitRange, piecesFor } from './threads.js';
 import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
@@ -79,17 +79,17 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
 }
 
 /**
- * The region's run calls, one list per thread: by rows, or, when every input is full or scalar
+ * The region's run calls, one piece per block: by rows, or, when every input is full or scalar
  * (the padded rows then lie end to end), by chunks of the flat array in multiples of 4 floats.
  * Each element is computed by the same instructions whatever the split.
  */
 function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number, colsPad: number, at: readonly number[]): KernelCall[][] {
   const flat = kinds.every((k) => k === 'full' || k === 'scalar');
   const units = flat ? (rows * colsPad) / 4 : rows;
-  const threads = threadsFor(rows * colsPad * (kinds.length + 1), units);
+  const pieces = piecesFor(rows * colsPad * (kinds.length + 1), units);
   const lists: KernelCall[][] = [];
-  for (let t = 0; t < threads; t++) {
-    const [u0, u1] = splitRange(units, threads, t);
+  for (let t = 0; t < pieces; t++) {
+    const [u0, u1] = splitRange(units, pieces, t);
     if (flat) {
       // one "row" of the chunk's floats; full inputs start at the chunk, scalars stay
       const f0 = u0 * 4;

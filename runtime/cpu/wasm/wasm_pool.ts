@@ -2,7 +2,7 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { wasmHeap } from './heap.js';
 import { buildPoolModule } from './pool_module.js';
-import { runOnThreads, splitRange, threadsFor } from './threads.js';
+import { runOnThreads, splitRange, piecesFor } from './threads.js';
 import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
@@ -65,14 +65,14 @@ const imageIn = (g: Geometry): number => g.h * g.w * g.c * 4;
 const imageOut = (g: Geometry): number => g.oh * g.ow * g.c * 4;
 
 /**
- * One call per thread over images [n0, n1): images touch disjoint input-gradient and output bytes,
+ * One call per piece over images [n0, n1): images touch disjoint input-gradient and output bytes,
  * and within an image the order of the adds is the one-thread order.
  */
 function byImage(g: Geometry, call: (n0: number, n1: number) => [PoolFn, number[]]): KernelCall[][] {
-  const threads = threadsFor(g.n * g.oh * g.ow * g.c * g.kh * g.kw, g.n);
+  const pieces = piecesFor(g.n * g.oh * g.ow * g.c * g.kh * g.kw, g.n);
   const lists: KernelCall[][] = [];
-  for (let t = 0; t < threads; t++) {
-    const [fn, args] = call(...splitRange(g.n, threads, t));
+  for (let t = 0; t < pieces; t++) {
+    const [fn, args] = call(...splitRange(g.n, pieces, t));
     lists.push([{ fn, args }]);
   }
   return lists;

@@ -14,6 +14,7 @@ import {
   shutdownKernelThreads,
   threadedRunCount,
   threadsSupported,
+  withKernelThreads,
 } from '../../../runtime/cpu/wasm/threads.js';
 import { instantiate, wasmApi } from '../../../runtime/cpu/wasm/wasm_api.js';
 import { randomArray } from '../../util/oracle.js';
@@ -112,14 +113,17 @@ describe('runtime/cpu/wasm: the kernel thread pool', () => {
     const t = m.func('trapHere', ['i32']).f;
     t.get(t.param(0, 'i32')).mem('i32.load').op('drop');
     const trap = instantiate(wasmApi()!, m.bytes(), wasmHeap().memory).exports.trapHere as object;
-    expect(() => runOnThreads([[], [{ fn: trap, args: [0x7ffffff0] }]])).to.throw(tg.InternalError, "kernel worker 1 failed running kernel 'trapHere' (module");
-    // the same failure on this thread surfaces as the engine's own trap
-    expect(() => runOnThreads([[{ fn: trap, args: [0x7ffffff0] }], []])).to.throw(/out of bounds/);
+    const pieces = [[{ fn: trap, args: [0x7ffffff0] }], []];
+    withKernelThreads(2, () => {
+      expect(() => runOnThreads(pieces, true)).to.throw(tg.InternalError, "kernel worker 1 failed running kernel 'trapHere' (module");
+      // on this thread it surfaces as the engine's own trap
+      expect(() => withKernelThreads(1, () => runOnThreads(pieces))).to.throw(/out of bounds/);
+    });
     const m2 = new ModuleBuilder(heapMemoryType());
     const { f } = m2.func('store42', ['i32']);
     f.get(f.param(0, 'i32')).i32(42).mem('i32.store');
     const store = instantiate(wasmApi()!, m2.bytes(), wasmHeap().memory).exports.store42 as object;
-    runOnThreads([[], [{ fn: store, args: [64] }]]);
+    withKernelThreads(2, () => runOnThreads([[{ fn: store, args: [64] }], []], true));
     expect(new Int32Array(wasmHeap().memory.buffer)[16]).to.equal(42);
   });
 
