@@ -1,5 +1,6 @@
 import type { KernelCall } from './thread_pool.js';
-import { splitRange, piecesFor } from './threads.js';
+import { splitFor, splitRange } from './threads.js';
+import type { KernelJob } from './threads.js';
 
 /** Positions in the im2col module's arguments (im2col_module.ts). */
 const DST = 1;
@@ -11,9 +12,9 @@ const ROWS = 19;
  * im2col of patch rows [m0, m0 + rows) split by rows into pieces: each writes its own rows
  * (row-major patches, so its destination moves by whole rows). `args` are the one-thread call's.
  */
-export function im2colCalls(fn: object, args: readonly number[], K: number): KernelCall[][] {
+export function im2colCalls(fn: object, args: readonly number[], K: number): KernelJob {
   const rows = args[ROWS];
-  const pieces = piecesFor(rows * K, rows);
+  const { threads, pieces } = splitFor(rows * K, rows);
   const lists: KernelCall[][] = [];
   for (let t = 0; t < pieces; t++) {
     const [r0, r1] = splitRange(rows, pieces, t);
@@ -23,7 +24,7 @@ export function im2colCalls(fn: object, args: readonly number[], K: number): Ker
     a[ROWS] = r1 - r0;
     lists.push([{ fn, args: a }]);
   }
-  return lists;
+  return { pieces: lists, threads };
 }
 
 /** Positions in the col2im module's arguments (col2im_module.ts). */
@@ -39,13 +40,13 @@ const C_ROWS = 17;
  * images add into disjoint parts of dx, while rows of one image overlap and stay on one thread, in
  * order (the one-thread order of the adds). A chunk within one image stays on this thread.
  */
-export function col2imCalls(fn: object, args: readonly number[], K: number): KernelCall[][] {
+export function col2imCalls(fn: object, args: readonly number[], K: number): KernelJob {
   const m0 = args[C_M0];
   const rows = args[C_ROWS];
   const pixels = args[C_OH] * args[C_OW];
   const first = Math.floor(m0 / pixels);
   const images = rows === 0 ? 0 : Math.floor((m0 + rows - 1) / pixels) - first + 1;
-  const pieces = piecesFor(rows * K, images);
+  const { threads, pieces } = splitFor(rows * K, images);
   const lists: KernelCall[][] = [];
   for (let t = 0; t < pieces; t++) {
     const [i0, i1] = splitRange(images, pieces, t);
@@ -57,5 +58,5 @@ export function col2imCalls(fn: object, args: readonly number[], K: number): Ker
     a[C_ROWS] = Math.max(0, hi - lo);
     lists.push([{ fn, args: a }]);
   }
-  return lists;
+  return { pieces: lists, threads };
 }

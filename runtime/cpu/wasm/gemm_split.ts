@@ -1,6 +1,7 @@
 import { NR } from './gemm_module.js';
 import type { KernelCall } from './thread_pool.js';
-import { splitRange, piecesFor } from './threads.js';
+import { splitFor, splitRange } from './threads.js';
+import type { KernelJob } from './threads.js';
 
 /** Rows of the micro-kernel (see gemm_module.ts for why 4). */
 export const MR = 4;
@@ -28,7 +29,7 @@ export interface GemmLayout {
   readonly kcMax: number;
 }
 
-type Split = { readonly by: 'columns' | 'rows'; readonly pieces: number };
+type Split = { readonly by: 'columns' | 'rows'; readonly pieces: number; readonly threads: number };
 
 /**
  * How the gemm is split into pieces for the threads. Every C tile is computed by exactly one piece
@@ -41,9 +42,9 @@ type Split = { readonly by: 'columns' | 'rows'; readonly pieces: number };
 function split(mPad: number, nPad: number, k: number): Split {
   const mTiles = mPad / MR;
   const nPanels = nPad / NR;
-  const pieces = piecesFor(mPad * nPad * k, Math.max(mTiles, nPanels));
-  if (pieces <= 1) return { by: 'columns', pieces: 1 };
-  return nPanels >= Math.min(pieces, mTiles) ? { by: 'columns', pieces: Math.min(pieces, nPanels) } : { by: 'rows', pieces: Math.min(pieces, mTiles) };
+  const { threads, pieces } = splitFor(mPad * nPad * k, Math.max(mTiles, nPanels));
+  if (pieces <= 1) return { by: 'columns', pieces: 1, threads: 1 };
+  return nPanels >= Math.min(pieces, mTiles) ? { by: 'columns', pieces: Math.min(pieces, nPanels), threads } : { by: 'rows', pieces: Math.min(pieces, mTiles), threads };
 }
 
 /** Copies of the packed-B scratch the gemm of these sizes needs (one per piece when split by rows). */
@@ -53,7 +54,7 @@ export function packCopies(mPad: number, nPad: number, k: number): number {
 }
 
 /** The pieces (each a list of packB/gemm calls) of C += A·B laid out as `l`. */
-export function gemmCalls(ex: GemmExports, l: GemmLayout): KernelCall[][] {
+export function gemmCalls(ex: GemmExports, l: GemmLayout): KernelJob {
   const s = split(l.mPad, l.nPad, l.k);
   const mTiles = l.mPad / MR;
   const nPanels = l.nPad / NR;
@@ -74,5 +75,5 @@ export function gemmCalls(ex: GemmExports, l: GemmLayout): KernelCall[][] {
     }
     lists.push(calls);
   }
-  return lists;
+  return { pieces: lists, threads: s.threads };
 }

@@ -60,15 +60,28 @@ export function setMinWorkPerThreadForTests(work: number | null): void {
 /** Pieces per thread: a thread that falls behind (the OS runs something else) leaves pieces to the others. */
 const PIECES_PER_THREAD = 4;
 
+/** How a kernel's work is cut: into `pieces`, run by up to `threads` threads. */
+export interface Split {
+  readonly threads: number;
+  readonly pieces: number;
+}
+
+/** A kernel's work cut into independent pieces (no two write the same bytes), and the threads worth waking for it. */
+export interface KernelJob {
+  readonly pieces: readonly (readonly KernelCall[])[];
+  readonly threads: number;
+}
+
 /**
- * How many pieces a kernel doing `work` units, divisible into at most `parts` pieces, is split
- * into: 1 (this thread alone) below the work worth a thread, else a few per thread.
+ * How a kernel doing `work` units, divisible into at most `parts` pieces, is split: one piece
+ * (this thread alone) below the work worth a second thread, else a few pieces per thread, with no
+ * more threads than the work is worth.
  */
-export function piecesFor(work: number, parts: number): number {
-  if (current <= 1 || !threadsSupported()) return 1;
-  const threads = Math.min(current, Math.floor(work / minWork));
-  if (threads <= 1) return 1;
-  return Math.max(1, Math.min(parts, threads * PIECES_PER_THREAD));
+export function splitFor(work: number, parts: number): Split {
+  if (current <= 1 || !threadsSupported()) return { threads: 1, pieces: 1 };
+  const threads = Math.min(current, parts, Math.floor(work / minWork));
+  if (threads <= 1) return { threads: 1, pieces: 1 };
+  return { threads, pieces: Math.min(parts, threads * PIECES_PER_THREAD) };
 }
 
 let pool: KernelThreadPool | null = null;
@@ -85,8 +98,9 @@ export function threadedRunCount(): number {
  * is left. One pool serves the process (the heap is one too), grown to the most workers any
  * backend asked for. `onlyWorkers` (tests) leaves every piece to the workers.
  */
-export function runOnThreads(pieces: readonly (readonly KernelCall[])[], onlyWorkers = false): void {
-  const workers = Math.min(current, pieces.length) - 1;
+export function runOnThreads(job: KernelJob, onlyWorkers = false): void {
+  const { pieces } = job;
+  const workers = Math.min(current, job.threads, pieces.length) - 1;
   if (workers < 1 || !threadsSupported()) {
     for (const p of pieces) for (const c of p) (c.fn as (...a: number[]) => void).apply(null, c.args as number[]);
     return;

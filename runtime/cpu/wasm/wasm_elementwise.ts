@@ -5,7 +5,8 @@ import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
 import { wasmHeap } from './heap.js';
 import { buildElementwiseModule, wasmRenders } from './render_wasm.js';
 import type { InputKind } from './render_wasm.js';
-import { runOnThreads, splitRange, piecesFor } from './threads.js';
+import { runOnThreads, splitFor, splitRange } from './threads.js';
+import type { KernelJob } from './threads.js';
 import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
@@ -83,10 +84,10 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
  * (the padded rows then lie end to end), by chunks of the flat array in multiples of 4 floats.
  * Each element is computed by the same instructions whatever the split.
  */
-function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number, colsPad: number, at: readonly number[]): KernelCall[][] {
+function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number, colsPad: number, at: readonly number[]): KernelJob {
   const flat = kinds.every((k) => k === 'full' || k === 'scalar');
   const units = flat ? (rows * colsPad) / 4 : rows;
-  const pieces = piecesFor(rows * colsPad * (kinds.length + 1), units);
+  const { threads, pieces } = splitFor(rows * colsPad * (kinds.length + 1), units);
   const lists: KernelCall[][] = [];
   for (let t = 0; t < pieces; t++) {
     const [u0, u1] = splitRange(units, pieces, t);
@@ -99,5 +100,5 @@ function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number,
       lists.push([{ fn: run, args: [u1 - u0, colsPad * 4, u0 * colsPad * 4, ...kinds.map(shift)] }]);
     }
   }
-  return lists;
+  return { pieces: lists, threads };
 }

@@ -2,7 +2,8 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { wasmHeap } from './heap.js';
 import { buildPoolModule } from './pool_module.js';
-import { runOnThreads, splitRange, piecesFor } from './threads.js';
+import { runOnThreads, splitFor, splitRange } from './threads.js';
+import type { KernelJob } from './threads.js';
 import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
@@ -68,12 +69,12 @@ const imageOut = (g: Geometry): number => g.oh * g.ow * g.c * 4;
  * One call per piece over images [n0, n1): images touch disjoint input-gradient and output bytes,
  * and within an image the order of the adds is the one-thread order.
  */
-function byImage(g: Geometry, call: (n0: number, n1: number) => [PoolFn, number[]]): KernelCall[][] {
-  const pieces = piecesFor(g.n * g.oh * g.ow * g.c * g.kh * g.kw, g.n);
+function byImage(g: Geometry, call: (n0: number, n1: number) => [PoolFn, number[]]): KernelJob {
+  const { threads, pieces } = splitFor(g.n * g.oh * g.ow * g.c * g.kh * g.kw, g.n);
   const lists: KernelCall[][] = [];
   for (let t = 0; t < pieces; t++) {
     const [fn, args] = call(...splitRange(g.n, pieces, t));
     lists.push([{ fn, args }]);
   }
-  return lists;
+  return { pieces: lists, threads };
 }

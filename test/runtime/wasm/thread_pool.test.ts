@@ -117,15 +117,15 @@ describe('runtime/cpu/wasm: the kernel thread pool', () => {
     const trap = instantiate(wasmApi()!, m.bytes(), wasmHeap().memory).exports.trapHere as object;
     const pieces = [[{ fn: trap, args: [0x7ffffff0] }], []];
     withKernelThreads(2, () => {
-      expect(() => runOnThreads(pieces, true)).to.throw(tg.InternalError, "kernel worker 1 failed running kernel 'trapHere' (module");
+      expect(() => runOnThreads({ pieces, threads: 2 }, true)).to.throw(tg.InternalError, "kernel worker 1 failed running kernel 'trapHere' (module");
       // on this thread it surfaces as the engine's own trap
-      expect(() => withKernelThreads(1, () => runOnThreads(pieces))).to.throw(/out of bounds/);
+      expect(() => withKernelThreads(1, () => runOnThreads({ pieces, threads: 2 }))).to.throw(/out of bounds/);
     });
     const m2 = new ModuleBuilder(heapMemoryType());
     const { f } = m2.func('store42', ['i32']);
     f.get(f.param(0, 'i32')).i32(42).mem('i32.store');
     const store = instantiate(wasmApi()!, m2.bytes(), wasmHeap().memory).exports.store42 as object;
-    withKernelThreads(2, () => runOnThreads([[{ fn: store, args: [64] }], []], true));
+    withKernelThreads(2, () => runOnThreads({ pieces: [[{ fn: store, args: [64] }], []], threads: 2 }, true));
     expect(new Int32Array(wasmHeap().memory.buffer)[16]).to.equal(42);
   });
 
