@@ -46,10 +46,11 @@ export function withKernelThreads<T>(threads: number, fn: () => T): T {
 }
 
 /**
- * Work (multiply-adds, or element operations) below which a thread is not worth waking: waking a
- * worker and waiting for it costs some tens of microseconds.
+ * Work (multiply-adds, or element operations) each thread must get before a kernel splits: waking
+ * a worker and waiting for it costs some tens of microseconds on an idle machine (more when the
+ * cores are busy), and 2^20 multiply-adds are about 50 µs of the SIMD gemm on one core.
  */
-const MIN_WORK_PER_THREAD = 1 << 17;
+const MIN_WORK_PER_THREAD = 1 << 20;
 let minWork = MIN_WORK_PER_THREAD;
 
 /** Tests: split even tiny problems (1), or back to the default (null). */
