@@ -181,8 +181,9 @@ export class KernelThreadPool {
       if (this.blocking) Atomics.wait(this.ctl, st, s);
     }
     const status = this.ctl[this.slot(w) + STATUS];
+    // no notify: the worker sleeps on DONE until the next POSTED (or STOP) wakes it; waking it
+    // now would only cost it a trip through the scheduler
     Atomics.store(this.ctl, st, IDLE);
-    Atomics.notify(this.ctl, st);
     if (status === 1) return `kernel worker ${w + 1} could not compile kernel modules [${loads.join(', ')}]`;
     for (const id of loads) this.loaded[w].add(id);
     if (status === 0) return null;
