@@ -1,6 +1,6 @@
 /**
- * `npm run bench` (issue 12, item 6): every workload in tensorgraph (WebAssembly SIMD kernels, and
- * the portable JS kernels for the before/after) and in each installed peer — tfjs cpu, tfjs wasm
+ * `npm run bench` (issue 12, item 6): every workload in tensorgraph (WebAssembly SIMD kernels on
+ * one thread per core and on one thread, and the portable JS kernels for the before/after) and in each installed peer — tfjs cpu, tfjs wasm
  * with 1 and 2 threads (each in its own process), ONNX Runtime on our exported graphs — in one run.
  * Each result is checked against tensorgraph's before its time counts; a peer that disagrees is
  * shown as such and left out of the ratio. Prints ms (and GFLOP/s for the matMul) and ours ÷ best.
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   };
   for (const w of workloads) {
     record('tensorgraph', w.id, await runOurs(w, 'auto'));
+    // the same wasm kernels on one thread (no workers): what the worker threads add
+    record('tensorgraph-1t', w.id, await runOurs(w, 'auto', 1));
     record('tensorgraph-js', w.id, await runOurs(w, 'js'));
     try {
       record('onnxruntime-node', w.id, await runOrt(w));

@@ -61,10 +61,13 @@ export function buildOurs(id: WorkloadId): { graph: tg.Graph; inputs: tg.Tensor[
   });
 }
 
-/** Runs a workload in a fresh session: the first run's checked value, then the median time. */
-export async function runOurs(w: Workload, kernels: tg.CpuKernelMode): Promise<Result> {
+/**
+ * Runs a workload in a fresh session: the first run's checked value, then the median time.
+ * `threads` as the backend's option (undefined: its default, one per core).
+ */
+export async function runOurs(w: Workload, kernels: tg.CpuKernelMode, threads?: number): Promise<Result> {
   const m = buildOurs(w.id);
-  const sess = new tg.Session({ graph: m.graph, backend: new tg.CpuBackend({ kernels }) });
+  const sess = new tg.Session({ graph: m.graph, backend: new tg.CpuBackend({ kernels, threads }) });
   try {
     if (m.init) await sess.run(m.init);
     const feeds = new Map<tg.Tensor, tg.FeedValue>(input(w.id).map((v, i) => [m.inputs[i], v]));

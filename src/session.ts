@@ -33,6 +33,11 @@ export interface SessionOptions {
    * runs on that device. Any backend but the CPU comes with the host CPU as a second device.
    */
   backend?: 'cpu' | 'webgpu' | 'null' | Backend;
+  /**
+   * Threads of the CPU backend's WebAssembly kernels (default: the number of cores; 1 = no worker
+   * threads). For a Backend instance, pass it to its constructor (`new tg.CpuBackend({ threads })`).
+   */
+  threads?: number;
   /** TF's allow_soft_placement: an op its device cannot run goes to the CPU (shown in lastPlacement). */
   allowSoftPlacement?: boolean;
   /** TF's log_device_placement: one line per step and copy when a plan is made (a function receives them). */
@@ -109,7 +114,7 @@ export class Session {
   constructor(options: SessionOptions = {}) {
     this.options = options;
     this.graph = options.graph ?? getDefaultGraph();
-    this.devices = sessionDevices(options.backend ?? 'cpu');
+    this.devices = sessionDevices(options.backend ?? 'cpu', options.threads);
     this.planCacheSize = checkCount('planCacheSize', options.planCacheSize ?? DEFAULT_PLAN_CACHE_SIZE);
     this.memoryLimitBytes = checkLimit(options.memoryLimitBytes ?? defaultMemoryLimitBytes());
     this.state = {

@@ -12,6 +12,7 @@ import type { CpuKernelMode } from './wasm/kernel_mode.js';
 import { residentBuffers } from './resident_buffers.js';
 import { forgetMirror } from './wasm/mirrors.js';
 import type { ResidentBuffers } from './resident_buffers.js';
+import { resolveThreads, withKernelThreads } from './wasm/threads.js';
 
 export interface CpuBackendOptions {
   /** 'auto' (default): WebAssembly SIMD kernels where the engine has SIMD, else the JS ones. */
@@ -22,6 +23,12 @@ export interface CpuBackendOptions {
    * arrays. See docs/runtime.md, "The CPU backend's memory".
    */
   readonly memory?: 'auto' | 'off';
+  /**
+   * Threads the WebAssembly kernels split gemm, convolution, pooling and large elementwise work
+   * over (this one and worker threads over the shared wasm memory). Default: the number of cores;
+   * 1 runs no workers. One thread where shared memory is unavailable (see docs/runtime.md).
+   */
+  readonly threads?: number;
 }
 
 const EMPTY = Arr.zeros('float32', [0]);
@@ -45,9 +52,13 @@ export class CpuBackend implements Backend<NDArray> {
   /** Where its recycled float32/int32 buffers live: arena blocks in wasm memory, or null (JS arrays). */
   readonly resident: ResidentBuffers | null;
 
+  /** Threads its wasm kernels may use (the option, checked, or the number of cores). */
+  readonly threads: number;
+
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = resolveKernelMode(options.kernels);
     this.resident = this.wasm && options.memory !== 'off' ? residentBuffers() : null;
+    this.threads = resolveThreads(options.threads, 'CpuBackend');
   }
 
   kernelFor(def: OpDef, nodeType: string): KernelChoice {
@@ -113,7 +124,7 @@ export class CpuBackend implements Backend<NDArray> {
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
     // the step writes into `out` (an input's buffer or a pooled one)
     if (d.out && d.out.dtype !== 'string') forgetMirror(d.out.data);
-    return withWasmKernels(this.wasm, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data));
+    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data)));
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface StaticFile {
   type: string;
   body: string;
+  /** Extra response headers (e.g. COOP/COEP for a cross-origin isolated page). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Serves `files` (URL path → content) from 127.0.0.1 on a free port; anything else is a 404. */
@@ -14,7 +16,7 @@ export async function serveStatic(files: ReadonlyMap<string, StaticFile>): Promi
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': `${file.type}; charset=utf-8`, 'cache-control': 'no-store' }).end(file.body);
+    res.writeHead(200, { 'content-type': `${file.type}; charset=utf-8`, 'cache-control': 'no-store', ...file.headers }).end(file.body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,3 +1,5 @@
+import { registerKernelModule } from './kernel_registry.js';
+
 /**
  * The slice of the WebAssembly JS API the kernels use, typed here because the library compiles
  * without DOM types. Read from globalThis so an engine without WebAssembly loads the library and
@@ -25,7 +27,12 @@ export function wasmApi(): WasmApi | null {
   return api && typeof api.validate === 'function' ? api : null;
 }
 
-/** Compiles and instantiates a module over the shared memory. */
+/**
+ * Compiles and instantiates a module over the shared memory. Kernel modules are recorded
+ * (kernel_registry.ts) so that worker threads can make their own instance of the same bytes.
+ */
 export function instantiate(api: WasmApi, bytes: Uint8Array, memory: WasmMemory): WasmInstance {
-  return new api.Instance(new api.Module(bytes), { env: { memory } });
+  const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
+  registerKernelModule(bytes, instance);
+  return instance;
 }

@@ -4,6 +4,8 @@ import { heapOffset, wasmHeap } from './heap.js';
 import { buildCol2imModule } from './col2im_module.js';
 import { NR } from './gemm_module.js';
 import { buildIm2colModule } from './im2col_module.js';
+import { col2imCalls, im2colCalls } from './conv_split.js';
+import { runOnThreads } from './threads.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 import { gemmScratchFloats, MR, wasmGemm } from './wasm_gemm.js';
 
@@ -63,7 +65,7 @@ export function wasmConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: nu
   const run = im2col();
   for (let m0 = 0; m0 < M; m0 += step) {
     const rows = Math.min(step, M - m0);
-    run(xAt * 4, pAt * 4, K * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    runOnThreads(im2colCalls(run, [xAt * 4, pAt * 4, K * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows], K));
     const rowsPad = Math.ceil(rows / MR) * MR;
     heap.f32().fill(0, pAt + rows * K, pAt + rowsPad * K);
     wasmGemm({ residentAt: pAt }, { data: f, off: 0, rs: oc, cs: 1 }, y, m0 * oc, rows, K, oc, after);
@@ -89,7 +91,7 @@ export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geome
   const dfT = new Float32Array(oc * K);
   for (let m0 = 0; m0 < M; m0 += step) {
     const rows = Math.min(step, M - m0);
-    run(xAt * 4, pAt * 4, ld * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows);
+    runOnThreads(im2colCalls(run, [xAt * 4, pAt * 4, ld * 4, 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.c, m0, rows], K));
     wasmGemm({ data: dy, off: m0 * oc, rs: 1, cs: oc }, { residentAt: pAt, ld }, dfT, 0, oc, rows, K, after);
   }
   for (let o = 0; o < oc; o++) for (let k = 0; k < K; k++) df[k * oc + o] += dfT[o * K + k];
@@ -123,7 +125,7 @@ export function wasmConv2dBackpropInput(dy: Float32Array, f: Float32Array, g: Ge
     const rows = Math.min(step, M - m0);
     heap.f32().fill(0, cAt, cAt + Math.ceil(rows / MR) * MR * ld);
     wasmGemm({ data: dy, off: m0 * oc, rs: oc, cs: 1 }, { residentAt: fAt, ld }, { residentAt: cAt }, 0, rows, oc, K, after);
-    run(cAt * 4, dxAt * 4, ld * 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, m0, rows);
+    runOnThreads(col2imCalls(run, [cAt * 4, dxAt * 4, ld * 4, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, m0, rows], K));
   }
   F = heap.f32();
   dx.set(F.subarray(dxAt, dxAt + dx.length));

@@ -5,6 +5,9 @@ import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
 import { heapOffset, wasmHeap } from './heap.js';
 import { buildElementwiseModule, wasmRenders } from './render_wasm.js';
 import type { InputKind } from './render_wasm.js';
+import { runOnThreads, splitFor, splitRange } from './threads.js';
+import type { KernelJob } from './threads.js';
+import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 type RunFn = (rows: number, colBytes: number, out: number, ...ins: number[]) => void;
@@ -78,9 +81,33 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
     else if (k === 'full' && colsPad !== cols) for (let r = 0; r < rows; r++) F.set(x.subarray(r * cols, (r + 1) * cols), at[a] + r * colsPad);
     else F.set(x.subarray(0, k === 'full' ? rows * cols : k === 'row' ? cols : rows), at[a]);
   });
-  run(rows, colsPad * 4, outAt >= 0 ? outAt : base * 4, ...at.map((v, a) => (inAt[a] >= 0 ? inAt[a] : v * 4)));
+  runOnThreads(elementwiseCalls(run, kinds, rows, colsPad, outAt >= 0 ? outAt : base * 4, at.map((v, a) => (inAt[a] >= 0 ? inAt[a] : v * 4))));
   if (outAt >= 0) return true;
   if (colsPad === cols) out.set(F.subarray(base, base + rows * cols));
   else for (let r = 0; r < rows; r++) out.set(F.subarray(base + r * colsPad, base + r * colsPad + cols), r * cols);
   return true;
+}
+
+/**
+ * The region's run calls (byte offsets: the output and each input), one piece per block: by rows, or, when every input is full or scalar
+ * (the padded rows then lie end to end), by chunks of the flat array in multiples of 4 floats.
+ * Each element is computed by the same instructions whatever the split.
+ */
+function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number, colsPad: number, outB: number, inB: readonly number[]): KernelJob {
+  const flat = kinds.every((k) => k === 'full' || k === 'scalar');
+  const units = flat ? (rows * colsPad) / 4 : rows;
+  const { threads, pieces } = splitFor(rows * colsPad * (kinds.length + 1), units);
+  const lists: KernelCall[][] = [];
+  for (let t = 0; t < pieces; t++) {
+    const [u0, u1] = splitRange(units, pieces, t);
+    if (flat) {
+      // one "row" of the chunk's floats; full inputs start at the chunk, scalars stay
+      const f0 = u0 * 4;
+      lists.push([{ fn: run, args: [1, (u1 - u0) * 16, outB + f0 * 4, ...kinds.map((k, a) => (k === 'full' ? inB[a] + f0 * 4 : inB[a]))] }]);
+    } else {
+      const shift = (k: InputKind, a: number): number => (k === 'full' ? inB[a] + u0 * colsPad * 4 : k === 'col' ? inB[a] + u0 * 4 : inB[a]);
+      lists.push([{ fn: run, args: [u1 - u0, colsPad * 4, outB + u0 * colsPad * 4, ...kinds.map(shift)] }]);
+    }
+  }
+  return { pieces: lists, threads };
 }

@@ -4,6 +4,9 @@ import { wasmFeatures } from './features.js';
 import { buildGemmModule, NR } from './gemm_module.js';
 import { heapOffset, wasmHeap } from './heap.js';
 import { mirrorOf } from './mirrors.js';
+import { gemmCalls, KC, MR, packCopies } from './gemm_split.js';
+import type { GemmExports } from './gemm_split.js';
+import { runOnThreads } from './threads.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 /** One operand read in place: element (row, col) at off + row·rs + col·cs (see kernels/gemm.ts). */
@@ -33,17 +36,8 @@ export interface ResidentC {
   readonly residentAt: number;
 }
 
-/** Rows of the micro-kernel (see gemm_module.ts for why 4). */
-export const MR = 4;
-/** Depth of a packed block: a B panel of KC·8 floats (8 KiB) stays in L1. */
-const KC = 256;
-/** Rows of A per call: an MC×KC block (64 KiB) stays in L2 while every B panel streams by. */
-const MC = 64;
+export { MR } from './gemm_split.js';
 
-interface GemmExports {
-  gemm(a: number, lda: number, pb: number, pc: number, ldc: number, mTiles: number, nPanels: number, kc: number): void;
-  packB(src: number, ldb: number, dst: number, kc: number, nPanels: number): void;
-}
 let kernels: GemmExports | null = null;
 
 function gemmKernels(): GemmExports {
@@ -62,7 +56,7 @@ function gemmKernels(): GemmExports {
 export function gemmScratchFloats(m: number, k: number, n: number, aResident: boolean, bResident: boolean, cResident: boolean): number {
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
-  return (cResident ? 0 : mPad * nPad) + (aResident ? 0 : mPad * k) + (bResident ? 0 : k * nPad) + Math.min(k, KC) * nPad;
+  return (cResident ? 0 : mPad * nPad) + (aResident ? 0 : mPad * k) + (bResident ? 0 : k * nPad) + Math.min(k, KC) * nPad * packCopies(mPad, nPad, k);
 }
 
 /**
@@ -89,7 +83,8 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   const need = gemmScratchFloats(m, k, n, aIn !== null, bIn !== null, cIn !== null);
   const at = base ?? heap.scratch(need * 4, what) / 4;
   // layout in floats from `at`: C (mPad × nPad) unless resident, A (mPad × k) unless resident,
-  // B (k × nPad) unless resident, packed B block (kcMax × nPad)
+  // B (k × nPad) unless resident, packed B block (kcMax × nPad, one per thread when threads split
+  // the rows: gemm_split.ts)
   // (a resident C must hold mPad rows of nPad floats, since the micro-kernel writes whole tiles)
   const cHost = cIn === null ? (c as Float32Array) : null;
   const cAt = cIn === null ? at : cIn.residentAt;
@@ -99,7 +94,7 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   const bAt = bIn ? bIn.residentAt : free;
   const ldb = bIn ? bIn.ld : nPad;
   const pAt = bIn ? free : bAt + k * nPad;
-  heap.ensure((pAt + kcMax * nPad) * 4, what);
+  heap.ensure((pAt + kcMax * nPad * packCopies(mPad, nPad, k)) * 4, what);
   const F = heap.f32();
 
   if (cHost && n === nPad) F.set(cHost.subarray(cOff, cOff + m * n), cAt);
@@ -110,14 +105,7 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   }
   if (!bIn) copyRows(b as GemmOperand, F, bAt, k, n, nPad);
 
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = Math.min(KC, k - p0);
-    packB((bAt + p0 * ldb) * 4, ldb * 4, pAt * 4, kc, nPad / NR);
-    for (let i0 = 0; i0 < mPad; i0 += MC) {
-      const mc = Math.min(MC, mPad - i0);
-      gemm((aAt + i0 * k + p0) * 4, k * 4, pAt * 4, (cAt + i0 * nPad) * 4, nPad * 4, mc / MR, nPad / NR, kc);
-    }
-  }
+  runOnThreads(gemmCalls({ gemm, packB }, { aAt, bAt, ldb, pAt, cAt, k, mPad, nPad, kcMax }));
   if (!cHost) return;
   if (n === nPad) cHost.set(F.subarray(cAt, cAt + m * n), cOff);
   else for (let i = 0; i < m; i++) cHost.set(F.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);

@@ -2,6 +2,9 @@ import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { heapOffset, wasmHeap } from './heap.js';
 import { buildPoolModule } from './pool_module.js';
+import { runOnThreads, splitFor, splitRange } from './threads.js';
+import type { KernelJob } from './threads.js';
+import type { KernelCall } from './thread_pool.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
 type PoolFn = (...args: number[]) => void;
@@ -38,7 +41,8 @@ export function wasmMaxPool(x: Float32Array, g: Geometry): Float32Array | null {
   const s = heap.scratch((xFloats + size) * 4, `MaxPool over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
   if (resident < 0) heap.f32().set(x, s);
   const yAt = s + xFloats;
-  maxPool(resident >= 0 ? resident : s * 4, yAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  const xB = resident >= 0 ? resident : s * 4;
+  runOnThreads(byImage(g, (n0, n1) => [maxPool, [xB + n0 * imageIn(g), yAt * 4 + n0 * imageOut(g), n1 - n0, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl]]));
   return heap.f32().slice(yAt, yAt + size);
 }
 
@@ -57,6 +61,24 @@ export function wasmMaxPoolGrad(x: Float32Array, dy: Float32Array, g: Geometry):
   F.set(x, xAt);
   F.set(dy, dyAt);
   F.fill(0, dxAt, dxAt + x.length);
-  maxPoolGrad(xAt * 4, dyAt * 4, dxAt * 4, g.n, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl);
+  runOnThreads(byImage(g, (n0, n1) => [maxPoolGrad, [xAt * 4 + n0 * imageIn(g), dyAt * 4 + n0 * imageOut(g), dxAt * 4 + n0 * imageIn(g), n1 - n0, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl]]));
   return heap.f32().slice(dxAt, dxAt + x.length);
+}
+
+/** Bytes of one image of the input (and of dx), and of the output (and of dy). */
+const imageIn = (g: Geometry): number => g.h * g.w * g.c * 4;
+const imageOut = (g: Geometry): number => g.oh * g.ow * g.c * 4;
+
+/**
+ * One call per piece over images [n0, n1): images touch disjoint input-gradient and output bytes,
+ * and within an image the order of the adds is the one-thread order.
+ */
+function byImage(g: Geometry, call: (n0: number, n1: number) => [PoolFn, number[]]): KernelJob {
+  const { threads, pieces } = splitFor(g.n * g.oh * g.ow * g.c * g.kh * g.kw, g.n);
+  const lists: KernelCall[][] = [];
+  for (let t = 0; t < pieces; t++) {
+    const [fn, args] = call(...splitRange(g.n, pieces, t));
+    lists.push([{ fn, args }]);
+  }
+  return { pieces: lists, threads };
 }
