@@ -1,5 +1,5 @@
 import type { FuncBuilder, Local } from './code.js';
-import { emitExp, expf } from './f32_math.js';
+import { emitExp, expf, horner, splat } from './f32_math.js';
 
 /**
  * erf in float32 arithmetic, as f32x4 WebAssembly and a Math.fround JS mirror with the same
@@ -41,19 +41,6 @@ export function erff(x: number): number {
     r = f(1 - y);
   }
   return x < 0 || Object.is(x, -0) ? -Math.abs(r) : Math.abs(r);
-}
-
-function splat(fb: FuncBuilder, v: number): void {
-  fb.f32x4([v, v, v, v]);
-}
-
-function horner(fb: FuncBuilder, coeffs: readonly number[], t: Local<'v128'>): void {
-  splat(fb, coeffs[0]);
-  for (let i = 1; i < coeffs.length; i++) {
-    fb.get(t).simd('f32x4.mul');
-    splat(fb, coeffs[i]);
-    fb.simd('f32x4.add');
-  }
 }
 
 /** Emits erf of the v128 on the stack, leaving the result there; `tmp`: 3 scratch locals for exp. */

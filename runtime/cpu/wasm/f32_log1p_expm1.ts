@@ -1,5 +1,5 @@
 import type { FuncBuilder, Local } from './code.js';
-import { emitExp, expf } from './f32_math.js';
+import { emitExp, expf, splat } from './f32_math.js';
 import { emitLog, logf } from './f32_tanh_log.js';
 
 /**
@@ -29,10 +29,6 @@ export function expm1f(x: number): number {
   if (um1 === -1) return -1;
   if (u === Infinity) return Infinity;
   return f(um1 * f(x / logf(u)));
-}
-
-function splat(fb: FuncBuilder, v: number): void {
-  fb.f32x4([v, v, v, v]);
 }
 
 /** Emits log1p of the v128 on the stack, leaving the result there. */

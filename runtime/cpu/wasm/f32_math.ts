@@ -54,9 +54,19 @@ export function sigmoidf(x: number): number {
   return x < 0 ? f(e / d) : f(1 / d);
 }
 
-/** A splatted f32 constant. */
-function splat(fb: FuncBuilder, v: number): void {
+/** A splatted f32 constant (the approximations in f32_*.ts share it). */
+export function splat(fb: FuncBuilder, v: number): void {
   fb.f32x4([v, v, v, v]);
+}
+
+/** p = C0; p = p·t + Ci over the v128 local t, left on the stack (each step rounded, as the JS mirrors). */
+export function horner(fb: FuncBuilder, coeffs: readonly number[], t: Local<'v128'>): void {
+  splat(fb, coeffs[0]);
+  for (let i = 1; i < coeffs.length; i++) {
+    fb.get(t).simd('f32x4.mul');
+    splat(fb, coeffs[i]);
+    fb.simd('f32x4.add');
+  }
 }
 
 /**
@@ -85,12 +95,7 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   splat(fb, C2);
   fb.simd('f32x4.mul').simd('f32x4.sub').set(r);
   // q = P0; q = q·r + Pi
-  splat(fb, P[0]);
-  for (let i = 1; i < P.length; i++) {
-    fb.get(r).simd('f32x4.mul');
-    splat(fb, P[i]);
-    fb.simd('f32x4.add');
-  }
+  horner(fb, P, r);
   // p = ((r·r)·q + r) + 1, kept in x
   fb.set(x);
   fb.get(r).get(r).simd('f32x4.mul').get(x).simd('f32x4.mul').get(r).simd('f32x4.add');

@@ -1,5 +1,5 @@
 import type { FuncBuilder, Local } from './code.js';
-import { emitExp, expf } from './f32_math.js';
+import { emitExp, expf, horner, splat } from './f32_math.js';
 
 /**
  * tanh and log in float32 arithmetic, each written twice with the same operations in the same
@@ -71,22 +71,8 @@ export function logf(x: number): number {
   return f(r + f(LN2_HI * e));
 }
 
-function splat(fb: FuncBuilder, v: number): void {
-  fb.f32x4([v, v, v, v]);
-}
-
 function splatI32(fb: FuncBuilder, v: number): void {
   fb.i32(v).simd('i32x4.splat');
-}
-
-/** p = P0; p = p·t + Pi over the v128 local t, left on the stack. */
-function horner(fb: FuncBuilder, coeffs: readonly number[], t: Local<'v128'>): void {
-  splat(fb, coeffs[0]);
-  for (let i = 1; i < coeffs.length; i++) {
-    fb.get(t).simd('f32x4.mul');
-    splat(fb, coeffs[i]);
-    fb.simd('f32x4.add');
-  }
 }
 
 /** Emits tanh of the v128 on the stack, leaving the result there; `tmp`: 3 scratch locals for exp. */
