@@ -3,13 +3,7 @@ import { arg, un } from '../../../ops/elementwise/scalar_expr.js';
 import { erff } from '../../../runtime/cpu/wasm/f32_erf.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmElementwise } from '../../../runtime/cpu/wasm/wasm_elementwise.js';
-
-/** Distance in float32 steps (ordered bit patterns), so +0/−0 are 0 apart. */
-function ulps(a: number, b: number): number {
-  const i = new Int32Array(new Float32Array([a, b]).buffer);
-  const ord = (v: number) => (v < 0 ? -(v & 0x7fffffff) : v);
-  return Math.abs(ord(i[0]) - ord(i[1]));
-}
+import { ulps } from '../../support/float32_ulps.js';
 
 /**
  * erf in double, well past float32 accuracy: the Maclaurin series below 2.5 (at most ~3 of 16

@@ -8,13 +8,7 @@ import { withWasmKernels } from '../../../runtime/cpu/wasm/kernel_mode.js';
 import { compiledWasmRegionCount, wasmElementwise } from '../../../runtime/cpu/wasm/wasm_elementwise.js';
 import { runElementwise } from '../../../runtime/cpu/elementwise_kernel.js';
 import * as tg from '../../../src/index.js';
-
-/** Distance in float32 steps (ordered bit patterns), so +0/−0 are 0 apart. */
-function ulps(a: number, b: number): number {
-  const i = new Int32Array(new Float32Array([a, b]).buffer);
-  const ord = (v: number) => (v < 0 ? -(v & 0x7fffffff) : v);
-  return Math.abs(ord(i[0]) - ord(i[1]));
-}
+import { worstUlps } from '../../support/float32_ulps.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -1e-40, -1, -1.0000001, -0.9999999, 88.7, 89, -104, 3.4e38, -3.4e38, 1e-8, -1e-8];
 
@@ -26,17 +20,6 @@ function sweep(): Float32Array {
     out.push(v, -v);
   }
   return Float32Array.from([...out, ...SPECIAL]);
-}
-
-function worstUlps(xs: Float32Array, got: (x: number) => number, want: (x: number) => number): number {
-  let worst = 0;
-  for (const x of xs) {
-    const [g, w] = [got(x), Math.fround(want(x))];
-    if (Number.isNaN(w)) {
-      if (!Number.isNaN(g)) expect.fail(`at ${x}: got ${g}, want NaN`);
-    } else worst = Math.max(worst, ulps(g, w));
-  }
-  return worst;
 }
 
 describe('runtime/cpu/wasm: float32 log1p and expm1', () => {

@@ -6,13 +6,7 @@ import { compiledWasmRegionCount, wasmElementwise } from '../../../runtime/cpu/w
 import { runElementwise } from '../../../runtime/cpu/elementwise_kernel.js';
 import { withWasmKernels } from '../../../runtime/cpu/wasm/kernel_mode.js';
 import * as tg from '../../../src/index.js';
-
-/** Distance in float32 steps (ordered bit patterns), so +0/−0 are 0 apart. */
-function ulps(a: number, b: number): number {
-  const i = new Int32Array(new Float32Array([a, b]).buffer);
-  const ord = (v: number) => (v < 0 ? -(v & 0x7fffffff) : v);
-  return Math.abs(ord(i[0]) - ord(i[1]));
-}
+import { ulps, runWasm } from '../../support/float32_ulps.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -1e-40, 88.72283, 88.7229, -87.33655, -103.97, -104.5, 1, -1, 0.5];
 
@@ -22,12 +16,6 @@ function sweep(lo: number, hi: number): Float32Array {
   for (let x = lo; x <= hi; x += (hi - lo) / 200000) out.push(Math.fround(x));
   for (let bits = 1; bits < 0x00800000; bits += 4099) out.push(new Float32Array(new Int32Array([bits]).buffer)[0]);
   return Float32Array.from([...out, ...SPECIAL]);
-}
-
-function runWasm(e: ScalarExpr, xs: Float32Array): Float32Array {
-  const out = new Float32Array(xs.length);
-  expect(wasmElementwise(e, [xs], out, [xs.length], [[1]]), 'the region renders to wasm').to.equal(true);
-  return out;
 }
 
 describe('runtime/cpu/wasm: float32 exp and sigmoid', () => {

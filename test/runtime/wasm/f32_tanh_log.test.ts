@@ -1,19 +1,11 @@
 import { expect } from 'chai';
 import { arg, bin, un } from '../../../ops/elementwise/scalar_expr.js';
-import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import { logf, tanhf } from '../../../runtime/cpu/wasm/f32_tanh_log.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { withWasmKernels } from '../../../runtime/cpu/wasm/kernel_mode.js';
-import { wasmElementwise } from '../../../runtime/cpu/wasm/wasm_elementwise.js';
 import { runElementwise } from '../../../runtime/cpu/elementwise_kernel.js';
 import * as tg from '../../../src/index.js';
-
-/** Distance in float32 steps (ordered bit patterns), so +0/−0 are 0 apart. */
-function ulps(a: number, b: number): number {
-  const i = new Int32Array(new Float32Array([a, b]).buffer);
-  const ord = (v: number) => (v < 0 ? -(v & 0x7fffffff) : v);
-  return Math.abs(ord(i[0]) - ord(i[1]));
-}
+import { runWasm, worstUlps } from '../../support/float32_ulps.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -1e-40, 2 ** -126, 0.625, -0.625, 0.6249999, 9, -9, 3.4e38, 1, -1, 0.5, Math.SQRT1_2, Math.SQRT2];
 
@@ -26,24 +18,6 @@ function sweep(lo: number, hi: number): Float32Array {
     out.push(v, -v);
   }
   return Float32Array.from([...out, ...SPECIAL].map(Math.fround));
-}
-
-function runWasm(e: ScalarExpr, xs: Float32Array): Float32Array {
-  const out = new Float32Array(xs.length);
-  expect(wasmElementwise(e, [xs], out, [xs.length], [[1]]), 'the region renders to wasm').to.equal(true);
-  return out;
-}
-
-/** The worst ulp distance of `got` from `want` over xs (NaN must match NaN). */
-function worstUlps(xs: Float32Array, got: (x: number) => number, want: (x: number) => number): number {
-  let worst = 0;
-  for (const x of xs) {
-    const [g, w] = [got(x), Math.fround(want(x))];
-    if (Number.isNaN(w)) {
-      if (!Number.isNaN(g)) expect.fail(`at ${x}: got ${g}, want NaN`);
-    } else worst = Math.max(worst, ulps(g, w));
-  }
-  return worst;
 }
 
 describe('runtime/cpu/wasm: float32 tanh and log', () => {
