@@ -5,14 +5,11 @@ import { avgPoolGradNHWC, avgPoolNHWC } from '../../../runtime/cpu/kernels/pool_
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmAvgPool, wasmAvgPoolGrad } from '../../../runtime/cpu/wasm/wasm_avg_pool.js';
 import { randomData } from '../../util/oracle.js';
+import { windowGeometry } from '../../support/window_geometry.js';
 
 /** Pooling geometry with TF's SAME/VALID output size and padding before; separate h/w windows. */
 function geom(n: number, h: number, w: number, c: number, kh: number, kw: number, s: number, same: boolean): Geometry {
-  const oh = same ? Math.ceil(h / s) : Math.floor((h - kh) / s) + 1;
-  const ow = same ? Math.ceil(w / s) : Math.floor((w - kw) / s) + 1;
-  const pt = same ? Math.floor(Math.max(0, (oh - 1) * s + kh - h) / 2) : 0;
-  const pl = same ? Math.floor(Math.max(0, (ow - 1) * s + kw - w) / 2) : 0;
-  return { n, h, w, c, kh, kw, oh, ow, sh: s, sw: s, dh: 1, dw: 1, pt, pl };
+  return windowGeometry(n, h, w, c, kh, kw, s, 1, same);
 }
 
 function same(wasm: Float32Array | null, js: Float32Array, what: string): void {

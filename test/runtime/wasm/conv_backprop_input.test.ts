@@ -5,16 +5,11 @@ import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { withWasmKernels } from '../../../runtime/cpu/wasm/kernel_mode.js';
 import { wasmConv2dBackpropInput } from '../../../runtime/cpu/wasm/wasm_conv.js';
 import { randomData } from '../../util/oracle.js';
+import { windowGeometry } from '../../support/window_geometry.js';
 
 /** Geometry of a conv with TF's SAME/VALID output size and padding before. */
 function geom(n: number, h: number, w: number, c: number, kh: number, kw: number, s: number, d: number, same: boolean): Geometry {
-  const ekh = (kh - 1) * d + 1;
-  const ekw = (kw - 1) * d + 1;
-  const oh = same ? Math.ceil(h / s) : Math.floor((h - ekh) / s) + 1;
-  const ow = same ? Math.ceil(w / s) : Math.floor((w - ekw) / s) + 1;
-  const pt = same ? Math.floor(Math.max(0, (oh - 1) * s + ekh - h) / 2) : 0;
-  const pl = same ? Math.floor(Math.max(0, (ow - 1) * s + ekw - w) / 2) : 0;
-  return { n, h, w, c, kh, kw, oh, ow, sh: s, sw: s, dh: d, dw: d, pt, pl };
+  return windowGeometry(n, h, w, c, kh, kw, s, d, same);
 }
 
 describe('runtime/cpu/wasm: Conv2DBackpropInput through the wasm gemm and col2im', () => {

@@ -5,15 +5,11 @@ import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC 
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmDepthwise, wasmDepthwiseBackpropFilter, wasmDepthwiseBackpropInput } from '../../../runtime/cpu/wasm/wasm_depthwise.js';
 import { randomData } from '../../util/oracle.js';
+import { windowGeometry } from '../../support/window_geometry.js';
 
 /** TF's SAME/VALID output size and padding before, for a (dilated) k×k window. */
 function geom(n: number, h: number, w: number, c: number, k: number, s: number, d: number, same: boolean): Geometry {
-  const ek = (k - 1) * d + 1;
-  const oh = same ? Math.ceil(h / s) : Math.floor((h - ek) / s) + 1;
-  const ow = same ? Math.ceil(w / s) : Math.floor((w - ek) / s) + 1;
-  const pt = same ? Math.floor(Math.max(0, (oh - 1) * s + ek - h) / 2) : 0;
-  const pl = same ? Math.floor(Math.max(0, (ow - 1) * s + ek - w) / 2) : 0;
-  return { n, h, w, c, kh: k, kw: k, oh, ow, sh: s, sw: s, dh: d, dw: d, pt, pl };
+  return windowGeometry(n, h, w, c, k, k, s, d, same);
 }
 
 function same(wasm: Float32Array | null, js: Float32Array, what: string): void {

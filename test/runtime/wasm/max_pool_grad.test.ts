@@ -4,14 +4,11 @@ import { maxPoolGradNHWC } from '../../../runtime/cpu/kernels/pool_kernel.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmMaxPoolGrad } from '../../../runtime/cpu/wasm/wasm_pool.js';
 import { randomData } from '../../util/oracle.js';
+import { windowGeometry } from '../../support/window_geometry.js';
 
 /** Pooling geometry with TF's SAME/VALID output size and padding before. */
 function geom(n: number, h: number, w: number, c: number, k: number, s: number, same: boolean): Geometry {
-  const oh = same ? Math.ceil(h / s) : Math.floor((h - k) / s) + 1;
-  const ow = same ? Math.ceil(w / s) : Math.floor((w - k) / s) + 1;
-  const pt = same ? Math.floor(Math.max(0, (oh - 1) * s + k - h) / 2) : 0;
-  const pl = same ? Math.floor(Math.max(0, (ow - 1) * s + k - w) / 2) : 0;
-  return { n, h, w, c, kh: k, kw: k, oh, ow, sh: s, sw: s, dh: 1, dw: 1, pt, pl };
+  return windowGeometry(n, h, w, c, k, k, s, 1, same);
 }
 
 describe('runtime/cpu/wasm: MaxPoolGrad', () => {

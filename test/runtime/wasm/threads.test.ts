@@ -7,18 +7,13 @@ import { wasmGemm } from '../../../runtime/cpu/wasm/wasm_gemm.js';
 import { wasmMaxPool, wasmMaxPoolGrad } from '../../../runtime/cpu/wasm/wasm_pool.js';
 import { setMinWorkPerThreadForTests, threadedRunCount, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
 import { randomArray, randomData } from '../../util/oracle.js';
+import { windowGeometry } from '../../support/window_geometry.js';
 
 /** The bits of a float array, so that equal means bit for bit (NaN payloads and −0 included). */
 const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
 function geom(n: number, h: number, w: number, c: number, kh: number, kw: number, s: number, d: number, same: boolean): Geometry {
-  const ekh = (kh - 1) * d + 1;
-  const ekw = (kw - 1) * d + 1;
-  const oh = same ? Math.ceil(h / s) : Math.floor((h - ekh) / s) + 1;
-  const ow = same ? Math.ceil(w / s) : Math.floor((w - ekw) / s) + 1;
-  const pt = same ? Math.floor(Math.max(0, (oh - 1) * s + ekh - h) / 2) : 0;
-  const pl = same ? Math.floor(Math.max(0, (ow - 1) * s + ekw - w) / 2) : 0;
-  return { n, h, w, c, kh, kw, oh, ow, sh: s, sw: s, dh: d, dw: d, pt, pl };
+  return windowGeometry(n, h, w, c, kh, kw, s, d, same);
 }
 
 /** Runs `f` with 1, 2 and 3 threads; every result must equal the one-thread result bit for bit, and the 2- and 3-thread runs must have split. */
