@@ -224,6 +224,15 @@ function staticOutputs(n: ProgramNode, hostMask: readonly boolean[] | null): Res
     if (hostMask?.[i] && value === null) return null;
     specs.push({ dtype: v.dtype, shape: v.shape, value });
   }
+  return fullyKnownOutputs(n, specs);
+}
+
+/**
+ * The node's output types from its inference on `specs`, when that gives every dim of every
+ * output; null otherwise, or when inference rejects the types (the run reports that, with the op).
+ * The plan and precompile (which follows types further) both ask it.
+ */
+export function fullyKnownOutputs(n: ProgramNode, specs: readonly InputSpec[]): ResolvedOutput[] | null {
   try {
     const outs = n.def.infer(specs, n.attrs, { opName: n.name, opType: n.type });
     if (outs.length !== n.outputs.length || !outs.every((o) => isFullyDefined(o.shape))) return null;

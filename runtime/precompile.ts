@@ -3,6 +3,7 @@ import { constValue, ProgramValue } from '../graph/passes/program.js';
 import type { InputSpec, KernelContext, ResolvedOutput } from '../ops/op_def.js';
 import type { PrecompileReport, StaticStep, StaticType } from './backend.js';
 import { CpuBackend } from './cpu/cpu_backend.js';
+import { fullyKnownOutputs } from './plan.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** Host values worked out ahead are shape arithmetic: small by nature. */
@@ -73,15 +74,7 @@ function staticStep(step: PlanStep, known: Map<ProgramValue, Known>): StaticStep
 /** Output types from the op's inference on the known input types (stateful ops included: it is pure). */
 function inferOutputs(step: PlanStep, specs: readonly InputSpec[]): ResolvedOutput[] | null {
   if (step.resolved) return [...step.resolved];
-  const n = step.node;
-  try {
-    const outs = n.def.infer(specs, n.attrs, { opName: n.name, opType: n.type });
-    if (outs.length !== n.outputs.length || !outs.every((o) => isFullyDefined(o.shape))) return null;
-    return outs.map((o) => ({ dtype: o.dtype, shape: o.shape as number[] }));
-  } catch {
-    // inference rejects these types: the run reports it, with the op
-    return null;
-  }
+  return fullyKnownOutputs(step.node, specs);
 }
 
 /** Values that follow from types: Shape, Size and Rank of known shapes, and small stateless ops of known values. */
