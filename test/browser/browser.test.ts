@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as tg from '../../src/index.js';
 import { bundleForBrowser, type BrowserBundle } from './bundle.js';
-import { evaluateInPage } from './chromium.js';
+import { evaluateInPage, PAGE_RESULT } from './chromium.js';
 import { serveStatic, type StaticFile } from './serve.js';
 import { runWorkload, type WorkloadResult } from './workload.js';
 
@@ -28,12 +28,6 @@ const PAGE = `<!doctype html>
   })().catch((e) => ({ error: String((e && e.stack) || e) }));
 </script>
 `;
-
-/** Waits for the page's module script to have started, then for its result. */
-const RESULT_EXPRESSION = `new Promise((resolve) => {
-  const poll = () => (window.tgRun ? window.tgRun.then(resolve) : setTimeout(poll, 20));
-  poll();
-})`;
 
 interface PageResult {
   processBefore?: string;
@@ -71,7 +65,7 @@ describe('browser: the package entry bundles for browsers and trains in headless
       const server = await serveStatic(files);
       let log: string[];
       try {
-        const run = await evaluateInPage(`${server.origin}/`, RESULT_EXPRESSION, 120_000);
+        const run = await evaluateInPage(`${server.origin}/`, PAGE_RESULT, 120_000);
         page = run.value as PageResult;
         log = run.log;
       } finally {

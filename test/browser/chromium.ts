@@ -23,6 +23,15 @@ export interface PageRun {
 }
 
 /**
+ * The expression that waits for a test page's module script to have set `window.tgRun` (the
+ * pages' convention), then for its result.
+ */
+export const PAGE_RESULT = `new Promise((resolve) => {
+  const poll = () => (window.tgRun ? window.tgRun.then(resolve) : setTimeout(poll, 20));
+  poll();
+})`;
+
+/**
  * Starts headless Chromium, opens `url`, waits for the page's load event and evaluates
  * `expression` there (a promise is awaited), then takes a PNG screenshot into `options.screenshot`
  * when given. The browser is always closed and its profile removed.

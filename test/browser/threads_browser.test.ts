@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { bundleForBrowser, type BrowserBundle } from './bundle.js';
-import { evaluateInPage } from './chromium.js';
+import { evaluateInPage, PAGE_RESULT } from './chromium.js';
 import { serveStatic, type StaticFile } from './serve.js';
 
 /*
@@ -43,11 +43,6 @@ const PAGE = `<!doctype html>
 </script>
 `;
 
-const RESULT_EXPRESSION = `new Promise((resolve) => {
-  const poll = () => (window.tgRun ? window.tgRun.then(resolve) : setTimeout(poll, 20));
-  poll();
-})`;
-
 interface PageResult {
   isolated?: boolean;
   workers?: number;
@@ -66,7 +61,7 @@ async function runPage(bundle: BrowserBundle, isolated: boolean): Promise<PageRe
   ]);
   const server = await serveStatic(files);
   try {
-    const run = await evaluateInPage(`${server.origin}/`, RESULT_EXPRESSION, 120_000);
+    const run = await evaluateInPage(`${server.origin}/`, PAGE_RESULT, 120_000);
     const page = run.value as PageResult;
     if (page.error !== undefined) throw new Error(`the page failed: ${page.error}\npage log:\n  ${run.log.join('\n  ')}`);
     return page;

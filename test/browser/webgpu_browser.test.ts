@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as tg from '../../src/index.js';
 import { bundleForBrowser } from './bundle.js';
-import { evaluateInPage } from './chromium.js';
+import { evaluateInPage, PAGE_RESULT } from './chromium.js';
 import { serveStatic, type StaticFile } from './serve.js';
 import { runWebGpuWorkload, type WebGpuWorkloadResult } from './webgpu_workload.js';
 
@@ -27,11 +27,6 @@ const PAGE = `<!doctype html>
 </script>
 `;
 
-const RESULT_EXPRESSION = `new Promise((resolve) => {
-  const poll = () => (window.tgRun ? window.tgRun.then(resolve) : setTimeout(poll, 20));
-  poll();
-})`;
-
 describe('browser: a training step on backend webgpu in headless Chromium', function () {
   this.timeout(240_000);
 
@@ -47,7 +42,7 @@ describe('browser: a training step on backend webgpu in headless Chromium', func
     let page: { hasGpu?: boolean; result?: WebGpuWorkloadResult; error?: string };
     let log: string[];
     try {
-      const run = await evaluateInPage(`${server.origin}/`, RESULT_EXPRESSION, 200_000, { webgpu: true });
+      const run = await evaluateInPage(`${server.origin}/`, PAGE_RESULT, 200_000, { webgpu: true });
       page = run.value as typeof page;
       log = run.log;
     } finally {
