@@ -16,14 +16,9 @@ import { findGpu } from '../runtime/webgpu/device.js';
 import { WebGpuBackend } from '../runtime/webgpu/webgpu_backend.js';
 import { GEMM_CONFIGS, gemmConfigFor, pinGemmConfig } from '../runtime/webgpu/kernels/gemm_config.js';
 import { printTable, Row, timeIt } from './harness.js';
+import { BATCH, buildMlpTraining, tfLenet, tfMlp, trainingData } from './training_models.js';
+import type { TfTraining } from './training_models.js';
 
-const BATCH = 64;
-
-function data(seed: number, n = BATCH * 784): { x: Float32Array; labels: Int32Array } {
-  let s = seed;
-  const next = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  return { x: Float32Array.from({ length: n }, next), labels: Int32Array.from({ length: BATCH }, () => Math.floor(next() * 10)) };
-}
 
 async function oursMatMul(n: number, runs: number, backend: WebGpuBackend): Promise<number> {
   const g = new tg.Graph();
@@ -52,19 +47,10 @@ async function tfMatMul(n: number, runs: number): Promise<number> {
 const trainingBackend = new WebGpuBackend();
 
 async function oursMlp(): Promise<number> {
-  const g = new tg.Graph();
-  const m = g.asDefault(() => {
-    const x = tg.placeholder('float32', [null, 784], 'x');
-    const y = tg.placeholder('int32', [null], 'y');
-    const h1 = tg.layers.dense(x, 256, { activation: tg.nn.relu });
-    const h2 = tg.layers.dense(h1, 128, { activation: tg.nn.relu });
-    const logits = tg.layers.dense(h2, 10);
-    const loss = tg.reduceMean(tg.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: y, logits }));
-    return { x, y, loss, train: new tg.train.AdamOptimizer(0.001).minimize(loss), init: tg.globalVariablesInitializer() };
-  });
-  const sess = new tg.Session({ graph: g, backend: trainingBackend });
+  const m = buildMlpTraining();
+  const sess = new tg.Session({ graph: m.graph, backend: trainingBackend });
   await sess.run(m.init);
-  const d = data(1);
+  const d = trainingData(1);
   const feeds = new Map<tg.Tensor, tg.FeedValue>([[m.x, { data: d.x, shape: [BATCH, 784] }], [m.y, d.labels]]);
   return timeIt(() => sess.run([m.loss, m.train], feeds), { runs: 10 });
 }
@@ -73,7 +59,7 @@ async function oursLenet(): Promise<number> {
   const m = buildMnistGraph();
   const sess = new tg.Session({ graph: m.graph, backend: trainingBackend });
   await sess.run(m.init);
-  const d = data(2);
+  const d = trainingData(2);
   const feeds = new Map<tg.Tensor, tg.FeedValue>([[m.images, { data: d.x, shape: [BATCH, 784] }], [m.labels, d.labels]]);
   return timeIt(() => sess.run([m.loss, m.trainOp], feeds), { runs: 5 });
 }
@@ -87,52 +73,23 @@ async function oursChain(): Promise<number> {
     return { x, y: tg.reduceSum(tg.nn.sigmoid(h)) };
   });
   const sess = new tg.Session({ graph: g, backend: 'webgpu' });
-  const feeds = new Map<tg.Tensor, tg.FeedValue>([[x, { data: data(3, 1024 * 1024).x, shape: [1024, 1024] }]]);
+  const feeds = new Map<tg.Tensor, tg.FeedValue>([[x, { data: trainingData(3, 1024 * 1024).x, shape: [1024, 1024] }]]);
   return timeIt(() => sess.run(y, feeds), { runs: 10 });
 }
 
-/** tfjs steps return the loss so the step waits for the device, as ours does by fetching it. */
-function tfMlpStep(): () => Promise<void> {
-  const w = [tf.variable(tf.randomNormal([784, 256], 0, 0.05)), tf.variable(tf.randomNormal([256, 128], 0, 0.05)), tf.variable(tf.randomNormal([128, 10], 0, 0.05))];
-  const b = [tf.variable(tf.zeros([256])), tf.variable(tf.zeros([128])), tf.variable(tf.zeros([10]))];
-  const opt = tf.train.adam(0.001);
-  const d = data(1);
-  const x = tf.tensor2d(d.x, [BATCH, 784]);
-  const y = tf.oneHot(tf.tensor1d(d.labels, 'int32'), 10);
-  return async () => {
-    const cost = opt.minimize(() => {
-      const h1 = tf.relu(tf.add(tf.matMul(x, w[0]), b[0]));
-      const h2 = tf.relu(tf.add(tf.matMul(h1, w[1]), b[1]));
-      return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h2, w[2]), b[2])) as tf.Scalar;
-    }, true);
-    await cost!.data();
-    cost!.dispose();
-  };
-}
 
-function tfLenetStep(): () => Promise<void> {
-  const v4 = (s: [number, number, number, number]): tf.Variable<tf.Rank.R4> => tf.variable(tf.truncatedNormal(s, 0, 0.1)) as tf.Variable<tf.Rank.R4>;
-  const v2 = (s: [number, number]): tf.Variable<tf.Rank.R2> => tf.variable(tf.truncatedNormal(s, 0, 0.1)) as tf.Variable<tf.Rank.R2>;
-  const [c1, c2, f1, f2] = [v4([5, 5, 1, 8]), v4([5, 5, 8, 16]), v2([784, 128]), v2([128, 10])];
-  const [b1, b2, b3, b4] = [tf.variable(tf.fill([8], 0.1)), tf.variable(tf.fill([16], 0.1)), tf.variable(tf.fill([128], 0.1)), tf.variable(tf.fill([10], 0.1))];
-  const opt = tf.train.adam(0.002);
-  const d = data(2);
-  const x = tf.tensor4d(d.x, [BATCH, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(d.labels, 'int32'), 10);
+
+/** A TensorFlow.js step that returns the loss and reads it, so the step waits for the device as ours does by fetching it. */
+function tfStep(model: TfTraining): () => Promise<void> {
   return async () => {
-    const cost = opt.minimize(() => {
-      const h1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, c1, 1, 'same'), b1)) as tf.Tensor4D, 2, 2, 'same');
-      const h2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(h1, c2, 1, 'same'), b2)) as tf.Tensor4D, 2, 2, 'same');
-      const fc = tf.relu(tf.add(tf.matMul(tf.reshape(h2, [-1, 784]), f1), b3));
-      return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(fc, f2), b4)) as tf.Scalar;
-    }, true);
+    const cost = model.opt.minimize(model.loss, true);
     await cost!.data();
     cost!.dispose();
   };
 }
 
 async function tfChain(): Promise<number> {
-  const x = tf.tensor2d(data(3, 1024 * 1024).x, [1024, 1024]);
+  const x = tf.tensor2d(trainingData(3, 1024 * 1024).x, [1024, 1024]);
   return timeIt(async () => {
     const s = tf.tidy(() => {
       let h: tf.Tensor = x;
@@ -189,9 +146,9 @@ async function main(): Promise<void> {
     gflops.push(`matMul ${n}^3 by tile (GFLOP/s): ${per.join(', ')}`);
   }
   rows.push({ workload: 'MLP 784-256-128-10 b64 Adam', impl: 'tensorgraph', ms: await oursMlp() });
-  rows.push({ workload: 'MLP 784-256-128-10 b64 Adam', impl: 'tfjs-webgpu', ms: await timeIt(tfMlpStep(), { runs: 10 }) });
+  rows.push({ workload: 'MLP 784-256-128-10 b64 Adam', impl: 'tfjs-webgpu', ms: await timeIt(tfStep(tfMlp()), { runs: 10 }) });
   rows.push({ workload: 'LeNet b64 Adam', impl: 'tensorgraph', ms: await oursLenet() });
-  rows.push({ workload: 'LeNet b64 Adam', impl: 'tfjs-webgpu', ms: await timeIt(tfLenetStep(), { runs: 5 }) });
+  rows.push({ workload: 'LeNet b64 Adam', impl: 'tfjs-webgpu', ms: await timeIt(tfStep(tfLenet()), { runs: 5 }) });
   rows.push({ workload: 'elementwise chain 1024^2 x25', impl: 'tensorgraph', ms: await oursChain() });
   rows.push({ workload: 'elementwise chain 1024^2 x25', impl: 'tfjs-webgpu', ms: await tfChain() });
   for (const line of gflops) console.log(line);
