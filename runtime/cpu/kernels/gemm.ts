@@ -23,15 +23,20 @@ let packA = new Float64Array(0);
 let packB = new Float64Array(0);
 
 /**
- * C[m,n] += A[m,k] · B[k,n] into row-major C at cOff. Floats go through a packed kernel: the
- * WebAssembly SIMD one (float32 accumulation, as TF's CPU gemm), or the JS one where wasm is off
- * (float64 accumulation within a depth block). Ints use a plain loop whose doubles wrap to int32 on
- * store, like TF's int matmul.
+ * C[m,n] += A[m,k] · B[k,n] into row-major C at cOff, or with `mode` 'set' C = A·B whatever C
+ * held (a MatMul's output: the wasm driver then need not copy C in). Floats go through a packed
+ * kernel: the WebAssembly SIMD one (float32 accumulation, as TF's CPU gemm), or the JS one where
+ * wasm is off (float64 accumulation within a depth block). Ints use a plain loop whose doubles wrap
+ * to int32 on store, like TF's int matmul.
  */
-export function gemm(a: MatView, b: MatView, c: Float32Array | Int32Array, cOff: number, m: number, k: number, n: number): void {
-  if (m === 0 || n === 0 || k === 0) return;
+export function gemm(a: MatView, b: MatView, c: Float32Array | Int32Array, cOff: number, m: number, k: number, n: number, mode: 'add' | 'set' = 'add'): void {
+  if (m === 0 || n === 0) return;
+  const wasm = c instanceof Float32Array && k > 0 && m * n * k >= SMALL && wasmKernelsOn();
+  // the JS kernels accumulate: 'set' is 'add' into zeros (0 + x, as the wasm kernel's first block)
+  if (mode === 'set' && !wasm) c.fill(0, cOff, cOff + m * n);
+  if (k === 0) return;
   if (!(c instanceof Float32Array) || m * n * k < SMALL) plainGemm(a, b, c, cOff, m, k, n);
-  else if (wasmKernelsOn()) wasmGemm(a, b, c, cOff, m, k, n);
+  else if (wasm) wasmGemm(a, b, c, cOff, m, k, n, undefined, mode);
   else packedGemm(a, b, c, cOff, m, k, n);
 }
 

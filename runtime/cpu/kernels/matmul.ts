@@ -43,7 +43,7 @@ function batchMatMul(a: NDArray, b: NDArray, ta: boolean, tb: boolean, outShape:
     }
     const av = { data: a.data, off: ia * aRows * aCols, rs: ta ? 1 : aCols, cs: ta ? aCols : 1 };
     const bv = { data: b.data, off: ib * bRows * bCols, rs: tb ? 1 : bCols, cs: tb ? bCols : 1 };
-    gemm(av, bv, c, bi * m * n, m, k, n);
+    gemm(av, bv, c, bi * m * n, m, k, n, 'set');
   }
   return out;
 }

@@ -22,18 +22,19 @@ export interface ResidentA {
   readonly residentAt: number;
 }
 
-/** A right operand already in wasm memory: row-major k×n at this float offset, row stride `ld` (a multiple of 8). */
+/** A right operand already in wasm memory: row-major k×n at this float offset, row stride `ld`. */
 export interface ResidentB {
   readonly residentAt: number;
   readonly ld: number;
 }
 
 /**
- * A result already in wasm memory: row-major at this float offset, m rounded up to MR rows of n
- * rounded up to 8 floats (the gemm's padded tiles), accumulated into in place and left there.
+ * A result already in wasm memory: row-major at this float offset, row stride `ld` (by default n
+ * rounded up to 8), accumulated into in place and left there. Only the m×n elements are written.
  */
 export interface ResidentC {
   readonly residentAt: number;
+  readonly ld?: number;
 }
 
 export { MR } from './gemm_split.js';
@@ -50,108 +51,84 @@ function gemmKernels(): GemmExports {
 }
 
 /**
- * Floats of scratch `wasmGemm` lays out after `base`: C when it is copied in, A and B unless
- * resident, and one packed B block. A caller that passes `base` reserves this much after it.
+ * Floats of scratch `wasmGemm` lays out after `base`: C when it is not in wasm memory, A and B
+ * unless resident, and one packed B block per copy. A caller that passes `base` reserves this much.
  */
 export function gemmScratchFloats(m: number, k: number, n: number, aResident: boolean, bResident: boolean, cResident: boolean): number {
-  const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
-  return (cResident ? 0 : mPad * nPad) + (aResident ? 0 : mPad * k) + (bResident ? 0 : k * nPad) + Math.min(k, KC) * nPad * packCopies(mPad, nPad, k);
+  return (cResident ? 0 : m * n) + (aResident ? 0 : m * k) + (bResident ? 0 : k * n) + Math.min(k, KC) * nPad * packCopies(m, n, k);
+}
+
+/** An operand's place in wasm memory: element (row, col) at at + row·rs + col·cs, floats. */
+interface Placed {
+  readonly at: number;
+  readonly rs: number;
+  readonly cs: number;
 }
 
 /**
- * C[m,n] += A[m,k]·B[k,n] (float32, C row-major at cOff) with the WebAssembly SIMD kernel.
- * Operands already in wasm memory (CPU backend buffers in the heap's arena, see heap.ts) are read
- * and written in place when their layout is the kernel's: A row-major with m a multiple of MR, B
- * row-major with n a multiple of 8, C likewise. Otherwise A is copied into scratch row-major (a
- * memcpy unless transposed), with zero rows up to a multiple of MR; B row-major with zero columns
- * up to a multiple of 8, then packed by wasm per depth block; C is copied in and out. That is
- * O(mk + kn + mn) copying for O(mnk) work; transposes fold into the copies. The caller checks
- * `wasmFeatures().simd` first. `base`: a float offset where the caller reserved
- * `gemmScratchFloats` (a conv's scratch); by default the heap's scratch.
+ * C[m,n] (+)= A[m,k]·B[k,n] (float32, C row-major at cOff) with the WebAssembly SIMD kernel.
+ * Operands already in wasm memory (CPU backend buffers in the heap's arena, see heap.ts; weights
+ * mirrored there, mirrors.ts) are read in place in either layout — a transposed operand is read
+ * through its strides, never rearranged in JS — and an in-heap C is written in place. Otherwise
+ * an operand is copied in as it is stored (one memcpy for a whole matrix) and C copied out.
+ * `mode` 'set' overwrites C (a fresh MatMul output: no copy in), 'add' accumulates into it (the
+ * conv backprops). The caller checks `wasmFeatures().simd` first. `base`: a float offset where the
+ * caller reserved `gemmScratchFloats` (a conv's scratch); by default the heap's scratch.
  */
-export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array | ResidentC, cOff: number, m: number, k: number, n: number, base?: number): void {
+export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array | ResidentC, cOff: number, m: number, k: number, n: number, base?: number, mode: 'add' | 'set' = 'add'): void {
   const { gemm, packB } = gemmKernels();
   const heap = wasmHeap();
-  const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
   const kcMax = Math.min(k, KC);
-  const aIn = 'residentAt' in a ? a : inHeapA(a, m, k);
-  const bIn = 'residentAt' in b ? b : inHeapB(b, n);
-  const cIn = c instanceof Float32Array ? inHeapC(c, cOff, m, n) : c;
+  const aIn = 'residentAt' in a ? { at: a.residentAt, rs: k, cs: 1 } : inHeap(a, false);
+  const bIn = 'residentAt' in b ? { at: b.residentAt, rs: b.ld, cs: 1 } : inHeap(b, true);
+  const cHost = c instanceof Float32Array && heapOffset(c) < 0 ? c : null;
   const what = `MatMul of [${m},${k}]×[${k},${n}]`;
-  const need = gemmScratchFloats(m, k, n, aIn !== null, bIn !== null, cIn !== null);
+  const need = gemmScratchFloats(m, k, n, aIn !== null, bIn !== null, cHost === null);
   const at = base ?? heap.scratch(need * 4, what) / 4;
-  // layout in floats from `at`: C (mPad × nPad) unless resident, A (mPad × k) unless resident,
-  // B (k × nPad) unless resident, packed B block (kcMax × nPad, one per thread when threads split
-  // the rows: gemm_split.ts)
-  // (a resident C must hold mPad rows of nPad floats, since the micro-kernel writes whole tiles)
-  const cHost = cIn === null ? (c as Float32Array) : null;
-  const cAt = cIn === null ? at : cIn.residentAt;
-  let free = cHost ? at + mPad * nPad : at;
-  const aAt = aIn ? aIn.residentAt : free;
-  if (!aIn) free += mPad * k;
-  const bAt = bIn ? bIn.residentAt : free;
-  const ldb = bIn ? bIn.ld : nPad;
-  const pAt = bIn ? free : bAt + k * nPad;
-  heap.ensure((pAt + kcMax * nPad * packCopies(mPad, nPad, k)) * 4, what);
+  // layout in floats from `at`: C (m × n) when copied, A (m × k) when copied, B (k × n) when
+  // copied, packed B block (kcMax × nPad, one per thread when threads split the rows: gemm_split.ts)
+  let free = at;
+  const cAt = cHost ? at : c instanceof Float32Array ? heapOffset(c) / 4 + cOff : c.residentAt;
+  const ldc = c instanceof Float32Array ? n : (c.ld ?? nPad);
+  if (cHost) free += m * n;
+  const aAt = free;
+  if (!aIn) free += m * k;
+  const bAt = free;
+  if (!bIn) free += k * n;
+  heap.ensure((free + kcMax * nPad * packCopies(m, n, k)) * 4, what);
   const F = heap.f32();
-
-  if (cHost && n === nPad) F.set(cHost.subarray(cOff, cOff + m * n), cAt);
-  else if (cHost) for (let i = 0; i < m; i++) F.set(cHost.subarray(cOff + i * n, cOff + i * n + n), cAt + i * nPad);
-  if (!aIn) {
-    copyRows(a as GemmOperand, F, aAt, m, k, k);
-    F.fill(0, aAt + m * k, aAt + mPad * k);
-  }
-  if (!bIn) copyRows(b as GemmOperand, F, bAt, k, n, nPad);
-
-  runOnThreads(gemmCalls({ gemm, packB }, { aAt, bAt, ldb, pAt, cAt, k, mPad, nPad, kcMax }));
-  if (!cHost) return;
-  if (n === nPad) cHost.set(F.subarray(cAt, cAt + m * n), cOff);
-  else for (let i = 0; i < m; i++) cHost.set(F.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
-}
-
-/** A in wasm memory already, row-major with whole MR-row tiles: read in place. */
-function inHeapA(a: GemmOperand, m: number, k: number): ResidentA | null {
-  if (!(a.data instanceof Float32Array) || a.cs !== 1 || a.rs !== k || m % MR !== 0) return null;
-  const at = heapOffset(a.data);
-  return at < 0 ? null : { residentAt: at / 4 + a.off };
+  if (cHost && mode === 'add') F.set(cHost.subarray(cOff, cOff + m * n), cAt);
+  const A = aIn ?? copyIn(a as GemmOperand, F, aAt, m, k);
+  const B = bIn ?? copyIn(b as GemmOperand, F, bAt, k, n);
+  runOnThreads(gemmCalls({ gemm, packB }, {
+    aAt: A.at, ars: A.rs, acs: A.cs, bAt: B.at, brs: B.rs, bcs: B.cs, pAt: free, cAt, ldc, m, k, n, kcMax, set: mode === 'set',
+  }));
+  if (cHost) cHost.set(heap.f32().subarray(cAt, cAt + m * n), cOff);
 }
 
 /**
- * B in wasm memory already, row-major with n a multiple of 8: packed straight from there. A B the
- * plan holds run after run (weights, a filter) is kept there as a mirror (mirrors.ts).
+ * An operand with a unit stride in wasm memory already (a CPU backend buffer, or for B a mirror of
+ * weights the plan holds run after run): read in place.
  */
-function inHeapB(b: GemmOperand, n: number): ResidentB | null {
-  if (!(b.data instanceof Float32Array) || b.cs !== 1 || b.rs !== n || n % NR !== 0) return null;
-  let at = heapOffset(b.data);
-  if (at < 0) at = mirrorOf(b.data);
-  return at < 0 ? null : { residentAt: at / 4 + b.off, ld: n };
-}
-
-/** C in wasm memory already, with whole tiles (m a multiple of MR, n of 8): accumulated in place. */
-function inHeapC(c: Float32Array, cOff: number, m: number, n: number): ResidentC | null {
-  if (n % NR !== 0 || m % MR !== 0) return null;
-  const at = heapOffset(c);
-  return at < 0 ? null : { residentAt: at / 4 + cOff };
+function inHeap(x: GemmOperand, mirror: boolean): Placed | null {
+  if (!(x.data instanceof Float32Array) || (x.cs !== 1 && x.rs !== 1)) return null;
+  let at = heapOffset(x.data);
+  if (at < 0 && mirror) at = mirrorOf(x.data);
+  return at < 0 ? null : { at: at / 4 + x.off, rs: x.rs, cs: x.cs };
 }
 
 /**
- * Writes the rows × cols operand row-major at `at` with row stride `ld` ≥ cols, zeros after each
- * row. A row-major source is a memcpy per row (one for the whole block when contiguous); a
- * transposed one is gathered column by column so its reads stay sequential.
+ * Copies the rows × cols operand to `at` as it is stored, packed tight: a memcpy for a whole
+ * matrix, one per row (or per column of a transposed one) otherwise. An operand with no unit
+ * stride (no MatMul makes one) is gathered row-major.
  */
-function copyRows(x: GemmOperand, F: Float32Array, at: number, rows: number, cols: number, ld: number): void {
+function copyIn(x: GemmOperand, F: Float32Array, at: number, rows: number, cols: number): Placed {
   const X = x.data;
-  if (x.cs === 1 && X instanceof Float32Array) {
-    if (x.rs === cols && ld === cols) F.set(X.subarray(x.off, x.off + rows * cols), at);
-    else for (let i = 0; i < rows; i++) F.set(X.subarray(x.off + i * x.rs, x.off + i * x.rs + cols), at + i * ld);
-  } else {
-    for (let j = 0; j < cols; j++) {
-      let src = x.off + j * x.cs;
-      let dst = at + j;
-      for (let i = 0; i < rows; i++, src += x.rs, dst += ld) F[dst] = X[src];
-    }
-  }
-  if (ld > cols) for (let i = 0; i < rows; i++) F.fill(0, at + i * ld + cols, at + (i + 1) * ld);
+  const [lines, len, ld, rowMajor] = x.cs === 1 ? [rows, cols, x.rs, true] : x.rs === 1 ? [cols, rows, x.cs, false] : [0, 0, 0, true];
+  if (len > 0 && ld === len) F.set(X.subarray(x.off, x.off + lines * len), at);
+  else if (len > 0) for (let i = 0; i < lines; i++) F.set(X.subarray(x.off + i * ld, x.off + i * ld + len), at + i * len);
+  else for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) F[at + i * cols + j] = X[x.off + i * x.rs + j * x.cs];
+  return rowMajor ? { at, rs: cols, cs: 1 } : { at, rs: 1, cs: rows };
 }

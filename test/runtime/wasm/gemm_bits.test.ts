@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
+import { KC } from '../../../runtime/cpu/wasm/gemm_split.js';
+import { heapOffset } from '../../../runtime/cpu/wasm/heap.js';
+import { wasmGemm } from '../../../runtime/cpu/wasm/wasm_gemm.js';
+import type { GemmOperand } from '../../../runtime/cpu/wasm/wasm_gemm.js';
+import { setMinWorkPerThreadForTests, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
+import { residentBuffers } from '../../../runtime/cpu/resident_buffers.js';
+import { randomData } from '../../util/oracle.js';
+
+const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+const f = Math.fround;
+
+/**
+ * The wasm gemm's arithmetic, one float32 operation at a time: for each depth block of KC, a sum
+ * from zero in k order of float32 products, then added to C (to +0 in 'set' mode). Any tiling,
+ * edge handling or thread split must give exactly these bits (mul+add kernel; relaxed FMA fuses
+ * the product, so there the kernel is only checked to stay close).
+ */
+function reference(a: GemmOperand, b: GemmOperand, c0: Float32Array, m: number, k: number, n: number, set: boolean): Float32Array {
+  const C = set ? new Float32Array(m * n) : c0.slice();
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let c = C[i * n + j];
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        let acc = 0;
+        for (let p = p0; p < Math.min(k, p0 + KC); p++) acc = f(acc + f(a.data[a.off + i * a.rs + p * a.cs] * b.data[b.off + p * b.rs + j * b.cs]));
+        c = f(c + acc);
+      }
+      C[i * n + j] = c;
+    }
+  }
+  return C;
+}
+
+/** A copy of `x` in wasm memory (a CPU backend arena buffer), so the gemm reads or writes it in place. */
+function resident(x: Float32Array): Float32Array {
+  const r = residentBuffers()!.alloc('float32', x.length) as Float32Array;
+  expect(heapOffset(r), 'an arena buffer').to.be.at.least(0);
+  r.set(x);
+  return r;
+}
+
+describe('runtime/cpu/wasm: the gemm, bit for bit', () => {
+  before(function () {
+    if (!wasmFeatures().simd) this.skip();
+    setMinWorkPerThreadForTests(1);
+  });
+  after(() => {
+    setMinWorkPerThreadForTests(null);
+    residentBuffers()?.endRun();
+  });
+
+  it('equals float32 k-ordered sums per depth block on odd shapes, every layout, set and add, 1 and 2 threads, in and out of wasm memory', () => {
+    const dims = [1, 3, 7, 17, 65, 129];
+    const shapes: [number, number, number][] = [[129, 300, 17], [65, 513, 7], [4, 8, 10], [64, 784, 10]];
+    for (const m of dims) for (const n of dims) shapes.push([m, dims[(m + n) % dims.length], n]);
+    let seed = 5;
+    let checked = 0;
+    for (const [m, k, n] of shapes) {
+      const A = randomData(m * k, seed++);
+      const B = randomData(k * n, seed++);
+      const C0 = randomData(m * n, seed++);
+      for (const [ta, tb, inHeap, set] of [[false, false, false, true], [true, false, true, false], [false, true, false, false], [true, true, true, true], [true, false, false, true], [false, true, true, true]]) {
+        const what = `${m}x${k}x${n} ta=${ta} tb=${tb} ${inHeap ? 'resident' : 'host'} ${set ? 'set' : 'add'}`;
+        const [Ad, Bd] = inHeap ? [resident(A), resident(B)] : [A, B];
+        const a = { data: Ad, off: 0, rs: ta ? 1 : k, cs: ta ? m : 1 };
+        const b = { data: Bd, off: 0, rs: tb ? 1 : n, cs: tb ? k : 1 };
+        const want = reference(a, b, C0, m, k, n, set);
+        for (const threads of [1, 2]) {
+          const C = inHeap ? resident(C0) : C0.slice();
+          withKernelThreads(threads, () => wasmGemm(a, b, C, 0, m, k, n, undefined, set ? 'set' : 'add'));
+          if (wasmFeatures().relaxedMadd) {
+            for (let i = 0; i < C.length; i++) expect(C[i], `${what} threads=${threads} [${i}]`).to.be.closeTo(want[i], 1e-4 * k);
+          } else {
+            expect(bits(C), `${what} threads=${threads}`).to.deep.equal(bits(want));
+          }
+          checked++;
+        }
+      }
+      residentBuffers()!.endRun();
+    }
+    expect(checked).to.equal(shapes.length * 12);
+  });
+
+  it('writes nothing outside C: neighbours of a C inside a larger array keep their values', () => {
+    for (const [m, k, n] of [[5, 9, 11], [17, 300, 3], [8, 16, 8]]) {
+      const A = randomData(m * k, 1);
+      const B = randomData(k * n, 2);
+      const host = new Float32Array(3 + m * n + 5).fill(7);
+      wasmGemm({ data: A, off: 0, rs: k, cs: 1 }, { data: B, off: 0, rs: n, cs: 1 }, host, 3, m, k, n, undefined, 'set');
+      const heap = resident(new Float32Array(host.length).fill(7));
+      wasmGemm({ data: A, off: 0, rs: k, cs: 1 }, { data: B, off: 0, rs: n, cs: 1 }, heap, 3, m, k, n, undefined, 'set');
+      for (const C of [host, heap]) {
+        expect(Array.from(C.subarray(0, 3)), `${m}x${k}x${n} before`).to.deep.equal([7, 7, 7]);
+        expect(Array.from(C.subarray(3 + m * n)), `${m}x${k}x${n} after`).to.deep.equal([7, 7, 7, 7, 7]);
+      }
+      expect(bits(heap), `${m}x${k}x${n} in place = copied`).to.deep.equal(bits(host));
+      residentBuffers()!.endRun();
+    }
+  });
+});
