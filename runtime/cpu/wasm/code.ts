@@ -160,6 +160,14 @@ export class FuncBuilder {
     return this;
   }
 
+  /** Calls function `index` of the module (ModuleBuilder.func's index), its arguments on the stack. */
+  call(index: number): this {
+    if (!Number.isInteger(index) || index < 0) throw new InvalidArgumentError(`wasm emitter: no function ${String(index)} to call`);
+    this.body.push(0x10);
+    pushU32(this.body, index);
+    return this;
+  }
+
   /**
    * `for (i = start; i < end; i += step) body()` over i32 values, skipping the body when the range
    * is empty. `start` and `end` push their value.

@@ -4,8 +4,6 @@ import type { FuncBuilder, Local } from './code.js';
 
 /** Columns of the micro-kernel: two f32x4 vectors. */
 export const NR = 8;
-/** Depth steps per loop iteration when A's rows run along k: the pointer updates are paid once per four. */
-const UNROLL = 4;
 
 /**
  * The gemm module, two functions over the shared memory (addresses and strides in bytes):
@@ -29,8 +27,90 @@ const UNROLL = 4;
 export function buildGemmModule(mr: number, fma: boolean): Uint8Array {
   const m = new ModuleBuilder(heapMemoryType());
   buildPackB(m.func('packB', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f);
-  buildGemm(m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f, mr, fma);
+  const gemm = m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f;
+  // one small function per (layout, rows): V8 keeps a small loop's accumulators in registers
+  const tiles = { row: [] as number[], col: [] as number[] };
+  for (const layout of ['row', 'col'] as const) {
+    for (let r = 1; r <= mr; r++) {
+      const t = m.func(null, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+      buildTile(t.f, r, layout, fma);
+      tiles[layout].push(t.index);
+    }
+  }
+  buildGemm(gemm, mr, tiles);
+  for (const layout of ['row', 'col'] as const) {
+    for (const set of [false, true]) {
+      const name = `block_${layout}_${set ? 'set' : 'add'}`;
+      buildBlock(m.func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f, mr, layout, set, fma);
+    }
+  }
   return m.bytes();
+}
+
+/** The export that runs whole tiles and panels for A's layout and C's mode (see buildBlock). */
+export function blockExport(rowsAlongK: boolean, set: boolean): string {
+  return `block_${rowsAlongK ? 'row' : 'col'}_${set ? 'set' : 'add'}`;
+}
+
+/**
+ * `block_<layout>_<mode>(a, ars, acs, pb, pc, ldc, mTiles, nPanels, kc)`: the bulk of the work,
+ * whole mr×8 tiles only, A's layout and C's mode baked in, loops over panels and tiles around the
+ * depth loop in one function: this shape is the one V8 compiles best (it unrolls the depth loop
+ * itself; unrolling it in the emitted code made V8 hoist every load of the unrolled steps and spill).
+ */
+function buildBlock(f: FuncBuilder, mr: number, layout: 'row' | 'col', set: boolean, fma: boolean): void {
+  const [a, ars, acs, pb, pc, ldc, mTiles, nPanels, kc] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i, 'i32'));
+  const jp = f.local('i32');
+  const ip = f.local('i32');
+  const count = f.local('i32');
+  const rows: Local<'i32'>[] = [];
+  for (let r = 0; r < (layout === 'row' ? mr : 1); r++) rows.push(f.local('i32'));
+  const bPtr = f.local('i32');
+  const cRow = f.local('i32');
+  const acc: Local<'v128'>[][] = [];
+  for (let r = 0; r < mr; r++) acc.push([f.local('v128'), f.local('v128')]);
+  const L: TileLocals = { bPtr, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
+  f.forRange(jp, () => f.i32(0), () => f.get(nPanels), 1, () => {
+    f.forRange(ip, () => f.i32(0), () => f.get(mTiles), 1, () => {
+      f.get(a).get(ip).i32(mr).op('i32.mul').get(ars).op('i32.mul').op('i32.add').set(rows[0]);
+      for (let r = 1; r < rows.length; r++) f.get(rows[r - 1]).get(ars).op('i32.add').set(rows[r]);
+      f.get(pb).get(jp).get(kc).op('i32.mul').i32(NR * 4).op('i32.mul').op('i32.add').set(bPtr);
+      for (const row of acc) for (const v of row) f.f32x4([0, 0, 0, 0]).set(v);
+      depthLoop(f, L, mr, layout, rows, acs, count, kc);
+      f.get(pc).get(ip).i32(mr).op('i32.mul').get(ldc).op('i32.mul').op('i32.add').get(jp).i32(NR * 4).op('i32.mul').op('i32.add').set(cRow);
+      storeWhole(f, acc, mr, cRow, ldc, set);
+    });
+  });
+}
+
+/** The depth loop (kc ≥ 1 steps) over A rows at `rows` (one per row, or one for a transposed A). */
+function depthLoop(f: FuncBuilder, L: TileLocals, mr: number, layout: 'row' | 'col', rows: readonly Local<'i32'>[], acs: Local<'i32'>, count: Local<'i32'>, kc: Local<'i32'>): void {
+  f.get(kc).set(count);
+  f.loop((top) => {
+    if (layout === 'row') {
+      step(f, L, mr, (r) => [rows[r], 0]);
+      for (let r = 0; r < mr; r++) f.get(rows[r]).i32(4).op('i32.add').set(rows[r]);
+    } else {
+      // a transposed A (ars = 4): a k step's rows side by side behind one pointer
+      step(f, L, mr, (r) => [rows[0], 4 * r]);
+      f.get(rows[0]).get(acs).op('i32.add').set(rows[0]);
+    }
+    f.get(L.bPtr).i32(NR * 4).op('i32.add').set(L.bPtr);
+    f.get(count).i32(1).op('i32.sub').tee(count).brIf(top);
+  });
+}
+
+/** mr rows of 8 floats at c (row stride ldc): C + acc, or 0 + acc when `set` (the first depth block). */
+function storeWhole(f: FuncBuilder, acc: readonly (readonly Local<'v128'>[])[], mr: number, c: Local<'i32'>, ldc: Local<'i32'>, set: boolean): void {
+  for (let r = 0; r < mr; r++) {
+    for (let h = 0; h < 2; h++) {
+      f.get(c);
+      if (set) f.f32x4([0, 0, 0, 0]);
+      else f.get(c).simdMem('v128.load', 16 * h);
+      f.get(acc[r][h]).simd('f32x4.add').simdMem('v128.store', 16 * h);
+    }
+    if (r < mr - 1) f.get(c).get(ldc).op('i32.add').set(c);
+  }
 }
 
 /** `for (count = n; count > 0; count--) body()` as a do-while behind one test. */
@@ -95,98 +175,76 @@ function buildPackB(f: FuncBuilder): void {
   });
 }
 
-interface GemmLocals {
-  readonly a: Local<'i32'>;
-  readonly ars: Local<'i32'>;
-  readonly acs: Local<'i32'>;
-  readonly ldc: Local<'i32'>;
-  readonly set: Local<'i32'>;
-  readonly kc: Local<'i32'>;
-  readonly i: Local<'i32'>;
-  readonly rows: readonly Local<'i32'>[];
-  readonly bPanel: Local<'i32'>;
+/**
+ * The loops over B panels and tiles of mr rows (then the m mod mr rows left), calling the tile
+ * function of A's layout: `acs` = 4 rows along k, else a transposed A (`ars` = 4).
+ */
+function buildGemm(f: FuncBuilder, mr: number, tiles: { readonly row: readonly number[]; readonly col: readonly number[] }): void {
+  const [a, ars, acs, pb, pc, ldc, m, n, kc, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i, 'i32'));
+  const jp = f.local('i32');
+  const i = f.local('i32');
+  const cols = f.local('i32');
+  const bPanel = f.local('i32');
+  const cCol = f.local('i32');
+  const callTile = (index: number): void => {
+    f.get(a).get(i).get(ars).op('i32.mul').op('i32.add').get(ars).get(acs).get(bPanel).get(kc);
+    f.get(cCol).get(i).get(ldc).op('i32.mul').op('i32.add').get(ldc).get(cols).get(set).call(index);
+  };
+  const loops = (index: readonly number[]) => () => {
+    f.forRange(jp, () => f.i32(0), () => f.get(n).i32(NR - 1).op('i32.add').i32(3).op('i32.shr_u'), 1, () => {
+      f.get(n).get(jp).i32(3).op('i32.shl').op('i32.sub').set(cols);
+      f.get(pb).get(jp).get(kc).op('i32.mul').i32(NR * 4).op('i32.mul').op('i32.add').set(bPanel);
+      f.get(pc).get(jp).i32(NR * 4).op('i32.mul').op('i32.add').set(cCol);
+      f.i32(0).set(i);
+      f.block((exit) => {
+        f.loop((top) => {
+          f.get(m).get(i).op('i32.sub').i32(mr).op('i32.lt_s').brIf(exit);
+          callTile(index[mr - 1]);
+          f.get(i).i32(mr).op('i32.add').set(i);
+          f.br(top);
+        });
+      });
+      for (let r = 1; r < mr; r++) f.get(m).get(i).op('i32.sub').i32(r).op('i32.eq').if(() => callTile(index[r - 1]));
+    });
+  };
+  f.get(acs).i32(4).op('i32.eq').if(loops(tiles.row), loops(tiles.col));
+}
+
+interface TileLocals {
   readonly bPtr: Local<'i32'>;
-  readonly count: Local<'i32'>;
-  readonly cRow: Local<'i32'>;
-  readonly cCol: Local<'i32'>;
-  readonly full: Local<'i32'>;
-  readonly cols: Local<'i32'>;
   readonly acc: readonly (readonly Local<'v128'>[])[];
   readonly b: readonly Local<'v128'>[];
   readonly av: Local<'v128'>;
   readonly fma: boolean;
 }
 
-function buildGemm(f: FuncBuilder, mr: number, fma: boolean): void {
-  const [a, ars, acs, pb, pc, ldc, m, n, kc, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i, 'i32'));
-  const jp = f.local('i32');
-  const nPanels = f.local('i32');
+/**
+ * `tile(a, ars, acs, b, kc, c, ldc, cols, set)`: an mr×8 block of C at c (row stride ldc, its first
+ * `cols` columns, all 8 when cols ≥ 8) = (set ? 0 : C) + the mr rows of A at a times the packed
+ * panel at b, over depth kc.
+ */
+function buildTile(f: FuncBuilder, mr: number, layout: 'row' | 'col', fma: boolean): void {
+  const [a, ars, acs, b, kc, c, ldc, cols, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i, 'i32'));
   const acc: Local<'v128'>[][] = [];
   for (let r = 0; r < mr; r++) acc.push([f.local('v128'), f.local('v128')]);
-  const rows: Local<'i32'>[] = [];
-  for (let r = 0; r < mr; r++) rows.push(f.local('i32'));
-  const L: GemmLocals = {
-    a, ars, acs, ldc, set, kc, rows, acc, fma,
-    i: f.local('i32'), bPanel: f.local('i32'), bPtr: f.local('i32'), count: f.local('i32'),
-    cRow: f.local('i32'), cCol: f.local('i32'), full: f.local('i32'), cols: f.local('i32'),
-    b: [f.local('v128'), f.local('v128')], av: f.local('v128'),
-  };
-  f.get(n).i32(NR - 1).op('i32.add').i32(3).op('i32.shr_u').set(nPanels);
-  f.forRange(jp, () => f.i32(0), () => f.get(nPanels), 1, () => {
-    f.get(n).get(jp).i32(3).op('i32.shl').op('i32.sub').set(L.cols);
-    f.get(L.cols).i32(NR).op('i32.ge_s').set(L.full);
-    f.get(pb).get(jp).get(kc).op('i32.mul').i32(NR * 4).op('i32.mul').op('i32.add').set(L.bPanel);
-    f.get(pc).get(jp).i32(NR * 4).op('i32.mul').op('i32.add').set(L.cCol);
-    f.i32(0).set(L.i);
-    // whole tiles of mr rows, then the m mod mr rows left
-    f.block((exit) => {
-      f.loop((top) => {
-        f.get(m).get(L.i).op('i32.sub').i32(mr).op('i32.lt_s').brIf(exit);
-        tile(f, L, mr);
-        f.get(L.i).i32(mr).op('i32.add').set(L.i);
-        f.br(top);
-      });
-    });
-    for (let r = 1; r < mr; r++) f.get(m).get(L.i).op('i32.sub').i32(r).op('i32.eq').if(() => tile(f, L, r));
-  });
+  const L: TileLocals = { bPtr: b, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
+  const count = f.local('i32');
+  const rows: Local<'i32'>[] = [a];
+  for (const row of acc) for (const v of row) f.f32x4([0, 0, 0, 0]).set(v);
+  if (layout === 'row') {
+    for (let r = 1; r < mr; r++) {
+      rows.push(f.local('i32'));
+      f.get(rows[r - 1]).get(ars).op('i32.add').set(rows[r]);
+    }
+  }
+  depthLoop(f, L, mr, layout, rows, acs, count, kc);
+  store(f, acc, mr, c, ldc, cols, set);
 }
 
-/** Rows i .. i+mr-1 of C against the current panel. */
-function tile(f: FuncBuilder, L: GemmLocals, mr: number): void {
-  for (const row of L.acc.slice(0, mr)) for (const v of row) f.f32x4([0, 0, 0, 0]).set(v);
-  f.get(L.bPanel).set(L.bPtr);
-  f.get(L.a).get(L.i).get(L.ars).op('i32.mul').op('i32.add').set(L.rows[0]);
-  f.get(L.acs).i32(4).op('i32.eq').if(
-    () => {
-      // rows along k: one pointer per row, constant offsets within an unrolled group of k steps
-      for (let r = 1; r < mr; r++) f.get(L.rows[r - 1]).get(L.ars).op('i32.add').set(L.rows[r]);
-      countDown(f, L.count, () => f.get(L.kc).i32(Math.log2(UNROLL)).op('i32.shr_u'), () => {
-        for (let u = 0; u < UNROLL; u++) step(f, L, mr, (r) => [L.rows[r], 4 * u], 32 * u);
-        for (let r = 0; r < mr; r++) f.get(L.rows[r]).i32(4 * UNROLL).op('i32.add').set(L.rows[r]);
-        f.get(L.bPtr).i32(32 * UNROLL).op('i32.add').set(L.bPtr);
-      });
-      countDown(f, L.count, () => f.get(L.kc).i32(UNROLL - 1).op('i32.and'), () => {
-        step(f, L, mr, (r) => [L.rows[r], 0], 0);
-        for (let r = 0; r < mr; r++) f.get(L.rows[r]).i32(4).op('i32.add').set(L.rows[r]);
-        f.get(L.bPtr).i32(32).op('i32.add').set(L.bPtr);
-      });
-    },
-    () => {
-      // a transposed A (ars = 4): a k step's rows side by side behind one pointer
-      countDown(f, L.count, () => f.get(L.kc), () => {
-        step(f, L, mr, (r) => [L.rows[0], 4 * r], 0);
-        f.get(L.rows[0]).get(L.acs).op('i32.add').set(L.rows[0]);
-        f.get(L.bPtr).i32(32).op('i32.add').set(L.bPtr);
-      });
-    },
-  );
-  store(f, L, mr);
-}
-
-/** One k step: two B vectors at bPtr + bOff, each row's A value splatted from `aAt(r)`. */
-function step(f: FuncBuilder, L: GemmLocals, mr: number, aAt: (r: number) => [Local<'i32'>, number], bOff: number): void {
-  f.get(L.bPtr).simdMem('v128.load', bOff).set(L.b[0]);
-  f.get(L.bPtr).simdMem('v128.load', bOff + 16).set(L.b[1]);
+/** One k step: two B vectors at bPtr, each row's A value splatted from `aAt(r)`. */
+function step(f: FuncBuilder, L: TileLocals, mr: number, aAt: (r: number) => [Local<'i32'>, number]): void {
+  f.get(L.bPtr).simdMem('v128.load', 0).set(L.b[0]);
+  f.get(L.bPtr).simdMem('v128.load', 16).set(L.b[1]);
   for (let r = 0; r < mr; r++) {
     const [ptr, off] = aAt(r);
     f.get(ptr).simdMem('v128.load32_splat', off).set(L.av);
@@ -198,35 +256,29 @@ function step(f: FuncBuilder, L: GemmLocals, mr: number, aAt: (r: number) => [Lo
   }
 }
 
-/** C block rows i .. i+mr-1 of the panel: C + acc, or 0 + acc when `set` (the first depth block). */
-function store(f: FuncBuilder, L: GemmLocals, mr: number): void {
+/**
+ * The block's rows to C: C + acc, or 0 + acc when `set` (the first depth block); whole vectors
+ * when the panel has 8 columns, else lane by lane for the first `cols`.
+ */
+function store(f: FuncBuilder, acc: readonly (readonly Local<'v128'>[])[], mr: number, c: Local<'i32'>, ldc: Local<'i32'>, cols: Local<'i32'>, set: Local<'i32'>): void {
   const rowsOf = (body: (r: number) => void): void => {
-    f.get(L.cCol).get(L.i).get(L.ldc).op('i32.mul').op('i32.add').set(L.cRow);
     for (let r = 0; r < mr; r++) {
       body(r);
-      if (r < mr - 1) f.get(L.cRow).get(L.ldc).op('i32.add').set(L.cRow);
+      if (r < mr - 1) f.get(c).get(ldc).op('i32.add').set(c);
     }
   };
-  const whole = (first: boolean) => () => rowsOf((r) => {
-    for (let h = 0; h < 2; h++) {
-      f.get(L.cRow);
-      if (first) f.f32x4([0, 0, 0, 0]);
-      else f.get(L.cRow).simdMem('v128.load', 16 * h);
-      f.get(L.acc[r][h]).simd('f32x4.add').simdMem('v128.store', 16 * h);
-    }
-  });
   const lanes = (first: boolean) => () => rowsOf((r) => {
-    for (let c = 0; c < NR - 1; c++) {
-      f.get(L.cols).i32(c).op('i32.gt_s').if(() => {
-        f.get(L.cRow);
+    for (let j = 0; j < NR - 1; j++) {
+      f.get(cols).i32(j).op('i32.gt_s').if(() => {
+        f.get(c);
         if (first) f.f32(0);
-        else f.get(L.cRow).mem('f32.load', 4 * c);
-        f.get(L.acc[r][c >> 2]).lane('f32x4.extract_lane', c & 3).op('f32.add').mem('f32.store', 4 * c);
+        else f.get(c).mem('f32.load', 4 * j);
+        f.get(acc[r][j >> 2]).lane('f32x4.extract_lane', j & 3).op('f32.add').mem('f32.store', 4 * j);
       });
     }
   });
-  f.get(L.full).if(
-    () => f.get(L.set).if(whole(true), whole(false)),
-    () => f.get(L.set).if(lanes(true), lanes(false)),
+  f.get(cols).i32(NR).op('i32.ge_s').if(
+    () => f.get(set).if(() => storeWhole(f, acc, mr, c, ldc, true), () => storeWhole(f, acc, mr, c, ldc, false)),
+    () => f.get(set).if(lanes(true), lanes(false)),
   );
 }

@@ -1,4 +1,4 @@
-import { NR } from './gemm_module.js';
+import { blockExport, NR } from './gemm_module.js';
 import type { KernelCall } from './thread_pool.js';
 import { splitFor, splitRange } from './threads.js';
 import type { KernelJob } from './threads.js';
@@ -10,9 +10,15 @@ export const KC = 256;
 /** Rows of A per call: an MC×KC block (64 KiB) stays in L2 while every B panel streams by. */
 const MC = 64;
 
+/** gemm_module.ts's whole-tile function for one A layout and C mode. */
+export type GemmBlock = (a: number, ars: number, acs: number, pb: number, pc: number, ldc: number, mTiles: number, nPanels: number, kc: number) => void;
+
 export interface GemmExports {
+  /** Any rows and columns: the remainders the blocks leave. */
   gemm(a: number, ars: number, acs: number, pb: number, pc: number, ldc: number, m: number, n: number, kc: number, set: number): void;
   packB(src: number, rs: number, cs: number, dst: number, kc: number, n: number): void;
+  /** By `blockExport(rowsAlongK, set)`. */
+  blocks: Readonly<Record<string, GemmBlock>>;
 }
 
 /**
@@ -80,10 +86,22 @@ export function gemmCalls(ex: GemmExports, l: GemmLayout): KernelJob {
     for (let p0 = 0; p0 < l.k; p0 += KC) {
       const kc = Math.min(KC, l.k - p0);
       calls.push({ fn: ex.packB, args: [(l.bAt + p0 * l.brs + c0 * l.bcs) * 4, l.brs * 4, l.bcs * 4, pack * 4, kc, c1 - c0] });
+      const set = l.set && p0 === 0;
+      const block = ex.blocks[blockExport(l.acs === 1, set)];
+      const [full, left] = [Math.floor((c1 - c0) / NR), (c1 - c0) % NR];
       for (let i = i0; i < i1; i += MC) {
         const mc = Math.min(MC, i1 - i);
-        const a = (l.aAt + i * l.ars + p0 * l.acs) * 4;
-        calls.push({ fn: ex.gemm, args: [a, l.ars * 4, l.acs * 4, pack * 4, (l.cAt + i * l.ldc + c0) * 4, l.ldc * 4, mc, c1 - c0, kc, l.set && p0 === 0 ? 1 : 0] });
+        const tiles = Math.floor(mc / MR);
+        // A(row, p0) and C(row, col) as byte addresses
+        const a = (row: number): number => (l.aAt + row * l.ars + p0 * l.acs) * 4;
+        const c = (row: number, col: number): number => (l.cAt + row * l.ldc + col) * 4;
+        const edge = (row: number, rows: number, col: number, cols: number): KernelCall => ({
+          fn: ex.gemm, args: [a(row), l.ars * 4, l.acs * 4, (pack + kc * (col - c0)) * 4, c(row, col), l.ldc * 4, rows, cols, kc, set ? 1 : 0],
+        });
+        // the whole tiles, then the last panel's columns, then the rows left below the tiles
+        if (tiles > 0 && full > 0) calls.push({ fn: block, args: [a(i), l.ars * 4, l.acs * 4, pack * 4, c(i, c0), l.ldc * 4, tiles, full, kc] });
+        if (tiles > 0 && left > 0) calls.push(edge(i, tiles * MR, c0 + full * NR, left));
+        if (mc > tiles * MR) calls.push(edge(i + tiles * MR, mc - tiles * MR, c0, c1 - c0));
       }
     }
     lists.push(calls);

@@ -1,11 +1,11 @@
 import { InternalError } from '../../../graph/ir/index.js';
 import type { DataArray } from '../../../graph/ir/index.js';
 import { wasmFeatures } from './features.js';
-import { buildGemmModule, NR } from './gemm_module.js';
+import { blockExport, buildGemmModule, NR } from './gemm_module.js';
 import { heapOffset, wasmHeap } from './heap.js';
 import { mirrorOf } from './mirrors.js';
 import { gemmCalls, KC, MR, packCopies } from './gemm_split.js';
-import type { GemmExports } from './gemm_split.js';
+import type { GemmBlock, GemmExports } from './gemm_split.js';
 import { runOnThreads } from './threads.js';
 import { instantiate, wasmApi } from './wasm_api.js';
 
@@ -46,7 +46,9 @@ function gemmKernels(): GemmExports {
   const api = wasmApi();
   if (!api) throw new InternalError('WebAssembly is not available: the JS gemm should have been chosen');
   const ex = instantiate(api, buildGemmModule(MR, wasmFeatures().relaxedMadd), wasmHeap().memory).exports;
-  kernels = { gemm: ex.gemm as GemmExports['gemm'], packB: ex.packB as GemmExports['packB'] };
+  const blocks: Record<string, GemmBlock> = {};
+  for (const rowsAlongK of [false, true]) for (const set of [false, true]) blocks[blockExport(rowsAlongK, set)] = ex[blockExport(rowsAlongK, set)] as GemmBlock;
+  kernels = { gemm: ex.gemm as GemmExports['gemm'], packB: ex.packB as GemmExports['packB'], blocks };
   return kernels;
 }
 
@@ -77,7 +79,7 @@ interface Placed {
  * caller reserved `gemmScratchFloats` (a conv's scratch); by default the heap's scratch.
  */
 export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB, c: Float32Array | ResidentC, cOff: number, m: number, k: number, n: number, base?: number, mode: 'add' | 'set' = 'add'): void {
-  const { gemm, packB } = gemmKernels();
+  const ex = gemmKernels();
   const heap = wasmHeap();
   const nPad = Math.ceil(n / NR) * NR;
   const kcMax = Math.min(k, KC);
@@ -102,7 +104,7 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   if (cHost && mode === 'add') F.set(cHost.subarray(cOff, cOff + m * n), cAt);
   const A = aIn ?? copyIn(a as GemmOperand, F, aAt, m, k);
   const B = bIn ?? copyIn(b as GemmOperand, F, bAt, k, n);
-  runOnThreads(gemmCalls({ gemm, packB }, {
+  runOnThreads(gemmCalls(ex, {
     aAt: A.at, ars: A.rs, acs: A.cs, bAt: B.at, brs: B.rs, bcs: B.cs, pAt: free, cAt, ldc, m, k, n, kcMax, set: mode === 'set',
   }));
   if (cHost) cHost.set(heap.f32().subarray(cAt, cAt + m * n), cOff);
