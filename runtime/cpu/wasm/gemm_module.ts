@@ -27,12 +27,12 @@ export const NR = 8;
 export function buildGemmModule(mr: number, fma: boolean): Uint8Array {
   const m = new ModuleBuilder(heapMemoryType());
   buildPackB(m.func('packB', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f);
-  const gemm = m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f;
+  const gemm = m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f;
   // one small function per (layout, rows): V8 keeps a small loop's accumulators in registers
   const tiles = { row: [] as number[], col: [] as number[] };
   for (const layout of ['row', 'col'] as const) {
     for (let r = 1; r <= mr; r++) {
-      const t = m.func(null, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+      const t = m.func(null, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
       buildTile(t.f, r, layout, fma);
       tiles[layout].push(t.index);
     }
@@ -41,7 +41,7 @@ export function buildGemmModule(mr: number, fma: boolean): Uint8Array {
   for (const layout of ['row', 'col'] as const) {
     for (const set of [false, true]) {
       const name = `block_${layout}_${set ? 'set' : 'add'}`;
-      buildBlock(m.func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f, mr, layout, set, fma);
+      buildBlock(m.func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f, mr, layout, set, fma);
     }
   }
   return m.bytes();
@@ -59,7 +59,7 @@ export function blockExport(rowsAlongK: boolean, set: boolean): string {
  * itself; unrolling it in the emitted code made V8 hoist every load of the unrolled steps and spill).
  */
 function buildBlock(f: FuncBuilder, mr: number, layout: 'row' | 'col', set: boolean, fma: boolean): void {
-  const [a, ars, acs, pb, pc, ldc, mTiles, nPanels, kc] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i, 'i32'));
+  const [a, ars, acs, pb, bps, bks, pc, ldc, mTiles, nPanels, kc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => f.param(i, 'i32'));
   const jp = f.local('i32');
   const ip = f.local('i32');
   const count = f.local('i32');
@@ -69,12 +69,12 @@ function buildBlock(f: FuncBuilder, mr: number, layout: 'row' | 'col', set: bool
   const cRow = f.local('i32');
   const acc: Local<'v128'>[][] = [];
   for (let r = 0; r < mr; r++) acc.push([f.local('v128'), f.local('v128')]);
-  const L: TileLocals = { bPtr, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
+  const L: TileLocals = { bPtr, bks, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
   f.forRange(jp, () => f.i32(0), () => f.get(nPanels), 1, () => {
     f.forRange(ip, () => f.i32(0), () => f.get(mTiles), 1, () => {
       f.get(a).get(ip).i32(mr).op('i32.mul').get(ars).op('i32.mul').op('i32.add').set(rows[0]);
       for (let r = 1; r < rows.length; r++) f.get(rows[r - 1]).get(ars).op('i32.add').set(rows[r]);
-      f.get(pb).get(jp).get(kc).op('i32.mul').i32(NR * 4).op('i32.mul').op('i32.add').set(bPtr);
+      f.get(pb).get(jp).get(bps).op('i32.mul').op('i32.add').set(bPtr);
       for (const row of acc) for (const v of row) f.f32x4([0, 0, 0, 0]).set(v);
       depthLoop(f, L, mr, layout, rows, acs, count, kc);
       f.get(pc).get(ip).i32(mr).op('i32.mul').get(ldc).op('i32.mul').op('i32.add').get(jp).i32(NR * 4).op('i32.mul').op('i32.add').set(cRow);
@@ -95,7 +95,7 @@ function depthLoop(f: FuncBuilder, L: TileLocals, mr: number, layout: 'row' | 'c
       step(f, L, mr, (r) => [rows[0], 4 * r]);
       f.get(rows[0]).get(acs).op('i32.add').set(rows[0]);
     }
-    f.get(L.bPtr).i32(NR * 4).op('i32.add').set(L.bPtr);
+    f.get(L.bPtr).get(L.bks).op('i32.add').set(L.bPtr);
     f.get(count).i32(1).op('i32.sub').tee(count).brIf(top);
   });
 }
@@ -180,20 +180,20 @@ function buildPackB(f: FuncBuilder): void {
  * function of A's layout: `acs` = 4 rows along k, else a transposed A (`ars` = 4).
  */
 function buildGemm(f: FuncBuilder, mr: number, tiles: { readonly row: readonly number[]; readonly col: readonly number[] }): void {
-  const [a, ars, acs, pb, pc, ldc, m, n, kc, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i, 'i32'));
+  const [a, ars, acs, pb, bps, bks, pc, ldc, m, n, kc, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => f.param(i, 'i32'));
   const jp = f.local('i32');
   const i = f.local('i32');
   const cols = f.local('i32');
   const bPanel = f.local('i32');
   const cCol = f.local('i32');
   const callTile = (index: number): void => {
-    f.get(a).get(i).get(ars).op('i32.mul').op('i32.add').get(ars).get(acs).get(bPanel).get(kc);
+    f.get(a).get(i).get(ars).op('i32.mul').op('i32.add').get(ars).get(acs).get(bPanel).get(bks).get(kc);
     f.get(cCol).get(i).get(ldc).op('i32.mul').op('i32.add').get(ldc).get(cols).get(set).call(index);
   };
   const loops = (index: readonly number[]) => () => {
     f.forRange(jp, () => f.i32(0), () => f.get(n).i32(NR - 1).op('i32.add').i32(3).op('i32.shr_u'), 1, () => {
       f.get(n).get(jp).i32(3).op('i32.shl').op('i32.sub').set(cols);
-      f.get(pb).get(jp).get(kc).op('i32.mul').i32(NR * 4).op('i32.mul').op('i32.add').set(bPanel);
+      f.get(pb).get(jp).get(bps).op('i32.mul').op('i32.add').set(bPanel);
       f.get(pc).get(jp).i32(NR * 4).op('i32.mul').op('i32.add').set(cCol);
       f.i32(0).set(i);
       f.block((exit) => {
@@ -212,6 +212,8 @@ function buildGemm(f: FuncBuilder, mr: number, tiles: { readonly row: readonly n
 
 interface TileLocals {
   readonly bPtr: Local<'i32'>;
+  /** Bytes from one k step of B to the next: 32 packed, the row stride when read in place. */
+  readonly bks: Local<'i32'>;
   readonly acc: readonly (readonly Local<'v128'>[])[];
   readonly b: readonly Local<'v128'>[];
   readonly av: Local<'v128'>;
@@ -224,10 +226,10 @@ interface TileLocals {
  * panel at b, over depth kc.
  */
 function buildTile(f: FuncBuilder, mr: number, layout: 'row' | 'col', fma: boolean): void {
-  const [a, ars, acs, b, kc, c, ldc, cols, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i, 'i32'));
+  const [a, ars, acs, b, bks, kc, c, ldc, cols, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i, 'i32'));
   const acc: Local<'v128'>[][] = [];
   for (let r = 0; r < mr; r++) acc.push([f.local('v128'), f.local('v128')]);
-  const L: TileLocals = { bPtr: b, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
+  const L: TileLocals = { bPtr: b, bks, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
   const count = f.local('i32');
   const rows: Local<'i32'>[] = [a];
   for (const row of acc) for (const v of row) f.f32x4([0, 0, 0, 0]).set(v);

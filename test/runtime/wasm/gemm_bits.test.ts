@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
-import { KC } from '../../../runtime/cpu/wasm/gemm_split.js';
+import { KC, setDirectMaxRowsForTests } from '../../../runtime/cpu/wasm/gemm_split.js';
 import { heapOffset } from '../../../runtime/cpu/wasm/heap.js';
 import { wasmGemm } from '../../../runtime/cpu/wasm/wasm_gemm.js';
 import type { GemmOperand } from '../../../runtime/cpu/wasm/wasm_gemm.js';
@@ -67,20 +67,26 @@ describe('runtime/cpu/wasm: the gemm, bit for bit', () => {
         const a = { data: Ad, off: 0, rs: ta ? 1 : k, cs: ta ? m : 1 };
         const b = { data: Bd, off: 0, rs: tb ? 1 : n, cs: tb ? k : 1 };
         const want = reference(a, b, C0, m, k, n, set);
-        for (const threads of [1, 2]) {
+        // B read in place (few rows, row-major B) or packed, on 1 and 2 threads
+        for (const [threads, direct] of [[1, null], [2, null], [1, 0], [2, 0]] as [number, number | null][]) {
           const C = inHeap ? resident(C0) : C0.slice();
-          withKernelThreads(threads, () => wasmGemm(a, b, C, 0, m, k, n, undefined, set ? 'set' : 'add'));
+          setDirectMaxRowsForTests(direct);
+          try {
+            withKernelThreads(threads, () => wasmGemm(a, b, C, 0, m, k, n, undefined, set ? 'set' : 'add'));
+          } finally {
+            setDirectMaxRowsForTests(null);
+          }
           if (wasmFeatures().relaxedMadd) {
-            for (let i = 0; i < C.length; i++) expect(C[i], `${what} threads=${threads} [${i}]`).to.be.closeTo(want[i], 1e-4 * k);
+            for (let i = 0; i < C.length; i++) expect(C[i], `${what} threads=${threads} direct=${direct} [${i}]`).to.be.closeTo(want[i], 1e-4 * k);
           } else {
-            expect(bits(C), `${what} threads=${threads}`).to.deep.equal(bits(want));
+            expect(bits(C), `${what} threads=${threads} direct=${direct}`).to.deep.equal(bits(want));
           }
           checked++;
         }
       }
       residentBuffers()!.endRun();
     }
-    expect(checked).to.equal(shapes.length * 12);
+    expect(checked).to.equal(shapes.length * 24);
   });
 
   it('writes nothing outside C: neighbours of a C inside a larger array keep their values', () => {
