@@ -117,7 +117,9 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
 function inHeap(x: GemmOperand, mirror: boolean): Placed | null {
   if (!(x.data instanceof Float32Array) || (x.cs !== 1 && x.rs !== 1)) return null;
   let at = heapOffset(x.data);
-  if (at < 0 && mirror) at = mirrorOf(x.data);
+  // only a row-major B, as before transposes were read in place: a training step's weights are
+  // read as B and then as Bᵀ in one run, and a second sighting would mirror each new value
+  if (at < 0 && mirror && x.cs === 1) at = mirrorOf(x.data);
   return at < 0 ? null : { at: at / 4 + x.off, rs: x.rs, cs: x.cs };
 }
 
