@@ -1,34 +1,37 @@
 import { ModuleBuilder } from './module.js';
 import { heapMemoryType } from './memory_type.js';
 import type { FuncBuilder, Local } from './code.js';
+import { buildEdge, buildTile, depthLoop, NR, storeWhole } from './gemm_tiles.js';
+import type { TileLocals } from './gemm_tiles.js';
 
-/** Columns of the micro-kernel: two f32x4 vectors. */
-export const NR = 8;
+export { NR } from './gemm_tiles.js';
 
 /**
- * The gemm module, two functions over the shared memory (addresses and strides in bytes):
+ * The gemm module, over the shared memory (addresses and strides in bytes). C(i, j) at
+ * pc + i·ldc + 4j gets C + A·B over one depth block of kc, or 0 + A·B when `set` (the first block
+ * of a product that overwrites C). A(i, p) at a + i·ars + p·acs is read in place in either layout:
+ * `row` (acs = 4, rows along k) or `col` (ars = 4, a transposed A: a k step's rows side by side).
+ * B is read in panels of 8 columns: panel j at pb + j·bps, k step p at + p·bks — packed (bks = 32,
+ * by `packB`) or a row-major B in place (bps = 32, bks = its row stride).
  *
- * `packB(src, rs, cs, dst, kc, n)`: B(p, j) at src + p·rs + j·cs, p < kc, j < n, into ⌈n/8⌉ panels
- * of 8 columns, each k-major (32 bytes per k step; columns past n are zeros), so the micro-kernel
- * reads B sequentially and a panel (kc·32 bytes) stays in L1. Row-major B (cs = 4) copies whole
- * panels with v128 moves; a transposed B (rs = 4) is gathered column by column, reading along k.
+ * - `packB(src, rs, cs, dst, kc, n)`: B(p, j) at src + p·rs + j·cs, p < kc, j < n, into ⌈n/8⌉
+ *   panels, each k-major (32 bytes per k step; columns past n are zeros), so a panel (kc·32 bytes)
+ *   streams from L1. A row-major B (cs = 4) moves whole panels with v128 loads; a transposed one
+ *   (rs = 4) is gathered column by column, reading along k.
+ * - `block_<layout>_<add|set>(a, ars, acs, pb, bps, bks, pc, ldc, mTiles, nPanels, kc)`: the bulk,
+ *   whole tiles of mr rows × 8 columns (buildBlock).
+ * - `gemm(a, ars, acs, pb, bps, bks, pc, ldc, m, n, kc, set)`: any m and n, for the rows and
+ *   columns the blocks leave (gemm_tiles.ts).
  *
- * `gemm(a, ars, acs, pb, pc, ldc, m, n, kc, set)`: C = (set ? 0 : C) + A·B over one depth block,
- * A(i, p) at a + i·ars + p·acs read in place in either layout (acs = 4: rows along k; ars = 4: a
- * transposed A, the rows of a k step side by side), B packed as above, C(i, j) at pc + i·ldc + 4j.
- * For each B panel and each block of mr rows, an mr×8 block of C is accumulated in 2·mr v128 locals
- * over the whole depth: per k step two B vectors are loaded and each A value is splatted once and
- * feeds two multiply-adds. mr = 4 keeps 8 accumulators + 4 operands (a mul+add needs a product
- * register) within the 16 SIMD registers of x86-64 (6×8 spills). The last rows (m mod mr) run the
- * same loop with fewer rows and the last panel's columns (n mod 8) are stored lane by lane, so
- * neither operand nor C is padded; each element's sum is the same sequence of float32 operations
- * whatever the tile it falls in, hence bit-identical for any m, n and split over threads.
+ * Each element's sum is the same sequence of float32 operations whichever function and tile
+ * computes it (k ascending from zero within the block, then added to C), so the result is
+ * bit-identical for any shape, layout and split over threads.
  */
 export function buildGemmModule(mr: number, fma: boolean): Uint8Array {
   const m = new ModuleBuilder(heapMemoryType());
   buildPackB(m.func('packB', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f);
   const gemm = m.func('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']).f;
-  // one small function per (layout, rows): V8 keeps a small loop's accumulators in registers
+  // the edge's tile functions, one per (layout, rows), called by `gemm`
   const tiles = { row: [] as number[], col: [] as number[] };
   for (const layout of ['row', 'col'] as const) {
     for (let r = 1; r <= mr; r++) {
@@ -37,7 +40,7 @@ export function buildGemmModule(mr: number, fma: boolean): Uint8Array {
       tiles[layout].push(t.index);
     }
   }
-  buildGemm(gemm, mr, tiles);
+  buildEdge(gemm, mr, tiles);
   for (const layout of ['row', 'col'] as const) {
     for (const set of [false, true]) {
       const name = `block_${layout}_${set ? 'set' : 'add'}`;
@@ -53,10 +56,11 @@ export function blockExport(rowsAlongK: boolean, set: boolean): string {
 }
 
 /**
- * `block_<layout>_<mode>(a, ars, acs, pb, pc, ldc, mTiles, nPanels, kc)`: the bulk of the work,
- * whole mr×8 tiles only, A's layout and C's mode baked in, loops over panels and tiles around the
- * depth loop in one function: this shape is the one V8 compiles best (it unrolls the depth loop
- * itself; unrolling it in the emitted code made V8 hoist every load of the unrolled steps and spill).
+ * `block_<layout>_<mode>`: whole mr×8 tiles only, A's layout and C's mode baked in, the loops over
+ * panels and tiles around the depth loop in one function. This is the shape V8 compiles best: it
+ * unrolls the depth loop by two itself (one stack check per two steps); the same loop in a function
+ * per tile ran 15% slower (not unrolled), and unrolled by four in the emitted code 45% slower (V8
+ * hoisted every load of the four steps and spilled).
  */
 function buildBlock(f: FuncBuilder, mr: number, layout: 'row' | 'col', set: boolean, fma: boolean): void {
   const [a, ars, acs, pb, bps, bks, pc, ldc, mTiles, nPanels, kc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => f.param(i, 'i32'));
@@ -81,36 +85,6 @@ function buildBlock(f: FuncBuilder, mr: number, layout: 'row' | 'col', set: bool
       storeWhole(f, acc, mr, cRow, ldc, set);
     });
   });
-}
-
-/** The depth loop (kc ≥ 1 steps) over A rows at `rows` (one per row, or one for a transposed A). */
-function depthLoop(f: FuncBuilder, L: TileLocals, mr: number, layout: 'row' | 'col', rows: readonly Local<'i32'>[], acs: Local<'i32'>, count: Local<'i32'>, kc: Local<'i32'>): void {
-  f.get(kc).set(count);
-  f.loop((top) => {
-    if (layout === 'row') {
-      step(f, L, mr, (r) => [rows[r], 0]);
-      for (let r = 0; r < mr; r++) f.get(rows[r]).i32(4).op('i32.add').set(rows[r]);
-    } else {
-      // a transposed A (ars = 4): a k step's rows side by side behind one pointer
-      step(f, L, mr, (r) => [rows[0], 4 * r]);
-      f.get(rows[0]).get(acs).op('i32.add').set(rows[0]);
-    }
-    f.get(L.bPtr).get(L.bks).op('i32.add').set(L.bPtr);
-    f.get(count).i32(1).op('i32.sub').tee(count).brIf(top);
-  });
-}
-
-/** mr rows of 8 floats at c (row stride ldc): C + acc, or 0 + acc when `set` (the first depth block). */
-function storeWhole(f: FuncBuilder, acc: readonly (readonly Local<'v128'>[])[], mr: number, c: Local<'i32'>, ldc: Local<'i32'>, set: boolean): void {
-  for (let r = 0; r < mr; r++) {
-    for (let h = 0; h < 2; h++) {
-      f.get(c);
-      if (set) f.f32x4([0, 0, 0, 0]);
-      else f.get(c).simdMem('v128.load', 16 * h);
-      f.get(acc[r][h]).simd('f32x4.add').simdMem('v128.store', 16 * h);
-    }
-    if (r < mr - 1) f.get(c).get(ldc).op('i32.add').set(c);
-  }
 }
 
 /** `for (count = n; count > 0; count--) body()` as a do-while behind one test. */
@@ -175,112 +149,3 @@ function buildPackB(f: FuncBuilder): void {
   });
 }
 
-/**
- * The loops over B panels and tiles of mr rows (then the m mod mr rows left), calling the tile
- * function of A's layout: `acs` = 4 rows along k, else a transposed A (`ars` = 4).
- */
-function buildGemm(f: FuncBuilder, mr: number, tiles: { readonly row: readonly number[]; readonly col: readonly number[] }): void {
-  const [a, ars, acs, pb, bps, bks, pc, ldc, m, n, kc, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => f.param(i, 'i32'));
-  const jp = f.local('i32');
-  const i = f.local('i32');
-  const cols = f.local('i32');
-  const bPanel = f.local('i32');
-  const cCol = f.local('i32');
-  const callTile = (index: number): void => {
-    f.get(a).get(i).get(ars).op('i32.mul').op('i32.add').get(ars).get(acs).get(bPanel).get(bks).get(kc);
-    f.get(cCol).get(i).get(ldc).op('i32.mul').op('i32.add').get(ldc).get(cols).get(set).call(index);
-  };
-  const loops = (index: readonly number[]) => () => {
-    f.forRange(jp, () => f.i32(0), () => f.get(n).i32(NR - 1).op('i32.add').i32(3).op('i32.shr_u'), 1, () => {
-      f.get(n).get(jp).i32(3).op('i32.shl').op('i32.sub').set(cols);
-      f.get(pb).get(jp).get(bps).op('i32.mul').op('i32.add').set(bPanel);
-      f.get(pc).get(jp).i32(NR * 4).op('i32.mul').op('i32.add').set(cCol);
-      f.i32(0).set(i);
-      f.block((exit) => {
-        f.loop((top) => {
-          f.get(m).get(i).op('i32.sub').i32(mr).op('i32.lt_s').brIf(exit);
-          callTile(index[mr - 1]);
-          f.get(i).i32(mr).op('i32.add').set(i);
-          f.br(top);
-        });
-      });
-      for (let r = 1; r < mr; r++) f.get(m).get(i).op('i32.sub').i32(r).op('i32.eq').if(() => callTile(index[r - 1]));
-    });
-  };
-  f.get(acs).i32(4).op('i32.eq').if(loops(tiles.row), loops(tiles.col));
-}
-
-interface TileLocals {
-  readonly bPtr: Local<'i32'>;
-  /** Bytes from one k step of B to the next: 32 packed, the row stride when read in place. */
-  readonly bks: Local<'i32'>;
-  readonly acc: readonly (readonly Local<'v128'>[])[];
-  readonly b: readonly Local<'v128'>[];
-  readonly av: Local<'v128'>;
-  readonly fma: boolean;
-}
-
-/**
- * `tile(a, ars, acs, b, kc, c, ldc, cols, set)`: an mr×8 block of C at c (row stride ldc, its first
- * `cols` columns, all 8 when cols ≥ 8) = (set ? 0 : C) + the mr rows of A at a times the packed
- * panel at b, over depth kc.
- */
-function buildTile(f: FuncBuilder, mr: number, layout: 'row' | 'col', fma: boolean): void {
-  const [a, ars, acs, b, bks, kc, c, ldc, cols, set] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i, 'i32'));
-  const acc: Local<'v128'>[][] = [];
-  for (let r = 0; r < mr; r++) acc.push([f.local('v128'), f.local('v128')]);
-  const L: TileLocals = { bPtr: b, bks, acc, b: [f.local('v128'), f.local('v128')], av: f.local('v128'), fma };
-  const count = f.local('i32');
-  const rows: Local<'i32'>[] = [a];
-  for (const row of acc) for (const v of row) f.f32x4([0, 0, 0, 0]).set(v);
-  if (layout === 'row') {
-    for (let r = 1; r < mr; r++) {
-      rows.push(f.local('i32'));
-      f.get(rows[r - 1]).get(ars).op('i32.add').set(rows[r]);
-    }
-  }
-  depthLoop(f, L, mr, layout, rows, acs, count, kc);
-  store(f, acc, mr, c, ldc, cols, set);
-}
-
-/** One k step: two B vectors at bPtr, each row's A value splatted from `aAt(r)`. */
-function step(f: FuncBuilder, L: TileLocals, mr: number, aAt: (r: number) => [Local<'i32'>, number]): void {
-  f.get(L.bPtr).simdMem('v128.load', 0).set(L.b[0]);
-  f.get(L.bPtr).simdMem('v128.load', 16).set(L.b[1]);
-  for (let r = 0; r < mr; r++) {
-    const [ptr, off] = aAt(r);
-    f.get(ptr).simdMem('v128.load32_splat', off).set(L.av);
-    for (let h = 0; h < 2; h++) {
-      const acc = L.acc[r][h];
-      if (L.fma) f.get(L.av).get(L.b[h]).get(acc).simd('f32x4.relaxed_madd').set(acc);
-      else f.get(acc).get(L.av).get(L.b[h]).simd('f32x4.mul').simd('f32x4.add').set(acc);
-    }
-  }
-}
-
-/**
- * The block's rows to C: C + acc, or 0 + acc when `set` (the first depth block); whole vectors
- * when the panel has 8 columns, else lane by lane for the first `cols`.
- */
-function store(f: FuncBuilder, acc: readonly (readonly Local<'v128'>[])[], mr: number, c: Local<'i32'>, ldc: Local<'i32'>, cols: Local<'i32'>, set: Local<'i32'>): void {
-  const rowsOf = (body: (r: number) => void): void => {
-    for (let r = 0; r < mr; r++) {
-      body(r);
-      if (r < mr - 1) f.get(c).get(ldc).op('i32.add').set(c);
-    }
-  };
-  const lanes = (first: boolean) => () => rowsOf((r) => {
-    for (let j = 0; j < NR - 1; j++) {
-      f.get(cols).i32(j).op('i32.gt_s').if(() => {
-        f.get(c);
-        if (first) f.f32(0);
-        else f.get(c).mem('f32.load', 4 * j);
-        f.get(acc[r][j >> 2]).lane('f32x4.extract_lane', j & 3).op('f32.add').mem('f32.store', 4 * j);
-      });
-    }
-  });
-  f.get(cols).i32(NR).op('i32.ge_s').if(
-    () => f.get(set).if(() => storeWhole(f, acc, mr, c, ldc, true), () => storeWhole(f, acc, mr, c, ldc, false)),
-    () => f.get(set).if(lanes(true), lanes(false)),
-  );
-}
