@@ -58,8 +58,13 @@ function gemmKernels(): GemmExports {
  */
 export function gemmScratchFloats(m: number, k: number, n: number, aResident: boolean, bResident: boolean, cResident: boolean): number {
   const nPad = Math.ceil(n / NR) * NR;
-  return (cResident ? 0 : m * n) + (aResident ? 0 : m * k) + (bResident ? 0 : k * n) + Math.min(k, KC) * nPad * packCopies(m, n, k);
+  const parts = [cResident ? 0 : m * n, aResident ? 0 : m * k, bResident ? 0 : k * n];
+  return ALIGN + parts.reduce((s, x) => s + aligned(x), 0) + Math.min(k, KC) * nPad * packCopies(m, n, k);
 }
+
+/** Floats each scratch part starts on: a cache line, so no packed B row or C vector straddles two. */
+const ALIGN = 16;
+const aligned = (floats: number): number => Math.ceil(floats / ALIGN) * ALIGN;
 
 /** An operand's place in wasm memory: element (row, col) at at + row·rs + col·cs, floats. */
 interface Placed {
@@ -91,14 +96,14 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   const at = base ?? heap.scratch(need * 4, what) / 4;
   // layout in floats from `at`: C (m × n) when copied, A (m × k) when copied, B (k × n) when
   // copied, packed B block (kcMax × nPad, one per thread when threads split the rows: gemm_split.ts)
-  let free = at;
+  let free = aligned(at);
   const cAt = cHost ? at : c instanceof Float32Array ? heapOffset(c) / 4 + cOff : c.residentAt;
   const ldc = c instanceof Float32Array ? n : (c.ld ?? nPad);
-  if (cHost) free += m * n;
+  if (cHost) free += aligned(m * n);
   const aAt = free;
-  if (!aIn) free += m * k;
+  if (!aIn) free += aligned(m * k);
   const bAt = free;
-  if (!bIn) free += k * n;
+  if (!bIn) free += aligned(k * n);
   heap.ensure((free + kcMax * nPad * packCopies(m, n, k)) * 4, what);
   const F = heap.f32();
   if (cHost && mode === 'add') F.set(cHost.subarray(cOff, cOff + m * n), cAt);
