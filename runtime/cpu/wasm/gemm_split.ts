@@ -7,8 +7,15 @@ import type { KernelJob } from './threads.js';
 export const MR = 4;
 /** Depth of a packed block: a B panel of KC·8 floats (8 KiB) stays in L1. */
 export const KC = 256;
-/** Rows of A per call: an MC×KC block (64 KiB) stays in L2 while every B panel streams by. */
-const MC = 64;
+/**
+ * Floats of A per call: an A block of 64 KiB (64 rows of a whole depth block) stays in L2 while
+ * every B panel streams by. A shallow block takes more rows per call (a 25-deep conv: 652), so a
+ * skinny product is not hundreds of calls each paying its entry and tile setup.
+ */
+const A_BLOCK = 64 * KC;
+
+/** Rows of A per call for a depth block of kc: whole tiles, at least 64. */
+const rowsPerCall = (kc: number): number => Math.max(64, Math.floor(A_BLOCK / kc / MR) * MR);
 
 /** gemm_module.ts's whole-tile function for one A layout and C mode. */
 export type GemmBlock = (a: number, ars: number, acs: number, pb: number, bps: number, bks: number, pc: number, ldc: number, mTiles: number, nPanels: number, kc: number) => void;
@@ -118,8 +125,9 @@ export function gemmCalls(ex: GemmExports, l: GemmLayout): KernelJob {
       else if (left > 0) calls.push({ fn: ex.packB, args: [(l.bAt + p0 * l.brs + (c0 + full * NR)) * 4, l.brs * 4, 4, last.at, kc, left] });
       const set = l.set && p0 === 0;
       const block = ex.blocks[blockExport(l.acs === 1, set)];
-      for (let i = i0; i < i1; i += MC) {
-        const mc = Math.min(MC, i1 - i);
+      const mcMax = rowsPerCall(kc);
+      for (let i = i0; i < i1; i += mcMax) {
+        const mc = Math.min(mcMax, i1 - i);
         const tiles = Math.floor(mc / MR);
         // A(row, p0) and C(row, col) as byte addresses
         const a = (row: number): number => (l.aAt + row * l.ars + p0 * l.acs) * 4;
