@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { KC, setDirectMaxRowsForTests } from '../../../runtime/cpu/wasm/gemm_split.js';
 import { heapOffset } from '../../../runtime/cpu/wasm/heap.js';
-import { wasmGemm } from '../../../runtime/cpu/wasm/wasm_gemm.js';
+import { gemmScratchFloats, wasmGemm } from '../../../runtime/cpu/wasm/wasm_gemm.js';
 import type { GemmOperand } from '../../../runtime/cpu/wasm/wasm_gemm.js';
 import { setMinWorkPerThreadForTests, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
 import { residentBuffers } from '../../../runtime/cpu/resident_buffers.js';
@@ -102,6 +102,24 @@ describe('runtime/cpu/wasm: the gemm, bit for bit', () => {
         expect(Array.from(C.subarray(3 + m * n)), `${m}x${k}x${n} after`).to.deep.equal([7, 7, 7, 7, 7]);
       }
       expect(bits(heap), `${m}x${k}x${n} in place = copied`).to.deep.equal(bits(host));
+      residentBuffers()!.endRun();
+    }
+  });
+
+  it('reads operands in wasm memory in place in either layout: nothing is copied past the scratch reserved for resident A and B', () => {
+    for (const [m, k, n, ta, tb] of [[65, 300, 17, true, true], [33, 40, 129, false, true], [300, 64, 24, true, false]] as [number, number, number, boolean, boolean][]) {
+      const A = resident(randomData(m * k, 3));
+      const B = resident(randomData(k * n, 4));
+      const a = { data: A, off: 0, rs: ta ? 1 : k, cs: ta ? m : 1 };
+      const b = { data: B, off: 0, rs: tb ? 1 : n, cs: tb ? k : 1 };
+      // the reservation for resident A and B (sized for the split that 2 threads make), then
+      // sentinels a copy of either would overwrite
+      const need = withKernelThreads(2, () => gemmScratchFloats(m, k, n, true, true, false));
+      const region = resident(new Float32Array(need + m * k + k * n).fill(12345));
+      const C = new Float32Array(m * n);
+      withKernelThreads(2, () => wasmGemm(a, b, C, 0, m, k, n, heapOffset(region) / 4, 'set'));
+      expect(region.subarray(need).every((v) => v === 12345), `${m}x${k}x${n} ta=${ta} tb=${tb}: written past the reservation`).to.equal(true);
+      expect(bits(C), `${m}x${k}x${n} ta=${ta} tb=${tb}`).to.deep.equal(bits(reference(a, b, C, m, k, n, true)));
       residentBuffers()!.endRun();
     }
   });
