@@ -97,7 +97,7 @@ export function wasmGemm(a: GemmOperand | ResidentA, b: GemmOperand | ResidentB,
   // layout in floats from `at`: C (m × n) when copied, A (m × k) when copied, B (k × n) when
   // copied, packed B block (kcMax × nPad, one per thread when threads split the rows: gemm_split.ts)
   let free = aligned(at);
-  const cAt = cHost ? at : c instanceof Float32Array ? heapOffset(c) / 4 + cOff : c.residentAt;
+  const cAt = cHost ? free : c instanceof Float32Array ? heapOffset(c) / 4 + cOff : c.residentAt;
   const ldc = c instanceof Float32Array ? n : (c.ld ?? nPad);
   if (cHost) free += aligned(m * n);
   const aAt = free;
@@ -135,9 +135,13 @@ function inHeap(x: GemmOperand, mirror: boolean): Placed | null {
  */
 function copyIn(x: GemmOperand, F: Float32Array, at: number, rows: number, cols: number): Placed {
   const X = x.data;
-  const [lines, len, ld, rowMajor] = x.cs === 1 ? [rows, cols, x.rs, true] : x.rs === 1 ? [cols, rows, x.cs, false] : [0, 0, 0, true];
-  if (len > 0 && ld === len) F.set(X.subarray(x.off, x.off + lines * len), at);
-  else if (len > 0) for (let i = 0; i < lines; i++) F.set(X.subarray(x.off + i * ld, x.off + i * ld + len), at + i * len);
-  else for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) F[at + i * cols + j] = X[x.off + i * x.rs + j * x.cs];
-  return rowMajor ? { at, rs: cols, cs: 1 } : { at, rs: 1, cs: rows };
+  if (x.cs !== 1 && x.rs !== 1) {
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) F[at + i * cols + j] = X[x.off + i * x.rs + j * x.cs];
+    return { at, rs: cols, cs: 1 };
+  }
+  // row-major: `lines` rows of `len`; transposed: its columns, each contiguous
+  const [lines, len, ld] = x.cs === 1 ? [rows, cols, x.rs] : [cols, rows, x.cs];
+  if (ld === len) F.set(X.subarray(x.off, x.off + lines * len), at);
+  else for (let i = 0; i < lines; i++) F.set(X.subarray(x.off + i * ld, x.off + i * ld + len), at + i * len);
+  return x.cs === 1 ? { at, rs: cols, cs: 1 } : { at, rs: 1, cs: rows };
 }

@@ -94,6 +94,17 @@ describe('runtime/cpu/wasm: the gemm, bit for bit', () => {
     expect(checked).to.equal(shapes.length * 24);
   });
 
+  it('gathers an operand with no unit stride (every other float) row-major, with the same bits', () => {
+    const [m, k, n] = [9, 20, 11];
+    const A = randomData(2 * m * k, 7);
+    const B = randomData(k * n, 8);
+    const a = { data: A, off: 1, rs: 2 * k, cs: 2 };
+    const b = { data: B, off: 0, rs: n, cs: 1 };
+    const C = new Float32Array(m * n);
+    wasmGemm(a, b, C, 0, m, k, n, undefined, 'set');
+    expectGemm(C, reference(a, b, C, m, k, n, true), k, 'strided A');
+  });
+
   it('writes nothing outside C: neighbours of a C inside a larger array keep their values', () => {
     for (const [m, k, n] of [[5, 9, 11], [17, 300, 3], [8, 16, 8]]) {
       const A = randomData(m * k, 1);
