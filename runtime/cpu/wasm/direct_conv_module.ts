@@ -22,7 +22,8 @@ export const PIX = 4;
  * `xRow` bytes from one output row's input rows to the next's, `xStepY` bytes between the kernel's
  * rows, i.e. dh image rows) and the filter packed by groups of 8 output channels (the last group
  * may be 4 wide): group g at f + g·fGroup, k-major, 32 bytes per tap (k = (ky, kx, ci), the
- * im2col order). A kernel row is `kxRuns` runs of `tapRun` taps whose inputs are consecutive
+ * im2col order). `epilogue` 0: y is the conv; 1: y = conv + bias; 2: y = relu(conv + bias), the
+ * bias (oc floats) packed by the same groups at `bias` + g·32. A kernel row is `kxRuns` runs of `tapRun` taps whose inputs are consecutive
  * floats, `kxSkip` bytes apart: one run of kw·c taps when undilated, else kw runs of c. Addresses
  * in bytes.
  *
@@ -37,13 +38,14 @@ export const PIX = 4;
  */
 export function buildDirectConvModule(key: DirectConvKey): Uint8Array {
   const m = new ModuleBuilder(heapMemoryType());
-  const names = ['x', 'f', 'y', 'r0', 'rows', 'oh', 'ow', 'oc', 'kh', 'kxRuns', 'tapRun', 'kxSkip', 'xRow', 'xImage', 'xStepY', 'fGroup'] as const;
+  const names = ['x', 'f', 'y', 'r0', 'rows', 'oh', 'ow', 'oc', 'kh', 'kxRuns', 'tapRun', 'kxSkip', 'xRow', 'xImage', 'xStepY', 'fGroup', 'bias', 'epilogue'] as const;
   const { f } = m.func('conv', names.map(() => 'i32' as const));
   const p = Object.fromEntries(names.map((n, i) => [n, f.param(i, 'i32')])) as Record<(typeof names)[number], Local<'i32'>>;
   const [r, ox, oxEnd, g, groups, xPix, xp, xk, fp, ky, kx, t, yPix, yp, img] = Array.from({ length: 15 }, () => f.local('i32'));
   const acc = Array.from({ length: PIX }, () => [f.local('v128'), f.local('v128')]);
   const fv = [f.local('v128'), f.local('v128')];
   const sv = f.local('v128');
+  const bv = [f.local('v128'), f.local('v128')];
   const pixStep = key.pixStep;
 
   /** One block: `pix` pixels from xPix/yPix, channel group `g` of `vecs` vectors. */
@@ -77,11 +79,21 @@ export function buildDirectConvModule(key: DirectConvKey): Uint8Array {
       f.get(ky).i32(1).op('i32.sub').tee(ky).brIf(rowsTop);
     });
     // y = 0 + sum: the gemm adds each depth block's sum to C, which starts at zero (−0 becomes +0)
+    for (const row of acc.slice(0, pix)) for (const v of row.slice(0, vecs)) f.f32x4([0, 0, 0, 0]).get(v).simd('f32x4.add').set(v);
+    // the epilogue, as the elementwise kernel would compute it on y: 1 adds the bias (y + b, in
+    // that operand order), 2 then relu's select(v < 0, 0, v), which keeps NaN and −0
+    f.get(p.epilogue).if(() => {
+      for (let h = 0; h < vecs; h++) f.get(p.bias).get(g).i32(32).op('i32.mul').op('i32.add').simdMem('v128.load', 16 * h).set(bv[h]);
+      for (const row of acc.slice(0, pix)) for (let h = 0; h < vecs; h++) f.get(row[h]).get(bv[h]).simd('f32x4.add').set(row[h]);
+      f.get(p.epilogue).i32(2).op('i32.eq').if(() => {
+        for (const row of acc.slice(0, pix)) {
+          for (const v of row.slice(0, vecs)) f.f32x4([0, 0, 0, 0]).get(v).get(v).f32x4([0, 0, 0, 0]).simd('f32x4.lt').simd('v128.bitselect').set(v);
+        }
+      });
+    });
     f.get(yPix).get(g).i32(32).op('i32.mul').op('i32.add').set(yp);
     for (let q = 0; q < pix; q++) {
-      for (let h = 0; h < vecs; h++) {
-        f.get(yp).f32x4([0, 0, 0, 0]).get(acc[q][h]).simd('f32x4.add').simdMem('v128.store', 16 * h);
-      }
+      for (let h = 0; h < vecs; h++) f.get(yp).get(acc[q][h]).simdMem('v128.store', 16 * h);
       if (q < pix - 1) f.get(yp).get(p.oc).i32(4).op('i32.mul').op('i32.add').set(yp);
     }
   };

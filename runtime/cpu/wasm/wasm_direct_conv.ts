@@ -45,14 +45,21 @@ function kernels(key: DirectConvKey): DirectConvExports {
 
 const round4 = (v: number): number => Math.ceil(v / 4) * 4;
 
+/** A bias (oc floats) added to the conv's result in the kernel, then relu when `relu`. */
+export interface ConvEpilogue {
+  readonly bias: Float32Array;
+  readonly relu: boolean;
+}
+
 /**
  * y[n, oh, ow, oc] = conv(x, f) by the direct kernel (direct_conv_module.ts), for a conv that
  * `directConvFits`. The image is read in place when it is in wasm memory and needs no padding,
  * else laid out zero-padded in scratch (so the kernel has no bounds to test); the filter is packed
- * by groups of 8 channels; y is written in place when it is in wasm memory. Output rows are split
+ * by groups of 8 channels; y is written in place when it is in wasm memory. An `epilogue` (bias,
+ * relu) is applied as each block is stored, with the elementwise kernel's arithmetic. Output rows are split
  * over the threads (each row's sums are the same on any thread).
  */
-export function wasmDirectConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: number, y: Float32Array): void {
+export function wasmDirectConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: number, y: Float32Array, epilogue?: ConvEpilogue): void {
   const K = g.kh * g.kw * g.c;
   const ex = kernels({ pixStep: g.sw * g.c * 4, fma: wasmFeatures().relaxedMadd });
   // the padded image: exactly the rows and columns the windows cover
@@ -64,7 +71,7 @@ export function wasmDirectConv2d(x: Float32Array, f: Float32Array, g: Geometry, 
   const xCopy = xResident >= 0 ? 0 : round4(x.length);
   const xPad = padded ? round4(g.n * hp * wp * g.c) : 0;
   const groups = Math.ceil(oc / 8);
-  const fFloats = groups * K * 8;
+  const fFloats = groups * K * 8 + (epilogue ? groups * 8 : 0);
   const yFloats = yResident >= 0 ? 0 : round4(y.length);
   const heap = wasmHeap();
   const what = `Conv2D over [${g.n},${g.h},${g.w},${g.c}]`;
@@ -88,11 +95,16 @@ export function wasmDirectConv2d(x: Float32Array, f: Float32Array, g: Geometry, 
     const width = Math.min(8, oc - gi * 8);
     for (let k = 0; k < K; k++) for (let j = 0; j < width; j++) F[fAt + (gi * K + k) * 8 + j] = f[k * oc + gi * 8 + j];
   }
+  const bAt = fAt + groups * K * 8;
+  if (epilogue) {
+    F.fill(0, bAt, bAt + groups * 8);
+    F.set(epilogue.bias.subarray(0, oc), bAt);
+  }
   const yAt = yResident >= 0 ? yResident / 4 : fAt + fFloats;
   const rows = g.n * g.oh;
   // a kernel row's taps: one run of kw·c consecutive floats when undilated, else kw runs of c
   const runs = g.dw === 1 ? [1, g.kw * g.c, 0] : [g.kw, g.c, (g.dw - 1) * g.c * 4];
-  const args = [xAt * 4, fAt * 4, yAt * 4, 0, rows, g.oh, g.ow, oc, g.kh, ...runs, g.sh * rowFloats * 4, imageFloats * 4, g.dh * rowFloats * 4, K * 32];
+  const args = [xAt * 4, fAt * 4, yAt * 4, 0, rows, g.oh, g.ow, oc, g.kh, ...runs, g.sh * rowFloats * 4, imageFloats * 4, g.dh * rowFloats * 4, K * 32, bAt * 4, epilogue ? (epilogue.relu ? 2 : 1) : 0];
   const { threads, pieces } = splitFor(rows * g.ow * K * oc, rows);
   const lists: KernelCall[][] = [];
   for (let t = 0; t < pieces; t++) {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as tg from '../../../src/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { geometry, windowedOutputSize } from '../../../ops/nn/conv_params.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
@@ -6,7 +7,9 @@ import { wasmHeap } from '../../../runtime/cpu/wasm/heap.js';
 import { wasmConv2d } from '../../../runtime/cpu/wasm/wasm_conv.js';
 import { directConvFits, wasmDirectConv2d } from '../../../runtime/cpu/wasm/wasm_direct_conv.js';
 import { setMinWorkPerThreadForTests, threadedRunCount, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
-import { randomData } from '../../util/oracle.js';
+import { arg, bin, lit, select, un } from '../../../ops/elementwise/scalar_expr.js';
+import { convEpilogueKind, fusedConvRunCount } from '../../../runtime/cpu/kernels/fused_conv.js';
+import { randomArray, randomData } from '../../util/oracle.js';
 
 /** The bits of a float array, so that equal means bit for bit (NaN payloads and −0 included). */
 const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
@@ -130,5 +133,70 @@ describe('runtime/cpu/wasm: the direct convolution for few output channels', () 
     expect(directConvFits(geom(1, 8, 8, 3, 3, 3, [1, 1], [1, 1], true), 6)).to.equal(false);
     expect(directConvFits(geom(1, 8, 8, 3, 3, 3, [1, 1], [1, 1], true), 64)).to.equal(false);
     expect(directConvFits(geom(1, 8, 8, 32, 3, 3, [1, 1], [1, 1], true), 8)).to.equal(false);
+  });
+});
+
+describe('runtime/cpu/wasm: _FusedConv2D with its bias and relu inside the direct conv', () => {
+  before(function () {
+    if (!wasmFeatures().simd) this.skip();
+  });
+
+  /** conv2d + biasAdd (+ an activation) on wasm kernels, with the epilogue fusion on or off. */
+  async function run(x: tg.NDArray, f: tg.NDArray, b: tg.NDArray, act: 'relu' | 'none' | 'sigmoid', fuse: boolean, format: 'NHWC' | 'NCHW' = 'NHWC'): Promise<Float32Array> {
+    const g = new tg.Graph();
+    const [px, pf, pb, y] = g.asDefault(() => {
+      const px = tg.placeholder('float32', [...x.shape]);
+      const pf = tg.placeholder('float32', [...f.shape]);
+      const pb = tg.placeholder('float32', [...b.shape]);
+      const z = tg.nn.biasAdd(tg.nn.conv2d(px, pf, { strides: 1, padding: 'SAME', dataFormat: format }), pb, { dataFormat: format });
+      return [px, pf, pb, act === 'relu' ? tg.nn.relu(z) : act === 'sigmoid' ? tg.sigmoid(z) : z];
+    });
+    const sess = new tg.Session({ graph: g, backend: new tg.CpuBackend({ kernels: 'wasm', threads: 1 }), optimizer: fuse ? {} : { disable: ['fuse-epilogue'] } });
+    try {
+      return ((await sess.run(y, new Map([[px, x], [pf, f], [pb, b]]))) as tg.NDArray).data as Float32Array;
+    } finally {
+      sess.close();
+    }
+  }
+
+  it('gives the bits of the conv then the elementwise epilogue (NaN, −0 and negative sums included), and really fuses', async () => {
+    for (const [xs, fs] of [[[3, 9, 11, 1], [5, 5, 1, 8]], [[2, 7, 6, 8], [3, 3, 8, 12]]] as [number[], number[]][]) {
+      const x = randomArray(xs, 3);
+      const f = randomArray(fs, 4);
+      const b = randomArray([fs[3]], 5);
+      const xd = x.data as Float32Array;
+      xd[0] = NaN;
+      xd[5] = -0;
+      (b.data as Float32Array)[1] = -0;
+      for (const act of ['relu', 'none'] as const) {
+        const before = fusedConvRunCount();
+        const fused = await run(x, f, b, act, true);
+        expect(fusedConvRunCount(), `${xs} ${act}: fused`).to.equal(before + 1);
+        const apart = await run(x, f, b, act, false);
+        expect(fusedConvRunCount(), `${xs} ${act}: not fused with the pass off`).to.equal(before + 1);
+        expect(bits(fused), `${xs} ${act}`).to.deep.equal(bits(apart));
+        expect(fused.some((v) => Number.isNaN(v)), 'the NaN reaches y').to.equal(true);
+      }
+    }
+  });
+
+  it('gives the unfused bits when the activation is not relu (the bias may still fuse) and in NCHW', async () => {
+    const x = randomArray([2, 6, 6, 4], 8);
+    const f = randomArray([3, 3, 4, 8], 9);
+    const b = randomArray([8], 10);
+    expect(bits(await run(x, f, b, 'sigmoid', true))).to.deep.equal(bits(await run(x, f, b, 'sigmoid', false)));
+    const nchw = randomArray([2, 4, 6, 6], 11);
+    expect(bits(await run(nchw, f, b, 'relu', true, 'NCHW'))).to.deep.equal(bits(await run(nchw, f, b, 'relu', false, 'NCHW')));
+  });
+
+  it('knows only the epilogues it computes exactly', () => {
+    const add = bin('add', arg(0), arg(1));
+    expect(convEpilogueKind(add)).to.equal('bias');
+    expect(convEpilogueKind(select(bin('lt', add, lit(0)), lit(0), add))).to.equal('relu');
+    // operands swapped, −0 in the compare, max instead of select, a sigmoid: not ours
+    expect(convEpilogueKind(bin('add', arg(1), arg(0)))).to.equal(null);
+    expect(convEpilogueKind(select(bin('lt', add, lit(-0)), lit(0), add))).to.equal(null);
+    expect(convEpilogueKind(bin('max', add, lit(0)))).to.equal(null);
+    expect(convEpilogueKind(un('sigmoid', add))).to.equal(null);
   });
 });
