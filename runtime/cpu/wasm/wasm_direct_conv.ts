@@ -51,6 +51,41 @@ export interface ConvEpilogue {
   readonly relu: boolean;
 }
 
+/** The image where a direct kernel reads it (float offsets): origin, row and image strides, and the scratch after it. */
+export interface ImageInHeap {
+  readonly xAt: number;
+  readonly rowFloats: number;
+  readonly imageFloats: number;
+  /** The first float of scratch after the image, `more` floats long. */
+  readonly free: number;
+}
+
+/**
+ * Places an NHWC image for the direct kernels: read in place when it is in wasm memory and needs
+ * no padding, else copied into scratch and laid out zero-padded to exactly the rows and columns
+ * the windows cover (so the kernels have no bounds to test).
+ */
+export function imageInHeap(x: Float32Array, g: Geometry, more: number, what: string): ImageInHeap {
+  const hp = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
+  const wp = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  const padded = g.pt > 0 || g.pl > 0 || hp > g.h || wp > g.w;
+  const resident = heapOffset(x);
+  const xCopy = resident >= 0 ? 0 : round4(x.length);
+  const xPad = padded ? round4(g.n * hp * wp * g.c) : 0;
+  const heap = wasmHeap();
+  const s = heap.scratch((xCopy + xPad + more) * 4, what) / 4;
+  const xAt = resident >= 0 ? resident / 4 : s;
+  if (resident < 0) heap.f32().set(x, s);
+  const rowFloats = g.w * g.c;
+  const imageFloats = g.h * rowFloats;
+  if (!padded) return { xAt, rowFloats, imageFloats, free: s + xCopy };
+  const base = s + xCopy;
+  const rows = Math.max(0, Math.min(g.h, hp - g.pt));
+  const cols = Math.max(0, Math.min(g.w, wp - g.pl));
+  kernels({ pixStep: g.sw * g.c * 4, fma: wasmFeatures().relaxedMadd }).pad(xAt * 4, rowFloats * 4, imageFloats * 4, base * 4, (base + (g.pt * wp + g.pl) * g.c) * 4, wp * g.c * 4, hp * wp * g.c * 4, g.n, rows, cols * g.c * 4, xPad * 4);
+  return { xAt: base, rowFloats: wp * g.c, imageFloats: hp * wp * g.c, free: base + xPad };
+}
+
 /**
  * y[n, oh, ow, oc] = conv(x, f) by the direct kernel (direct_conv_module.ts), for a conv that
  * `directConvFits`. The image is read in place when it is in wasm memory and needs no padding,
@@ -62,35 +97,15 @@ export interface ConvEpilogue {
 export function wasmDirectConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: number, y: Float32Array, epilogue?: ConvEpilogue): void {
   const K = g.kh * g.kw * g.c;
   const ex = kernels({ pixStep: g.sw * g.c * 4, fma: wasmFeatures().relaxedMadd });
-  // the padded image: exactly the rows and columns the windows cover
-  const hp = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
-  const wp = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
-  const padded = g.pt > 0 || g.pl > 0 || hp > g.h || wp > g.w;
-  const xResident = heapOffset(x);
   const yResident = heapOffset(y);
-  const xCopy = xResident >= 0 ? 0 : round4(x.length);
-  const xPad = padded ? round4(g.n * hp * wp * g.c) : 0;
   const groups = Math.ceil(oc / 8);
   const fFloats = groups * K * 8 + (epilogue ? groups * 8 : 0);
   const yFloats = yResident >= 0 ? 0 : round4(y.length);
   const heap = wasmHeap();
-  const what = `Conv2D over [${g.n},${g.h},${g.w},${g.c}]`;
-  const s = heap.scratch((xCopy + xPad + fFloats + yFloats) * 4, what) / 4;
+  const img = imageInHeap(x, g, fFloats + yFloats, `Conv2D over [${g.n},${g.h},${g.w},${g.c}]`);
+  const { xAt, rowFloats, imageFloats } = img;
   const F = heap.f32();
-  let xAt = xResident >= 0 ? xResident / 4 : s;
-  if (xResident < 0) F.set(x, s);
-  let rowFloats = g.w * g.c;
-  let imageFloats = g.h * rowFloats;
-  if (padded) {
-    const base = s + xCopy;
-    const rows = Math.max(0, Math.min(g.h, hp - g.pt));
-    const cols = Math.max(0, Math.min(g.w, wp - g.pl));
-    ex.pad(xAt * 4, rowFloats * 4, imageFloats * 4, base * 4, (base + (g.pt * wp + g.pl) * g.c) * 4, wp * g.c * 4, hp * wp * g.c * 4, g.n, rows, cols * g.c * 4, xPad * 4);
-    xAt = base;
-    rowFloats = wp * g.c;
-    imageFloats = hp * rowFloats;
-  }
-  const fAt = s + xCopy + xPad;
+  const fAt = img.free;
   for (let gi = 0; gi < groups; gi++) {
     const width = Math.min(8, oc - gi * 8);
     for (let k = 0; k < K; k++) for (let j = 0; j < width; j++) F[fAt + (gi * K + k) * 8 + j] = f[k * oc + gi * 8 + j];
