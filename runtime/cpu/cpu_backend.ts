@@ -6,6 +6,7 @@ import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
 import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
 import type { RoutineName } from '../../ops/lowering.js';
 import { CPU_KERNELS } from './kernels/index.js';
+import { fusedConv2D } from './kernels/fused_conv.js';
 import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
@@ -137,6 +138,9 @@ export class CpuBackend implements Backend<NDArray> {
       case 'routine':
         return routine(low.routine, ctx)(inputs, attrs, outputs, ctx);
       case 'epilogue': {
+        // a conv whose bias (and relu) the direct wasm conv applies as it stores, in one pass
+        const fused = low.routine === 'Conv2D' ? fusedConv2D(inputs, attrs, outputs[0], low.epilogue) : null;
+        if (fused) return [fused];
         const [main] = routine(low.routine, ctx)(inputs.slice(0, low.arity), attrs, outputs, ctx);
         return [runElementwise(low.epilogue, [main, ...inputs.slice(low.arity)], main.dtype, main.shape, main.data)];
       }

@@ -1,6 +1,8 @@
 import { gemm } from './gemm.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
 import { wasmConv2d, wasmConv2dBackpropInput, wasmConv2dFilterGrad } from '../wasm/wasm_conv.js';
+import { directConvFits, wasmDirectConv2d } from '../wasm/wasm_direct_conv.js';
+import { directFilterGradFits, wasmDirectFilterGrad } from '../wasm/wasm_direct_filter_grad.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 
 /**
@@ -115,7 +117,8 @@ export function conv2dNHWC(x: Float32Array, f: Float32Array, g: Geometry, cg: nu
   const y = new Float32Array(M * oc);
   if (M === 0 || oc === 0) return y;
   if (groups === 1 && K > 0 && wasmKernelsOn()) {
-    wasmConv2d(x, f, g, oc, y);
+    if (directConvFits(g, oc)) wasmDirectConv2d(x, f, g, oc, y);
+    else wasmConv2d(x, f, g, oc, y);
     return y;
   }
   const step = chunkRows(K, M);
@@ -178,7 +181,8 @@ export function conv2dBackpropFilterNHWC(x: Float32Array, dy: Float32Array, g: G
   const df = new Float32Array(K * oc);
   if (M === 0 || K === 0 || oc === 0) return df;
   if (groups === 1 && wasmKernelsOn()) {
-    wasmConv2dFilterGrad(x, dy, g, oc, df);
+    if (directFilterGradFits(g, oc)) wasmDirectFilterGrad(x, dy, g, oc, df);
+    else wasmConv2dFilterGrad(x, dy, g, oc, df);
     return df;
   }
   const step = chunkRows(K, M);

@@ -16,7 +16,7 @@ export function buildPoolModule(): Uint8Array {
   const names = ['x', 'y', 'n', 'h', 'w', 'c', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'pt', 'pl'] as const;
   const { f } = m.func('maxPool', names.map(() => 'i32' as const));
   const p = Object.fromEntries(names.map((nm, i) => [nm, f.param(i, 'i32')])) as Record<(typeof names)[number], ReturnType<typeof f.param<'i32'>>>;
-  const [b, oy, ox, y0, x0, yLo, yHi, xLo, xHi, iy, ix, ci, out, src, cb] = Array.from({ length: 15 }, () => f.local('i32'));
+  const [b, oy, ox, y0, x0, yLo, yHi, xLo, xHi, iy, ix, ci, out, src, cb, pix, row, rowBytes] = Array.from({ length: 18 }, () => f.local('i32'));
   const acc = f.local('v128');
   const v = f.local('v128');
   // max(a, b) and min(a, b) of the two i32s on the stack, through select
@@ -27,6 +27,7 @@ export function buildPoolModule(): Uint8Array {
     f.i32(lo).op('i32.gt_s').op('select').set(into);
   };
   f.get(p.c).i32(4).op('i32.mul').set(cb);
+  f.get(p.w).get(cb).op('i32.mul').set(rowBytes);
   f.get(p.y).set(out);
   f.forRange(b, () => f.i32(0), () => f.get(p.n), 1, () => {
     f.forRange(oy, () => f.i32(0), () => f.get(p.oh), 1, () => {
@@ -38,15 +39,19 @@ export function buildPoolModule(): Uint8Array {
         f.get(ox).get(p.sw).op('i32.mul').get(p.pl).op('i32.sub').set(x0);
         clampLo(() => f.get(x0), 0, xLo);
         f.get(x0).get(p.kw).op('i32.add').get(p.w).get(x0).get(p.kw).op('i32.add').get(p.w).op('i32.lt_s').op('select').set(xHi);
+        // the window's first in-bounds pixel; taps then step by whole pixels and image rows
+        f.get(p.x).get(b).get(p.h).op('i32.mul').get(yLo).op('i32.add').get(p.w).op('i32.mul').get(xLo).op('i32.add').get(cb).op('i32.mul').op('i32.add').set(pix);
         f.forRange(ci, () => f.i32(0), () => f.get(cb), 16, () => {
-          // the first in-bounds element, then the rest of the window
-          f.get(p.x).get(b).get(p.h).op('i32.mul').get(yLo).op('i32.add').get(p.w).op('i32.mul').get(xLo).op('i32.add').get(cb).op('i32.mul').op('i32.add').get(ci).op('i32.add').simdMem('v128.load').set(acc);
+          // the first in-bounds element, then the whole window (the first again, which never wins)
+          f.get(pix).get(ci).op('i32.add').tee(row).simdMem('v128.load').set(acc);
           f.forRange(iy, () => f.get(yLo), () => f.get(yHi), 1, () => {
+            f.get(row).set(src);
             f.forRange(ix, () => f.get(xLo), () => f.get(xHi), 1, () => {
-              f.get(p.x).get(b).get(p.h).op('i32.mul').get(iy).op('i32.add').get(p.w).op('i32.mul').get(ix).op('i32.add').get(cb).op('i32.mul').op('i32.add').get(ci).op('i32.add').set(src);
               f.get(src).simdMem('v128.load').set(v);
               f.get(v).get(acc).get(v).get(acc).simd('f32x4.gt').simd('v128.bitselect').set(acc);
+              f.get(src).get(cb).op('i32.add').set(src);
             });
+            f.get(row).get(rowBytes).op('i32.add').set(row);
           });
           f.get(out).get(acc).simdMem('v128.store');
           f.get(out).i32(16).op('i32.add').set(out);

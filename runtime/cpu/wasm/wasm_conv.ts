@@ -73,6 +73,14 @@ export function wasmConv2d(x: Float32Array, f: Float32Array, g: Geometry, oc: nu
 }
 
 /**
+ * Output pixels per chunk of the filter gradient's patches (each chunk is one gemm whose depth
+ * blocks restart at its first row; the direct filter gradient keeps the same blocks).
+ */
+export function filterGradChunkRows(K: number, M: number): number {
+  return Math.max(1, Math.min(M, Math.floor(CHUNK / (Math.ceil(K / 8) * 8))));
+}
+
+/**
  * df[kh, kw, c, oc] = patchesᵀ · dy for an ungrouped NHWC conv, accumulated over chunks of output
  * pixels, computed as dfᵀ = dyᵀ · patches: the wasm im2col writes each chunk's patches row-major
  * (row stride K rounded up to 8) where the gemm reads them in place as its right operand, dyᵀ is
@@ -82,7 +90,7 @@ export function wasmConv2dFilterGrad(x: Float32Array, dy: Float32Array, g: Geome
   const K = g.kh * g.kw * g.c;
   const M = g.n * g.oh * g.ow;
   const ld = Math.ceil(K / 8) * 8;
-  const step = Math.max(1, Math.min(M, Math.floor(CHUNK / ld)));
+  const step = filterGradChunkRows(K, M);
   const what = `Conv2DBackpropFilter over [${g.n},${g.h},${g.w},${g.c}]`;
   const { xAt, free } = imageIn(x, ld * step + gemmScratchFloats(oc, step, K, false, true, false), what);
   const pAt = free;
