@@ -137,6 +137,13 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   /** A run ended: memory kept for reuse within it may go. */
   endRun(): void;
   /**
+   * After a run, before `endRun`: values that left the session's variables during it (replaced,
+   * deleted, or written by a run that failed); nothing reads them any more, and a fetch that shared
+   * one's storage was copied. A backend that made their storage may take it back, except storage in
+   * `kept` (a variable still holds it). Optional.
+   */
+  retireVariableValues?(values: readonly NDArray[], kept: ReadonlySet<object>): void;
+  /**
    * Builds ahead of the first run the kernels that `steps` (this device's steps of a new plan, those
    * with static types) will launch, so the run itself compiles nothing; optional (a device whose
    * kernels need no compiling has none). `unknown` counts the plan's steps left out.
