@@ -65,6 +65,11 @@ export interface Dispatch<B extends DeviceBuffer> {
   readonly ctx: KernelContext;
   /** A buffer of the single output's type that the memory plan lets an elementwise kernel fill. */
   readonly out?: B;
+  /**
+   * The step's one output is run-scoped (PlanStep.ownedOutput: it dies within the run, unseen
+   * outside it), so the backend may make it a buffer it takes back when the run ends.
+   */
+  readonly runScoped?: boolean;
 }
 
 /** A value's type known when the plan is built (every dim static). */

@@ -6,6 +6,7 @@ import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
 import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
 import type { RoutineName } from '../../ops/lowering.js';
 import { CPU_KERNELS } from './kernels/index.js';
+import { withOwnedOutput } from './kernels/alloc.js';
 import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
@@ -134,9 +135,11 @@ export class CpuBackend implements Backend<NDArray> {
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
     // the step writes into `out` (an input's buffer or a pooled one)
     if (d.out && d.out.dtype !== 'string') forgetMirror(d.out.data);
-    return withWasmKernels(this.wasm, () =>
-      withKernelThreads(this.threads, () => withVariableBlocks(this.variableBlocks, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data))),
-    );
+    const run = (): NDArray[] => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data);
+    const resident = this.resident;
+    // a run-scoped output goes into an arena block the kernel's alloc takes (kernels/alloc.ts)
+    const place = resident && d.runScoped && d.outputs.length === 1 ? () => withOwnedOutput(d.outputs[0], (dtype, size) => resident.alloc(dtype, size), run) : run;
+    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => withVariableBlocks(this.variableBlocks, place)));
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {
