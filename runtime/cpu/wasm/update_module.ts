@@ -17,7 +17,11 @@ export interface UpdateSpec {
    * address each written array's new values go to (in the same order; it may be the array itself).
    */
   readonly arrays: readonly string[];
-  /** The float64 scalars, by name, after the addresses and the element count. */
+  /**
+   * The float64 scalars, by name: the function takes, after the addresses and the element count,
+   * the byte address where they lie in this order (8 bytes each), so every parameter is an i32 and
+   * a worker thread can run a slice of the update (thread_pool.ts passes i32 arguments).
+   */
   readonly scalars: readonly string[];
   readonly body: readonly (readonly [string, Ex])[];
 }
@@ -45,7 +49,7 @@ export function writtenArrays(spec: UpdateSpec): string[] {
 }
 
 /**
- * One module exporting each spec as `name(arrays..., destinations..., n, scalars...)`: each element
+ * One module exporting each spec as `name(arrays..., destinations..., n, scalarsAt)`: each element
  * is read from the arrays and its new values stored at the destinations (a destination may be its
  * array: every element is loaded before it is stored). Two elements per step
  * (v128.load64_zero, promoted to f64x2), an odd last one through 32-bit lane loads.
@@ -60,7 +64,7 @@ function buildOne(m: ModuleBuilder, spec: UpdateSpec): void {
   checkNames(spec);
   const written = writtenArrays(spec);
   const k = spec.arrays.length + written.length;
-  const params = [...spec.arrays.map(() => 'i32' as const), ...written.map(() => 'i32' as const), 'i32' as const, ...spec.scalars.map(() => 'f64' as const)];
+  const params = [...spec.arrays.map(() => 'i32' as const), ...written.map(() => 'i32' as const), 'i32' as const, 'i32' as const];
   const { f } = m.func(spec.name, params);
   const base = new Map(spec.arrays.map((a, i) => [a, f.param(i, 'i32')]));
   const dest = new Map(written.map((a, i) => [a, f.param(spec.arrays.length + i, 'i32')]));
@@ -70,7 +74,8 @@ function buildOne(m: ModuleBuilder, spec: UpdateSpec): void {
   const value = new Map(spec.arrays.map((a) => [a, f.local('v128')]));
   const splat = new Map(spec.scalars.map((sc) => [sc, f.local('v128')] as const));
   const tmp = f.local('v128');
-  spec.scalars.forEach((sc, i) => f.get(f.param(k + 1 + i, 'f64')).simd('f64x2.splat').set(splat.get(sc)!));
+  const scalarsAt = f.param(k + 1, 'i32');
+  spec.scalars.forEach((sc, i) => f.get(scalarsAt).mem('f64.load', i * 8).simd('f64x2.splat').set(splat.get(sc)!));
   const read = new Set<string>();
   for (const [, ex] of spec.body) arraysOf(ex, read);
   const at = (a: string) => f.get(base.get(a)!).get(o).op('i32.add');

@@ -3,6 +3,7 @@ import { heapOffset, wasmHeap } from './heap.js';
 import { add, arr, buildUpdateModule, div, mul, s, sqrt, sub, writtenArrays } from './update_module.js';
 import type { Ex, UpdateSpec } from './update_module.js';
 import { instantiate, wasmApi } from './wasm_api.js';
+import { runOnThreads, splitFor, splitRange } from './threads.js';
 
 const g = arr('g');
 const sq = (x: Ex): Ex => mul(x, x);
@@ -57,6 +58,15 @@ const SPECS = [
 export type UpdateName = (typeof SPECS)[number]['name'];
 
 type UpdateFn = (...args: number[]) => void;
+
+/** Room for the scalars ahead of the copied operands in scratch (a multiple of 16 bytes). */
+const SCALAR_BYTES = 64;
+
+/**
+ * Work units (threads.ts: about a multiply-add of the gemm each) per element of an update: a few
+ * float64 operations with a divide and a square root, some tens of gemm multiply-adds' time.
+ */
+const WORK_PER_ELEMENT = 32;
 let fns: Map<string, UpdateFn> | null = null;
 
 function updateKernels(): Map<string, UpdateFn> {
@@ -102,16 +112,25 @@ export function wasmUpdate(
   });
   const copied = src.map((at, i) => (at < 0 ? i : -1)).filter((i) => i >= 0);
   const slot = new Map(copied.map((i, k) => [i, k]));
-  const s = copied.length > 0 ? heap.scratch(stride * copied.length * 4, `${name} update over ${n} elements`) : 0;
+  // the scalars (float64, 8 bytes each) first, then the copied operands' slots
+  const s = heap.scratch(SCALAR_BYTES + stride * copied.length * 4, `${name} update over ${n} elements`);
   const F = heap.f32();
+  new Float64Array(heap.memory.buffer, s, scalars.length).set(scalars);
   for (const i of copied) {
-    src[i] = s + slot.get(i)! * stride * 4;
+    src[i] = s + SCALAR_BYTES + slot.get(i)! * stride * 4;
     F.set(arrays[i], src[i] / 4);
   }
   written.forEach((i, j) => {
     if (dst[j] < 0) dst[j] = src[i];
   });
-  updateKernels().get(name)!(...src, ...dst, n, ...scalars);
+  const fn = updateKernels().get(name)!;
+  // elements are independent: any cut gives the same bytes (cuts on 4-element boundaries)
+  const { threads, pieces } = splitFor(n * WORK_PER_ELEMENT, Math.ceil(n / 4));
+  const calls = Array.from({ length: pieces }, (_, t) => {
+    const [lo, hi] = splitRange(n, pieces, t, 4);
+    return [{ fn, args: [...src.map((a) => a + lo * 4), ...dst.map((d) => d + lo * 4), hi - lo, s] }];
+  });
+  runOnThreads({ pieces: calls.filter((c) => c[0].args[src.length + dst.length] > 0), threads });
   const after = heap.f32();
   return written.map((i, j) => outs[j] ?? after.slice(dst[j] / 4, dst[j] / 4 + n));
 }

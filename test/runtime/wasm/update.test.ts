@@ -4,6 +4,7 @@ import { adagradLoop, adamLoop, gradientDescentLoop, momentumLoop, rmsPropLoop }
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmUpdate } from '../../../runtime/cpu/wasm/wasm_update.js';
 import { heapOffset } from '../../../runtime/cpu/wasm/heap.js';
+import { setMinWorkPerThreadForTests, threadedRunCount, threadsSupported, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
 import { heapMemoryType } from '../../../runtime/cpu/wasm/memory_type.js';
 import { variableBlocks } from '../../../runtime/cpu/variable_blocks.js';
 import { randomData } from '../../util/oracle.js';
@@ -83,6 +84,26 @@ describe('runtime/cpu/wasm: optimizer updates', () => {
       expect(got![2]).to.equal(homes[2]);
       expect(heapOffset(got![1])).to.equal(-1);
       [w, m, v, g].forEach((x, i) => expect(Array.from(x), `operand ${i}`).to.deep.equal(Array.from(before[i])));
+    }
+  });
+
+  it('split over threads, give the same bits for any thread count, and workers read the scalars from memory', () => {
+    setMinWorkPerThreadForTests(1);
+    try {
+      for (const n of [5, 1001]) {
+        const [w, m, g] = [values(n, 60), values(n, 61), values(n, 62)];
+        const v = values(n, 63, 0, 2);
+        const adam = { alpha: 0.003, b1: Math.fround(0.9), b2: Math.fround(0.999), eps: Math.fround(1e-7) };
+        const js = adamLoop(nd(w), nd(m), nd(v), nd(g), adam, false);
+        for (const threads of [1, 2, 3]) {
+          const before = threadedRunCount();
+          const got = withKernelThreads(threads, () => wasmUpdate('adam', [w, m, v, g], [adam.alpha, 1 - adam.b1, 1 - adam.b2, adam.b1, adam.eps]));
+          expectSame(got, js, `Adam n=${n} threads=${threads}`);
+          if (threadsSupported()) expect(threadedRunCount() - before, `threads=${threads}`).to.equal(threads > 1 ? 1 : 0);
+        }
+      }
+    } finally {
+      setMinWorkPerThreadForTests(null);
     }
   });
 
