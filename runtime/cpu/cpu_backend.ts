@@ -138,8 +138,8 @@ export class CpuBackend implements Backend<NDArray> {
     const run = (): NDArray[] => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data);
     const resident = this.resident;
     // a run-scoped output goes into an arena block the kernel's alloc takes (kernels/alloc.ts)
-    const place = resident && d.runScoped && d.outputs.length === 1 ? () => withOwnedOutput(d.outputs[0], (dtype, size) => resident.alloc(dtype, size), run) : run;
-    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => withVariableBlocks(this.variableBlocks, place)));
+    const call = resident && d.runScoped && d.outputs.length === 1 ? () => withOwnedOutput(d.outputs[0], (dtype, size) => resident.alloc(dtype, size), run) : run;
+    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => withVariableBlocks(this.variableBlocks, call)));
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {
