@@ -65,6 +65,11 @@ export interface Dispatch<B extends DeviceBuffer> {
   readonly ctx: KernelContext;
   /** A buffer of the single output's type that the memory plan lets an elementwise kernel fill. */
   readonly out?: B;
+  /**
+   * The step's one output is run-scoped (PlanStep.ownedOutput: it dies within the run, unseen
+   * outside it), so the backend may make it a buffer it takes back when the run ends.
+   */
+  readonly runScoped?: boolean;
 }
 
 /** A value's type known when the plan is built (every dim static). */
@@ -136,6 +141,13 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   dispatch(d: Dispatch<B>): B[] | Promise<B[]>;
   /** A run ended: memory kept for reuse within it may go. */
   endRun(): void;
+  /**
+   * After a run, before `endRun`: values that left the session's variables during it (replaced,
+   * deleted, or written by a run that failed); nothing reads them any more, and a fetch that shared
+   * one's storage was copied. A backend that made their storage may take it back, except storage in
+   * `kept` (a variable still holds it). Optional.
+   */
+  retireVariableValues?(values: readonly NDArray[], kept: ReadonlySet<object>): void;
   /**
    * Builds ahead of the first run the kernels that `steps` (this device's steps of a new plan, those
    * with static types) will launch, so the run itself compiles nothing; optional (a device whose

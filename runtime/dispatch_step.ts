@@ -64,7 +64,7 @@ export async function dispatchStep(step: PlanStep, values: readonly (DeviceBuffe
     };
     const out = outBuffer(step, inputs, resolved, backend);
     if (backend.hostResident) budget.beforeStep(step, inputs, resolved, out !== undefined);
-    const r = backend.dispatch({ def: step.def, attrs: step.node.attrs, kernel: step.kernel, inputs, host, outputs: resolved, ctx, out });
+    const r = backend.dispatch({ def: step.def, attrs: step.node.attrs, kernel: step.kernel, inputs, host, outputs: resolved, ctx, out, runScoped: step.ownedOutput });
     outs = r instanceof Promise ? await r : r;
     checkOutputs(step, outs, resolved);
     if (options.checkNumerics) for (const o of outs) checkFinite(step, backend.hostResident ? (o as NDArray) : await backend.read(o));

@@ -100,7 +100,7 @@ export async function execute(
     }
     run.commit();
     for (const [k, v] of counters) state.runCounters.set(k, v);
-    return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
+    return { fetched: detachFetches(fetched, plan.heldBuffers, run.keptValues()), stats };
   } finally {
     run.finish();
   }

@@ -1,6 +1,7 @@
 import { BYTES_PER_ELEMENT, isFullyDefined, sizeOf } from '../graph/ir/index.js';
 import type { ProgramNode, ProgramValue } from '../graph/passes/program.js';
 import type { OpDef } from '../ops/op_def.js';
+import { UPDATE_OPS } from '../graph/passes/group_updates.js';
 
 /** What the memory planner decided, per step, and its estimate of the peak it saves. */
 export interface MemoryPlan {
@@ -30,13 +31,27 @@ interface StepView {
 
 /**
  * Kernels that always return a fresh buffer and keep no reference to their inputs: the generated
- * elementwise loops and the fused nodes built on them. Only their outputs are ever reused, and only
- * when every reader is such a kernel too, so no other value (a variable, a constant's attr, a fetch,
- * a feed, a view made by Reshape) can share the buffer that gets overwritten.
+ * elementwise loops, the fused nodes built on them, and the matrix products. Only their outputs are
+ * ever reused, and only when every reader is such a kernel too, so no other value (a variable, a
+ * constant's attr, a fetch, a feed, a view made by Reshape) can share the buffer that gets
+ * overwritten.
  */
 export function ownsBuffers(node: ProgramNode): boolean {
-  return node.def.lowering.kind === 'elementwise' || node.type === 'FusedElementwise' || node.type === '_FusedMatMul';
+  return node.def.lowering.kind === 'elementwise' || FRESH_ROUTINES.has(node.type);
 }
+
+const FRESH_ROUTINES = new Set(['FusedElementwise', '_FusedMatMul', 'MatMul', 'BatchMatMulV2']);
+
+/**
+ * Readers that keep no reference to their inputs either, though their outputs are no fresh buffers
+ * to reuse: the shape queries (they read only the shape) and the dense optimizer updates (they read
+ * the gradient and return variables' new values).
+ */
+function readsOnly(node: ProgramNode): boolean {
+  return ownsBuffers(node) || SHAPE_QUERIES.has(node.type) || UPDATE_OPS.has(node.type) || node.type === '_GroupedApply';
+}
+
+const SHAPE_QUERIES = new Set(['Shape', 'Size', 'Rank']);
 
 /** Elementwise steps, whose output may be written into an input's buffer or a pooled one. */
 function acceptsOutBuffer(node: ProgramNode): boolean {
@@ -65,7 +80,7 @@ export function planMemory(
     const p = producer[s];
     if (p === undefined || keep.has(s)) return false;
     if (!ownsBuffers(steps[p].node)) return false;
-    return readers[s].every((r) => ownsBuffers(steps[r].node));
+    return readers[s].every((r) => readsOnly(steps[r].node));
   };
 
   const inPlace = steps.map(() => -1);

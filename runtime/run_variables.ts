@@ -11,6 +11,8 @@ import type { SessionState } from './run_types.js';
 export class RunVariables {
   /** null: destroyed in this run (DestroyResourceOp). */
   private readonly pending = new Map<string, NDArray | null>();
+  // values that left the variables in this run: a backend may take their storage back at the end
+  private readonly retired: NDArray[] = [];
   private committed = false;
   readonly access: VariableAccess;
 
@@ -21,9 +23,11 @@ export class RunVariables {
     this.access = {
       read: (name) => (this.pending.has(name) ? (this.pending.get(name) ?? undefined) : state.variables.get(name)),
       write: (name, value) => {
+        this.replacePending(name);
         this.pending.set(name, value);
       },
       delete: (name) => {
+        this.replacePending(name);
         this.pending.set(name, null);
       },
     };
@@ -60,10 +64,27 @@ export class RunVariables {
     }
   }
 
+  // a value written earlier in this run and overwritten now (a loop's updates) is retired too
+  private replacePending(name: string): void {
+    const before = this.pending.get(name);
+    if (before) this.retired.push(before);
+  }
+
+  /**
+   * What a fetch must not share storage with (runtime/detach.ts): the variables' values, and the
+   * values that left them in this run (their storage may go back to a backend when the run ends).
+   */
+  *keptValues(): Iterable<NDArray> {
+    yield* this.state.variables.values();
+    yield* this.retired;
+  }
+
   /** Every step succeeded: the run's host writes, then its device writes, become the values. */
   commit(): void {
     const backends = this.plan.devices.backends;
     for (const [k, v] of this.pending) {
+      const old = this.state.variables.get(k);
+      if (old && old !== v) this.retired.push(old);
       if (v === null) this.state.variables.delete(k);
       else this.state.variables.set(k, v);
       // the host now holds the newest value (or none): a device copy of the old one is dropped
@@ -73,10 +94,18 @@ export class RunVariables {
     this.committed = true;
   }
 
-  /** The run is over (in a finally): an uncommitted run's device writes are dropped; devices end the run. */
+  /**
+   * The run is over (in a finally): an uncommitted run's writes are dropped (on devices too), the
+   * values that left the variables go back to the backends that made them, and devices end the run.
+   */
   finish(): void {
-    for (const b of this.plan.devices.backends) {
+    if (!this.committed) for (const v of this.pending.values()) if (v) this.retired.push(v);
+    const backends = this.plan.devices.backends;
+    const retiring = this.retired.length > 0 && backends.some((b) => b.retireVariableValues);
+    const kept = retiring ? new Set([...this.state.variables.values()].map((v) => v.storage)) : null;
+    for (const b of backends) {
       if (!this.committed) b.residentVariables?.discard();
+      if (kept) b.retireVariableValues?.(this.retired, kept);
       b.endRun();
     }
   }

@@ -251,7 +251,7 @@ export async function executeControlFlow(
     }
     run.commit();
     for (const [k, n] of executions) state.runCounters.set(k, (state.runCounters.get(k) ?? 0) + n);
-    return { fetched: detachFetches(fetched, plan.heldBuffers, state.variables.values()), stats };
+    return { fetched: detachFetches(fetched, plan.heldBuffers, run.keptValues()), stats };
   } finally {
     run.finish();
   }

@@ -6,6 +6,7 @@ import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
 import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
 import type { RoutineName } from '../../ops/lowering.js';
 import { CPU_KERNELS } from './kernels/index.js';
+import { withOwnedOutput } from './kernels/alloc.js';
 import { fusedConv2D } from './kernels/fused_conv.js';
 import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
@@ -13,6 +14,8 @@ import type { CpuKernelMode } from './wasm/kernel_mode.js';
 import { residentBuffers } from './resident_buffers.js';
 import { forgetMirror } from './wasm/mirrors.js';
 import type { ResidentBuffers } from './resident_buffers.js';
+import { variableBlocks, withVariableBlocks } from './variable_blocks.js';
+import type { VariableBlocks } from './variable_blocks.js';
 import { resolveThreads, withKernelThreads } from './wasm/threads.js';
 
 export interface CpuBackendOptions {
@@ -53,12 +56,16 @@ export class CpuBackend implements Backend<NDArray> {
   /** Where its recycled float32/int32 buffers live: arena blocks in wasm memory, or null (JS arrays). */
   readonly resident: ResidentBuffers | null;
 
+  /** Where the optimizer updates put variables' new values: arena blocks (with `resident`), or null. */
+  private readonly variableBlocks: VariableBlocks | null;
+
   /** Threads its wasm kernels may use (the option, checked, or the number of cores). */
   readonly threads: number;
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = resolveKernelMode(options.kernels);
     this.resident = this.wasm && options.memory !== 'off' ? residentBuffers() : null;
+    this.variableBlocks = this.resident ? variableBlocks() : null;
     this.threads = resolveThreads(options.threads, 'CpuBackend');
   }
 
@@ -119,13 +126,21 @@ export class CpuBackend implements Backend<NDArray> {
     this.resident?.endRun();
   }
 
+  retireVariableValues(values: readonly NDArray[], kept: ReadonlySet<object>): void {
+    this.variableBlocks?.retire(values, kept);
+  }
+
   dispatch(d: Dispatch<NDArray>): NDArray[] {
     let inputs = d.inputs as readonly NDArray[];
     // ref inputs arrive as null (a kernel reads the variable through ctx); kernels expect arrays
     if (d.inputs.includes(null)) inputs = d.inputs.map((x, i) => x ?? d.host[i] ?? EMPTY);
     // the step writes into `out` (an input's buffer or a pooled one)
     if (d.out && d.out.dtype !== 'string') forgetMirror(d.out.data);
-    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data)));
+    const run = (): NDArray[] => this.runOp(d.def, inputs, d.attrs, d.outputs, d.ctx, d.out?.data);
+    const resident = this.resident;
+    // a run-scoped output goes into an arena block the kernel's alloc takes (kernels/alloc.ts)
+    const call = resident && d.runScoped && d.outputs.length === 1 ? () => withOwnedOutput(d.outputs[0], (dtype, size) => resident.alloc(dtype, size), run) : run;
+    return withWasmKernels(this.wasm, () => withKernelThreads(this.threads, () => withVariableBlocks(this.variableBlocks, call)));
   }
 
   runOp(def: OpDef, inputs: readonly NDArray[], attrs: AttrMap, outputs: readonly ResolvedOutput[], ctx: KernelContext, out?: DataArray): NDArray[] {

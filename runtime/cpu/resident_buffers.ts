@@ -17,6 +17,7 @@ import { wasmApi } from './wasm/wasm_api.js';
 export class ResidentBuffers {
   // the blocks this backend has out, by the view it handed out
   private readonly out = new Map<DataArray, number>();
+  private handed = 0;
 
   constructor(
     private readonly heap: WasmHeap,
@@ -31,6 +32,7 @@ export class ResidentBuffers {
     if (at < 0) return null;
     const view = dtype === 'float32' ? this.heap.view32(Float32Array, at, size) : this.heap.view32(Int32Array, at, size);
     this.out.set(view, at);
+    this.handed++;
     return view;
   }
 
@@ -56,6 +58,11 @@ export class ResidentBuffers {
   /** Blocks out now (tests: zero between runs). */
   get blocksOut(): number {
     return this.out.size;
+  }
+
+  /** Blocks handed out so far (tests: which outputs the plan let live in the arena). */
+  get blocksHanded(): number {
+    return this.handed;
   }
 }
 

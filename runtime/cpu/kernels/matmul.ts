@@ -2,13 +2,15 @@ import { InvalidArgumentError, NDArray, formatShape, sizeOf, stridesOf } from '.
 import { alloc } from './alloc.js';
 import { gemm } from './gemm.js';
 import type { BatchMatMulAttrs, MatMulAttrs } from '../../../ops/matmul/matmul.js';
+import type { ResolvedOutput } from '../../../ops/op_def.js';
 import { kernel } from './kernel.js';
 
 /**
  * Batched product with broadcasting batch dims. Transposed operands are read in place through
  * swapped strides; a batch dim of 1 (or a missing one) repeats its matrix.
  */
-function batchMatMul(a: NDArray, b: NDArray, ta: boolean, tb: boolean, outShape: readonly number[], dtype: NDArray['dtype']): NDArray {
+function batchMatMul(a: NDArray, b: NDArray, ta: boolean, tb: boolean, resolved: ResolvedOutput): NDArray {
+  const outShape = resolved.shape;
   const ra = a.rank;
   const rb = b.rank;
   const [aRows, aCols] = [a.shape[ra - 2], a.shape[ra - 1]];
@@ -19,7 +21,8 @@ function batchMatMul(a: NDArray, b: NDArray, ta: boolean, tb: boolean, outShape:
   if ((tb ? bCols : bRows) !== k) {
     throw new InvalidArgumentError(`Matrix size-incompatible: In[0]: ${formatShape(a.shape)}, In[1]: ${formatShape(b.shape)}`);
   }
-  const out = alloc({ dtype, shape: outShape });
+  // the step's own output object: the backend may place it in wasm memory (alloc.ts)
+  const out = alloc(resolved);
   const c = out.data as Float32Array | Int32Array;
   const batchShape = outShape.slice(0, -2);
   const nBatch = sizeOf(batchShape);
@@ -50,6 +53,6 @@ function batchMatMul(a: NDArray, b: NDArray, ta: boolean, tb: boolean, outShape:
 
 /** The matmul family's CPU kernels. */
 export const MATMUL_KERNELS = {
-  MatMul: kernel<MatMulAttrs>(([a, b], attrs, [out]) => [batchMatMul(a, b, attrs.transpose_a, attrs.transpose_b, out.shape, out.dtype)]),
-  BatchMatMulV2: kernel<BatchMatMulAttrs>(([a, b], attrs, [out]) => [batchMatMul(a, b, attrs.adj_x, attrs.adj_y, out.shape, out.dtype)]),
+  MatMul: kernel<MatMulAttrs>(([a, b], attrs, [out]) => [batchMatMul(a, b, attrs.transpose_a, attrs.transpose_b, out)]),
+  BatchMatMulV2: kernel<BatchMatMulAttrs>(([a, b], attrs, [out]) => [batchMatMul(a, b, attrs.adj_x, attrs.adj_y, out)]),
 };

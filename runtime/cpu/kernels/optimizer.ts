@@ -7,6 +7,7 @@ import { GRADIENT_DESCENT_SIG } from '../../../ops/optimizer/apply_gradient_desc
 import { NDArray } from '../../../graph/ir/index.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
 import { wasmUpdate } from '../wasm/wasm_update.js';
+import { variableBlocksNow } from '../variable_blocks.js';
 import type { UpdateName } from '../wasm/wasm_update.js';
 import { copyOf, readApplyInputs } from './apply_inputs.js';
 import { adagradLoop, adamLoop, gradientDescentLoop, momentumLoop, rmsPropLoop } from './update_loops.js';
@@ -16,11 +17,13 @@ import { CpuKernel, kernel } from './kernel.js';
 /**
  * The update in wasm (wasm_update.ts: the loops of update_loops.ts in f64x2 lanes, bit for bit)
  * when the backend's kernels are wasm and the operands float32: the written arrays' new values,
- * shaped like var; null runs the JS loop.
+ * shaped like var, in variable blocks where the backend keeps its buffers in wasm memory (the next
+ * step's kernels and update read them in place); null runs the JS loop.
  */
 function inWasm(name: UpdateName, values: readonly NDArray[], scalars: readonly number[]): NDArray[] | null {
   if (!wasmKernelsOn()) return null;
-  const out = wasmUpdate(name, values.map((x) => x.data), scalars);
+  const blocks = variableBlocksNow();
+  const out = wasmUpdate(name, values.map((x) => x.data), scalars, blocks ? (n) => blocks.alloc(n) : undefined);
   return out && out.map((d) => new NDArray(values[0].dtype, values[0].shape, d));
 }
 

@@ -12,9 +12,16 @@ import { heapMemoryType } from './memory_type.js';
  */
 export interface UpdateSpec {
   readonly name: string;
-  /** The float32 arrays, by name: the function takes their byte addresses in this order. */
+  /**
+   * The float32 arrays, by name: the function takes their byte addresses in this order, then the
+   * address each written array's new values go to (in the same order; it may be the array itself).
+   */
   readonly arrays: readonly string[];
-  /** The float64 scalars, by name, after the arrays and the element count. */
+  /**
+   * The float64 scalars, by name: the function takes, after the addresses and the element count,
+   * the byte address where they lie in this order (8 bytes each), so every parameter is an i32 and
+   * a worker thread can run a slice of the update (thread_pool.ts passes i32 arguments).
+   */
   readonly scalars: readonly string[];
   readonly body: readonly (readonly [string, Ex])[];
 }
@@ -35,8 +42,16 @@ export const mul = (a: Ex, b: Ex): Ex => ({ op: 'mul', a, b });
 export const div = (a: Ex, b: Ex): Ex => ({ op: 'div', a, b });
 export const sqrt = (a: Ex): Ex => ({ op: 'sqrt', a });
 
+/** The arrays a spec writes, in the order of its `arrays` (the order of its destination addresses). */
+export function writtenArrays(spec: UpdateSpec): string[] {
+  const written = new Set(spec.body.map(([t]) => t));
+  return spec.arrays.filter((a) => written.has(a));
+}
+
 /**
- * One module exporting each spec as `name(arrays..., n, scalars...)`: two elements per step
+ * One module exporting each spec as `name(arrays..., destinations..., n, scalarsAt)`: each element
+ * is read from the arrays and its new values stored at the destinations (a destination may be its
+ * array: every element is loaded before it is stored). Two elements per step
  * (v128.load64_zero, promoted to f64x2), an odd last one through 32-bit lane loads.
  */
 export function buildUpdateModule(specs: readonly UpdateSpec[]): Uint8Array {
@@ -47,20 +62,24 @@ export function buildUpdateModule(specs: readonly UpdateSpec[]): Uint8Array {
 
 function buildOne(m: ModuleBuilder, spec: UpdateSpec): void {
   checkNames(spec);
-  const k = spec.arrays.length;
-  const params = [...spec.arrays.map(() => 'i32' as const), 'i32' as const, ...spec.scalars.map(() => 'f64' as const)];
+  const written = writtenArrays(spec);
+  const k = spec.arrays.length + written.length;
+  const params = [...spec.arrays.map(() => 'i32' as const), ...written.map(() => 'i32' as const), 'i32' as const, 'i32' as const];
   const { f } = m.func(spec.name, params);
   const base = new Map(spec.arrays.map((a, i) => [a, f.param(i, 'i32')]));
+  const dest = new Map(written.map((a, i) => [a, f.param(spec.arrays.length + i, 'i32')]));
   const n = f.param(k, 'i32');
   const o = f.local('i32');
   const end = f.local('i32');
   const value = new Map(spec.arrays.map((a) => [a, f.local('v128')]));
   const splat = new Map(spec.scalars.map((sc) => [sc, f.local('v128')] as const));
   const tmp = f.local('v128');
-  spec.scalars.forEach((sc, i) => f.get(f.param(k + 1 + i, 'f64')).simd('f64x2.splat').set(splat.get(sc)!));
+  const scalarsAt = f.param(k + 1, 'i32');
+  spec.scalars.forEach((sc, i) => f.get(scalarsAt).mem('f64.load', i * 8).simd('f64x2.splat').set(splat.get(sc)!));
   const read = new Set<string>();
   for (const [, ex] of spec.body) arraysOf(ex, read);
   const at = (a: string) => f.get(base.get(a)!).get(o).op('i32.add');
+  const to = (a: string) => f.get(dest.get(a)!).get(o).op('i32.add');
   // one step over two elements (wide) or one, at byte offset `off` from o
   const step = (wide: boolean, off: number) => {
     for (const a of spec.arrays) {
@@ -70,7 +89,7 @@ function buildOne(m: ModuleBuilder, spec: UpdateSpec): void {
     for (const [target, ex] of spec.body) {
       emit(f, ex, value, splat);
       f.simd('f32x4.demote_f64x2_zero').set(tmp);
-      at(target).get(tmp).simdMemLane(wide ? 'v128.store64_lane' : 'v128.store32_lane', 0, off);
+      to(target).get(tmp).simdMemLane(wide ? 'v128.store64_lane' : 'v128.store32_lane', 0, off);
       // later statements read the stored (rounded) value
       f.get(tmp).simd('f64x2.promote_low_f32x4').set(value.get(target)!);
     }

@@ -79,6 +79,37 @@ describe('runtime/cpu: buffers resident in wasm memory', () => {
     sess.close();
   });
 
+  it('matrix products whose outputs die in the run write them in arena blocks, zeroed for the gemm that accumulates into them', async () => {
+    const g = new tg.Graph();
+    const { x, y, z } = g.asDefault(() => {
+      const x = tg.placeholder('float32', [16, 32], 'x');
+      // MatMul -> Relu -> MatMul -> Sigmoid (fetched): the products die in the run (Relu runs in place in the first)
+      const h = tg.nn.relu(tg.matMul(x, tg.constant(randomArray([32, 24], 7))));
+      const z = tg.matMul(h, tg.constant(randomArray([24, 8], 8)));
+      return { x, y: tg.sigmoid(z), z };
+    });
+    const backend = new tg.CpuBackend({ kernels: 'wasm' });
+    const sess = new tg.Session({ graph: g, backend, optimizer: unfused });
+    const off = new tg.Session({ graph: g, backend: new tg.CpuBackend({ kernels: 'wasm', memory: 'off' }), optimizer: unfused });
+    for (let i = 0; i < 4; i++) {
+      const xv = randomArray([16, 32], 20 + i);
+      const handed = backend.resident!.blocksHanded;
+      // a later run gets the blocks an earlier one wrote: they must be zeroed again
+      const got = (await sess.run(y, new Map([[x, xv]]))) as tg.NDArray;
+      expect(backend.resident!.blocksHanded - handed).to.equal(2);
+      expect(Array.from(got.data)).to.deep.equal(Array.from(((await off.run(y, new Map([[x, xv]]))) as tg.NDArray).data));
+    }
+    // a fetched product is the caller's array, not a block
+    const [zv] = (await sess.run([z], new Map([[x, randomArray([16, 32], 30)]]))) as tg.NDArray[];
+    const kept = Array.from(zv.data);
+    expect(heapOffset(zv.data as Float32Array)).to.equal(-1);
+    await sess.run(y, new Map([[x, randomArray([16, 32], 31)]]));
+    expect(Array.from(zv.data)).to.deep.equal(kept);
+    expect(backend.resident!.blocksOut).to.equal(0);
+    sess.close();
+    off.close();
+  });
+
   it('the JS kernels give the same values (TG_CPU_KERNELS=js runs this file on them too)', async () => {
     const { g, x, y } = model();
     const xv = randomArray([16, 32], 6);

@@ -3,6 +3,10 @@ import * as tg from '../../../src/index.js';
 import { adagradLoop, adamLoop, gradientDescentLoop, momentumLoop, rmsPropLoop } from '../../../runtime/cpu/kernels/update_loops.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmUpdate } from '../../../runtime/cpu/wasm/wasm_update.js';
+import { heapOffset } from '../../../runtime/cpu/wasm/heap.js';
+import { setMinWorkPerThreadForTests, threadedRunCount, threadsSupported, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
+import { heapMemoryType } from '../../../runtime/cpu/wasm/memory_type.js';
+import { variableBlocks } from '../../../runtime/cpu/variable_blocks.js';
 import { randomData } from '../../util/oracle.js';
 
 /** Random values with the edge cases in fixed spots: ±0, a denormal, huge, ±Inf, NaN. */
@@ -54,6 +58,52 @@ describe('runtime/cpu/wasm: optimizer updates', () => {
       expectSame(wasmUpdate('adagradNoSlots', [w, v, g], [lr]), adagradLoop(nd(w), nd(v), nd(g), lr, false).slice(0, 1), `Adagrad n=${n} no slots`);
       const rms = { lr, rho: Math.fround(0.9), mu, eps: Math.fround(1e-10) };
       expectSame(wasmUpdate('rmsProp', [w, v, m, g], [lr, 1 - rms.rho, mu, rms.eps]), rmsPropLoop(nd(w), nd(v), nd(m), nd(g), rms), `RMSProp n=${n}`);
+    }
+  });
+
+  it('read operands in wasm memory where they lie and write into the blocks given, with the same values; every other block untouched', () => {
+    const blocks = variableBlocks();
+    if (!blocks) return expect(heapMemoryType().shared).to.equal(false);
+    for (const n of SIZES) {
+      const inHeap = (x: Float32Array): Float32Array => {
+        const b = blocks.alloc(n)!;
+        b.set(x);
+        return b;
+      };
+      // w and v in wasm memory (a variable's blocks), m and g JS arrays
+      const [w, m, v, g] = [values(n, 1), values(n, 2), values(n, 3, 0, 2), values(n, 4)].map((x, i) => (i === 0 || i === 2 ? inHeap(x) : x));
+      const before = [w, m, v, g].map((x) => x.slice());
+      const adam = { alpha: 0.01, b1: Math.fround(0.9), b2: Math.fround(0.999), eps: Math.fround(1e-7) };
+      const js = adamLoop(nd(before[0]), nd(before[1]), nd(before[2]), nd(before[3]), adam, false);
+      const homes: (Float32Array | null)[] = [];
+      // the second result finds no room (as past 2 GiB): it comes back as a JS array
+      const place = (k: number): Float32Array | null => homes[homes.push(homes.length === 1 ? null : blocks.alloc(k)) - 1];
+      const got = wasmUpdate('adam', [w, m, v, g], [adam.alpha, 1 - adam.b1, 1 - adam.b2, adam.b1, adam.eps], place);
+      expectSame(got, js, `Adam n=${n} in place`);
+      expect(got![0]).to.equal(homes[0]);
+      expect(got![2]).to.equal(homes[2]);
+      expect(heapOffset(got![1])).to.equal(-1);
+      [w, m, v, g].forEach((x, i) => expect(Array.from(x), `operand ${i}`).to.deep.equal(Array.from(before[i])));
+    }
+  });
+
+  it('split over threads, give the same bits for any thread count, and workers read the scalars from memory', () => {
+    setMinWorkPerThreadForTests(1);
+    try {
+      for (const n of [5, 1001]) {
+        const [w, m, g] = [values(n, 60), values(n, 61), values(n, 62)];
+        const v = values(n, 63, 0, 2);
+        const adam = { alpha: 0.003, b1: Math.fround(0.9), b2: Math.fround(0.999), eps: Math.fround(1e-7) };
+        const js = adamLoop(nd(w), nd(m), nd(v), nd(g), adam, false);
+        for (const threads of [1, 2, 3]) {
+          const before = threadedRunCount();
+          const got = withKernelThreads(threads, () => wasmUpdate('adam', [w, m, v, g], [adam.alpha, 1 - adam.b1, 1 - adam.b2, adam.b1, adam.eps]));
+          expectSame(got, js, `Adam n=${n} threads=${threads}`);
+          if (threadsSupported()) expect(threadedRunCount() - before, `threads=${threads}`).to.equal(threads > 1 ? 1 : 0);
+        }
+      }
+    } finally {
+      setMinWorkPerThreadForTests(null);
     }
   });
 
