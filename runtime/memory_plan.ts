@@ -31,16 +31,18 @@ interface StepView {
 
 /**
  * Kernels that always return a fresh buffer and keep no reference to their inputs: the generated
- * elementwise loops, the fused nodes built on them, and the matrix products. Only their outputs are
- * ever reused, and only when every reader is such a kernel too, so no other value (a variable, a
- * constant's attr, a fetch, a feed, a view made by Reshape) can share the buffer that gets
- * overwritten.
+ * elementwise loops, the fused nodes built on them, the matrix products, Conv2D and MaxPool. Only
+ * their outputs are ever reused, and only when every reader is such a kernel too, so no other value
+ * (a variable, a constant's attr, a fetch, a feed, a view made by Reshape) can share the buffer that
+ * gets overwritten.
  */
 export function ownsBuffers(node: ProgramNode): boolean {
   return node.def.lowering.kind === 'elementwise' || FRESH_ROUTINES.has(node.type);
 }
 
-const FRESH_ROUTINES = new Set(['FusedElementwise', '_FusedMatMul', 'MatMul', 'BatchMatMulV2']);
+// Conv2D (either layout), `_FusedConv2D` (its epilogue writes the conv's fresh result) and MaxPool
+// return a new array on every path, on the CPU and WebGPU kernels alike
+const FRESH_ROUTINES = new Set(['FusedElementwise', '_FusedMatMul', 'MatMul', 'BatchMatMulV2', 'Conv2D', '_FusedConv2D', 'MaxPool']);
 
 /**
  * Readers that keep no reference to their inputs either, though their outputs are no fresh buffers

@@ -4,6 +4,7 @@ import { wasmConv2d, wasmConv2dBackpropInput, wasmConv2dFilterGrad } from '../wa
 import { directConvFits, wasmDirectConv2d } from '../wasm/wasm_direct_conv.js';
 import { directFilterGradFits, wasmDirectFilterGrad } from '../wasm/wasm_direct_filter_grad.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
+import { InternalError } from '../../../graph/ir/index.js';
 
 /**
  * Conv2D and its two backprops on NHWC data, as matrix products over the patch ("im2col") matrix:
@@ -108,13 +109,17 @@ function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array 
   return t;
 }
 
-/** y[n, oh, ow, oc] = conv(x[n, h, w, cg*groups], f[kh, kw, cg, oc]). */
-export function conv2dNHWC(x: Float32Array, f: Float32Array, g: Geometry, cg: number, oc: number): Float32Array {
+/**
+ * y[n, oh, ow, oc] = conv(x[n, h, w, cg*groups], f[kh, kw, cg, oc]), into `into` when given (zeroed,
+ * M·oc floats: the gemm paths add into it), else a fresh array.
+ */
+export function conv2dNHWC(x: Float32Array, f: Float32Array, g: Geometry, cg: number, oc: number, into?: Float32Array): Float32Array {
   const groups = g.c / cg;
   const og = oc / groups;
   const K = g.kh * g.kw * cg;
   const M = g.n * g.oh * g.ow;
-  const y = new Float32Array(M * oc);
+  if (into && into.length !== M * oc) throw new InternalError(`Conv2D: an output of ${into.length} floats for ${M * oc}`);
+  const y = into ?? new Float32Array(M * oc);
   if (M === 0 || oc === 0) return y;
   if (groups === 1 && K > 0 && wasmKernelsOn()) {
     if (directConvFits(g, oc)) wasmDirectConv2d(x, f, g, oc, y);

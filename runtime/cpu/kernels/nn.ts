@@ -9,7 +9,7 @@ import type { Conv2DAttrs } from '../../../ops/nn/conv2d.js';
 import { depthwiseBackpropFilterNHWC, depthwiseBackpropInputNHWC, depthwiseNHWC } from './depthwise_kernel.js';
 import type { LRNAttrs } from '../../../ops/nn/lrn.js';
 import { wasmKernelsOn } from '../wasm/kernel_mode.js';
-import { wasmMaxPool, wasmMaxPoolGrad } from '../wasm/wasm_pool.js';
+import { wasmMaxPool, wasmMaxPoolApplies, wasmMaxPoolGrad } from '../wasm/wasm_pool.js';
 import { wasmAvgPool, wasmAvgPoolGrad } from '../wasm/wasm_avg_pool.js';
 import { wasmDepthwise, wasmDepthwiseBackpropFilter, wasmDepthwiseBackpropInput } from '../wasm/wasm_depthwise.js';
 import { avgPoolGradNHWC, avgPoolNHWC, maxPoolArgmax, maxPoolGradGradNHWC, maxPoolGradNHWC } from './pool_kernel.js';
@@ -81,7 +81,9 @@ export const NN_KERNELS = {
     const ys = nhwcShape(out.shape, p.format);
     const [kh, kw, cg, oc] = f.shape;
     const g = geometry(xs, kh, kw, ys[1], ys[2], p);
-    return [fromNHWC(conv2dNHWC(toNHWC(x, p.format), f.data as Float32Array, g, cg, oc), ys, p.format)];
+    // NHWC: the kernel writes the step's own output (an arena block when run-scoped: alloc.ts)
+    const y = p.format === 'NHWC' ? (alloc(out).data as Float32Array) : undefined;
+    return [fromNHWC(conv2dNHWC(toNHWC(x, p.format), f.data as Float32Array, g, cg, oc, y), ys, p.format)];
   }),
   Conv2DBackpropInput: kernel<Conv2DAttrs>(([, f, dy], attrs, [out]) => {
     const p = convParams(attrs, 'Conv2DBackpropInput');
@@ -152,6 +154,12 @@ export const NN_KERNELS = {
   MaxPool: kernel<PoolAttrs>(([x], attrs, [out]) => {
     const p = poolParams(attrs, 'MaxPool', true);
     const g = poolGeometry(x.shape, out.shape, p);
+    if (p.format === 'NHWC' && wasmKernelsOn() && wasmMaxPoolApplies(g)) {
+      // the step's own output (an arena block when run-scoped: alloc.ts), written in place
+      const y = alloc(out);
+      wasmMaxPool(x.data as Float32Array, g, y.data as Float32Array);
+      return [y];
+    }
     return [inNHWC(p, out.shape, (xd) => (wasmKernelsOn() ? wasmMaxPool(xd, g) : null) ?? maxPoolArgmax(xd, g).y, x)];
   }),
   MaxPoolGrad: kernel<PoolAttrs>(([x, , dy], attrs, [out]) => {

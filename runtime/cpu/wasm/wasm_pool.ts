@@ -26,24 +26,38 @@ function applies(g: Geometry): boolean {
   return !(g.pt >= g.kh || g.pl >= g.kw || (g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w);
 }
 
+/** Whether `wasmMaxPool` takes this geometry (else the JS kernel runs, with the same results). */
+export function wasmMaxPoolApplies(g: Geometry): boolean {
+  return applies(g);
+}
+
 /**
  * MaxPool forward in wasm for NHWC with channels a multiple of 4; null when it does not apply
- * (the JS kernel then runs, with the same results).
+ * (the JS kernel then runs, with the same results). The result goes into `into` when given
+ * (written in place when it lies in wasm memory, e.g. a run-scoped output in the arena), else
+ * into a fresh array.
  */
-export function wasmMaxPool(x: Float32Array, g: Geometry): Float32Array | null {
+export function wasmMaxPool(x: Float32Array, g: Geometry, into?: Float32Array): Float32Array | null {
   if (!applies(g)) return null;
   const { maxPool } = poolKernels();
   const size = g.n * g.oh * g.ow * g.c;
+  if (into && into.length !== size) throw new InternalError(`MaxPool: an output of ${into.length} floats for ${size}`);
   const heap = wasmHeap();
-  // an input already in wasm memory is read in place
+  // an input already in wasm memory is read in place, and an output there written in place
   const resident = heapOffset(x);
+  const outAt = into ? heapOffset(into) : -1;
   const xFloats = resident >= 0 ? 0 : x.length;
-  const s = heap.scratch((xFloats + size) * 4, `MaxPool over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
+  const yFloats = outAt >= 0 ? 0 : size;
+  const s = heap.scratch((xFloats + yFloats) * 4 + 4, `MaxPool over [${g.n},${g.h},${g.w},${g.c}]`) / 4;
   if (resident < 0) heap.f32().set(x, s);
-  const yAt = s + xFloats;
+  const yB = outAt >= 0 ? outAt : (s + xFloats) * 4;
   const xB = resident >= 0 ? resident : s * 4;
-  runOnThreads(byImage(g, (n0, n1) => [maxPool, [xB + n0 * imageIn(g), yAt * 4 + n0 * imageOut(g), n1 - n0, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl]]));
-  return heap.f32().slice(yAt, yAt + size);
+  runOnThreads(byImage(g, (n0, n1) => [maxPool, [xB + n0 * imageIn(g), yB + n0 * imageOut(g), n1 - n0, g.h, g.w, g.c, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.pt, g.pl]]));
+  if (outAt >= 0) return into!;
+  const y = heap.f32().subarray(yB / 4, yB / 4 + size);
+  if (!into) return y.slice();
+  into.set(y);
+  return into;
 }
 
 /**

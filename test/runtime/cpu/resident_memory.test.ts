@@ -110,6 +110,40 @@ describe('runtime/cpu: buffers resident in wasm memory', () => {
     off.close();
   });
 
+  it('convolutions and max pools whose outputs die in the run write them in arena blocks (im2col, direct and fused paths), the same bits as JS arrays', async () => {
+    for (const optimizer of [unfused, {}]) {
+      const g = new tg.Graph();
+      const { x, y, c1 } = g.asDefault(() => {
+        const x = tg.placeholder('float32', [2, 12, 12, 4], 'x');
+        // conv (direct: 8 output channels) -> relu -> pool -> conv (im2col: 36 channels) -> pool -> sigmoid (fetched)
+        const c1 = tg.nn.conv2d(x, tg.constant(randomArray([3, 3, 4, 8], 40)), { strides: 1, padding: 'SAME' });
+        const p1 = tg.nn.maxPool(tg.nn.relu(tg.nn.biasAdd(c1, tg.constant(randomArray([8], 41)))), { ksize: 2, strides: 2, padding: 'VALID' });
+        const c2 = tg.nn.conv2d(p1, tg.constant(randomArray([3, 3, 8, 36], 42)), { strides: 1, padding: 'VALID' });
+        return { x, y: tg.sigmoid(tg.nn.maxPool(c2, { ksize: 2, strides: 2, padding: 'SAME' })), c1 };
+      });
+      const backend = new tg.CpuBackend({ kernels: 'wasm' });
+      const sess = new tg.Session({ graph: g, backend, optimizer });
+      const off = new tg.Session({ graph: g, backend: new tg.CpuBackend({ kernels: 'wasm', memory: 'off' }), optimizer });
+      for (let i = 0; i < 3; i++) {
+        const xv = randomArray([2, 12, 12, 4], 50 + i);
+        const handed = backend.resident!.blocksHanded;
+        const got = (await sess.run(y, new Map([[x, xv]]))) as tg.NDArray;
+        // both convs and both pools (unfused: the relu and bias add too, in place or not)
+        expect(backend.resident!.blocksHanded - handed).to.be.at.least(4);
+        expect(Array.from(got.data)).to.deep.equal(Array.from(((await off.run(y, new Map([[x, xv]]))) as tg.NDArray).data));
+        expect(backend.resident!.blocksOut).to.equal(0);
+      }
+      // a fetched conv output is the caller's array, kept when the next run reuses the blocks
+      const [cv] = (await sess.run([c1, y], new Map([[x, randomArray([2, 12, 12, 4], 60)]]))) as tg.NDArray[];
+      const kept = Array.from(cv.data);
+      expect(heapOffset(cv.data as Float32Array)).to.equal(-1);
+      await sess.run(y, new Map([[x, randomArray([2, 12, 12, 4], 61)]]));
+      expect(Array.from(cv.data)).to.deep.equal(kept);
+      sess.close();
+      off.close();
+    }
+  });
+
   it('the JS kernels give the same values (TG_CPU_KERNELS=js runs this file on them too)', async () => {
     const { g, x, y } = model();
     const xv = randomArray([16, 32], 6);
