@@ -24,6 +24,9 @@ const C2 = Math.fround(-2.12194440e-4);
 const P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(Math.fround);
 const LO = -104;
 const HI = 89;
+/** 1.5·2^23: adding it rounds a float32 of magnitude below 2^22 to an integer (see emitExp). */
+const ROUNDER = 12582912;
+const ROUNDER_BITS = 0x4b400000;
 
 const f = Math.fround;
 
@@ -75,25 +78,35 @@ export function horner(fb: FuncBuilder, coeffs: readonly number[], t: Local<'v12
  */
 export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   const [x, n, r] = tmp;
-  // clamp (f32x4.min/max propagate NaN)
-  fb.set(x);
+  // clamp with pmin/pmax (one instruction each on x64; f32x4.min/max are about eight, for their
+  // NaN and ±0 rules): pmin(x, HI) = HI < x ? HI : x and pmax(x, LO) = x < LO ? LO : x let NaN
+  // through as min/max did, and ±0 is inside the range either way
   splat(fb, HI);
-  fb.get(x);
-  fb.simd('f32x4.min');
-  fb.set(x);
+  fb.simd('f32x4.pmin');
   splat(fb, LO);
-  fb.get(x);
-  fb.simd('f32x4.max').set(x);
-  // NaN lanes: min(89, NaN) is NaN and stays NaN; n = nearest(x·log2e)
+  fb.simd('f32x4.pmax').set(x);
+  // n = nearest(x·log2e) by adding and removing 1.5·2^23: |x·log2e| < 2^22, so the sum rounds to
+  // the nearest integer, ties to even, exactly as f32.nearest (a −0 comes back +0, which changes
+  // nothing below: n·C1 and n·C2 are then zeros subtracted from r, whose sign p = 1 + r + … drops),
+  // and the sum's bits minus the constant's are n as an integer, without trunc_sat's long x64
+  // lowering. A NaN lane gives some integer, and its p stays NaN whatever it is scaled by.
   fb.get(x);
   splat(fb, LOG2E);
-  fb.simd('f32x4.mul').simd('f32x4.nearest').set(n);
+  fb.simd('f32x4.mul');
+  splat(fb, ROUNDER);
+  fb.simd('f32x4.add').set(r);
+  fb.get(r);
+  splat(fb, ROUNDER);
+  fb.simd('f32x4.sub').set(n);
+  fb.get(r).i32(ROUNDER_BITS).simd('i32x4.splat').simd('i32x4.sub');
+  // the integer n waits on the stack under the polynomial
   fb.get(x).get(n);
   splat(fb, C1);
   fb.simd('f32x4.mul').simd('f32x4.sub').set(r);
   fb.get(r).get(n);
   splat(fb, C2);
   fb.simd('f32x4.mul').simd('f32x4.sub').set(r);
+  fb.set(n);
   // q = P0; q = q·r + Pi
   horner(fb, P, r);
   // p = ((r·r)·q + r) + 1, kept in x
@@ -101,8 +114,7 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   fb.get(r).get(r).simd('f32x4.mul').get(x).simd('f32x4.mul').get(r).simd('f32x4.add');
   splat(fb, 1);
   fb.simd('f32x4.add').set(x);
-  // integer n (NaN lanes become 0), n1 = n >> 1, n2 = n − n1; 2^k = bits (k + 127) << 23
-  fb.get(n).simd('i32x4.trunc_sat_f32x4_s').set(n);
+  // n1 = n >> 1, n2 = n − n1; 2^k = bits (k + 127) << 23
   fb.get(x);
   fb.get(n).i32(1).simd('i32x4.shr_s').set(r);
   fb.get(r).i32(127).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
@@ -115,16 +127,19 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
 export function emitSigmoid(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   const [x, e, d] = [tmp[3], tmp[4], tmp[0]];
   fb.set(x);
-  fb.get(x).simd('f32x4.abs').simd('f32x4.neg');
+  // −|x| is x with its sign bit set (one OR with −0's bits, where abs and neg build two masks)
+  fb.get(x);
+  splat(fb, -0);
+  fb.simd('v128.or');
   emitExp(fb, tmp.slice(0, 3));
   fb.set(e);
   splat(fb, 1);
   fb.get(e).simd('f32x4.add').set(d);
-  // x < 0 ? e/d : 1/d
-  fb.get(e).get(d).simd('f32x4.div');
+  // (x < 0 ? e : 1) / d: one division, the same quotient as choosing between e/d and 1/d
+  fb.get(e);
   splat(fb, 1);
-  fb.get(d).simd('f32x4.div');
   fb.get(x);
   splat(fb, 0);
   fb.simd('f32x4.lt').simd('v128.bitselect');
+  fb.get(d).simd('f32x4.div');
 }
