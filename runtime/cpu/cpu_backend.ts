@@ -1,6 +1,6 @@
 import type { AttrMap, DataArray, DType, NDArray } from '../../graph/ir/index.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
-import type { Backend, Dispatch, KernelChoice } from '../backend.js';
+import type { Backend, Dispatch, KernelChoice, StagedFeed } from '../backend.js';
 import { ANY_TARGET } from '../../graph/passes/pass.js';
 import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
 import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
@@ -10,6 +10,8 @@ import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
 import { residentBuffers } from './resident_buffers.js';
+import { stageInHeap } from './feed_staging.js';
+import { wasmHeap } from './wasm/heap.js';
 import { forgetMirror } from './wasm/mirrors.js';
 import type { ResidentBuffers } from './resident_buffers.js';
 import { resolveThreads, withKernelThreads } from './wasm/threads.js';
@@ -111,6 +113,10 @@ export class CpuBackend implements Backend<NDArray> {
     const list = this.pool.get(k);
     if (list) list.push(b.data);
     else this.pool.set(k, [b.data]);
+  }
+
+  stageFeed(value: NDArray): StagedFeed | null {
+    return this.resident ? stageInHeap(wasmHeap(), value) : null;
   }
 
   endRun(): void {
