@@ -11,6 +11,7 @@ import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
 import { residentBuffers } from './resident_buffers.js';
 import { stageInHeap } from './feed_staging.js';
+import { freshData } from './fresh_data.js';
 import { wasmHeap } from './wasm/heap.js';
 import { forgetMirror } from './wasm/mirrors.js';
 import type { ResidentBuffers } from './resident_buffers.js';
@@ -89,7 +90,8 @@ export class CpuBackend implements Backend<NDArray> {
     // only a value that dies within the run may live in an arena block (taken back at endRun)
     const inHeap = runScoped ? this.resident?.alloc(dtype, size) : null;
     if (inHeap) return new Arr(dtype, shape, inHeap);
-    const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? allocData(dtype, size);
+    // contents undefined, as promised: a large float32 buffer is not zeroed (fresh_data.ts)
+    const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? freshData(dtype, size);
     // a pooled buffer is written again: a wasm copy of what it held before is stale
     forgetMirror(data);
     return new Arr(dtype, shape, data);

@@ -1,4 +1,4 @@
-import { allocData, DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf } from '../../graph/ir/index.js';
+import { DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf } from '../../graph/ir/index.js';
 import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../ops/elementwise/scalar_expr.js';
 import { SCALAR_HELPERS } from './render_js.js';
@@ -7,7 +7,7 @@ import type { Transcendentals } from './render_js.js';
 import { wasmKernelsOn } from './wasm/kernel_mode.js';
 import { wasmElementwise } from './wasm/wasm_elementwise.js';
 import { broadcastStrides, collapse } from '../broadcast_layout.js';
-import { uninitializedFloat32 } from '../../platform/uninitialized.js';
+import { freshData } from './fresh_data.js';
 
 type LoopFn = (ins: readonly DataArray[], out: DataArray | Float64Array, shape: readonly number[], strides: readonly (readonly number[])[]) => void;
 
@@ -73,17 +73,6 @@ function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, r
   return factory(SCALAR_HELPERS);
 }
 
-/** From this many elements a fresh float32 output skips zeroing (it would be fresh mmap pages). */
-const UNINITIALIZED_FROM = 1 << 15;
-
-/**
- * A new output array. Both the wasm region and the JS loop write every element of it before
- * returning, so a large float32 one need not start zeroed (see platform/uninitialized.ts).
- */
-function freshOutput(dtype: DType, size: number): DataArray {
-  return dtype === 'float32' && size >= UNINITIALIZED_FROM ? uninitializedFloat32(size) : allocData(dtype, size);
-}
-
 /**
  * Evaluates `expr` elementwise over broadcast `inputs` into a new array of `outShape`, or into
  * `into` when the memory plan provides one. `into` may be the data of an input of the output's
@@ -91,7 +80,8 @@ function freshOutput(dtype: DType, size: number): DataArray {
  */
 export function runElementwise(expr: ScalarExpr, inputs: readonly NDArray[], outDType: DType, outShape: readonly number[], into?: DataArray): NDArray {
   const size = sizeOf(outShape);
-  const out = into && into.length === size && dataMatches(outDType, into) ? into : freshOutput(outDType, size);
+  // both the wasm region and the JS loop write every element, so a fresh output need not be zeroed
+  const out = into && into.length === size && dataMatches(outDType, into) ? into : freshData(outDType, size);
   if (size === 0) return new NDArray(outDType, outShape, out);
   const raw = inputs.map((x) => broadcastStrides(x.shape, outShape));
   const { shape, strides } = collapse(outShape, raw);
