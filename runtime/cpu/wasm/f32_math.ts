@@ -27,6 +27,8 @@ const HI = 89;
 /** 1.5·2^23: adding it rounds a float32 of magnitude below 2^22 to an integer (see emitExp). */
 const ROUNDER = 12582912;
 const ROUNDER_BITS = 0x4b400000;
+/** 127 − ROUNDER_BITS/2: added to half the sum's bits it gives the biased exponent n1 + 127. */
+const BIAS_FROM_HALF = 127 - ROUNDER_BITS / 2;
 
 const f = Math.fround;
 
@@ -74,15 +76,18 @@ export function horner(fb: FuncBuilder, coeffs: readonly number[], t: Local<'v12
 
 /**
  * Emits exp of the v128 on the stack (four lanes), leaving the result on the stack. `tmp` are
- * scratch locals of the function (3 needed).
+ * scratch locals of the function (3 needed). `nonPositive`: the caller knows every lane is ≤ 0 or
+ * NaN (sigmoid's −|x|), so the upper clamp, which would return each lane unchanged, is left out.
  */
-export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
+export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[], nonPositive = false): void {
   const [x, n, r] = tmp;
   // clamp with pmin/pmax (one instruction each on x64; f32x4.min/max are about eight, for their
   // NaN and ±0 rules): pmin(x, HI) = HI < x ? HI : x and pmax(x, LO) = x < LO ? LO : x let NaN
   // through as min/max did, and ±0 is inside the range either way
-  splat(fb, HI);
-  fb.simd('f32x4.pmin');
+  if (!nonPositive) {
+    splat(fb, HI);
+    fb.simd('f32x4.pmin');
+  }
   splat(fb, LO);
   fb.simd('f32x4.pmax').set(x);
   // n = nearest(x·log2e) by adding and removing 1.5·2^23: |x·log2e| < 2^22, so the sum rounds to
@@ -98,8 +103,8 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   fb.get(r);
   splat(fb, ROUNDER);
   fb.simd('f32x4.sub').set(n);
-  fb.get(r).i32(ROUNDER_BITS).simd('i32x4.splat').simd('i32x4.sub');
-  // the integer n waits on the stack under the polynomial
+  // the sum's bits s = ROUNDER_BITS + n wait on the stack under the polynomial
+  fb.get(r);
   fb.get(x).get(n);
   splat(fb, C1);
   fb.simd('f32x4.mul').simd('f32x4.sub').set(r);
@@ -114,12 +119,14 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   fb.get(r).get(r).simd('f32x4.mul').get(x).simd('f32x4.mul').get(r).simd('f32x4.add');
   splat(fb, 1);
   fb.simd('f32x4.add').set(x);
-  // n1 = n >> 1, n2 = n − n1; 2^k = bits (k + 127) << 23
+  // n1 = n >> 1, n2 = n − n1; 2^k = bits (k + 127) << 23, taken from s without forming n:
+  // ROUNDER_BITS is even, so h = s >> 1 = ROUNDER_BITS/2 + n1 and s − h = ROUNDER_BITS/2 + n2, and
+  // both exponents are (h or s − h) + BIAS_FROM_HALF (wrapping i32 arithmetic, as before)
   fb.get(x);
   fb.get(n).i32(1).simd('i32x4.shr_s').set(r);
-  fb.get(r).i32(127).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
+  fb.get(r).i32(BIAS_FROM_HALF).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
   fb.simd('f32x4.mul');
-  fb.get(n).get(r).simd('i32x4.sub').i32(127).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
+  fb.get(n).get(r).simd('i32x4.sub').i32(BIAS_FROM_HALF).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
   fb.simd('f32x4.mul');
 }
 
@@ -131,7 +138,7 @@ export function emitSigmoid(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): voi
   fb.get(x);
   splat(fb, -0);
   fb.simd('v128.or');
-  emitExp(fb, tmp.slice(0, 3));
+  emitExp(fb, tmp.slice(0, 3), true);
   fb.set(e);
   splat(fb, 1);
   fb.get(e).simd('f32x4.add').set(d);
