@@ -163,4 +163,15 @@ export interface Backend<B extends DeviceBuffer = DeviceBuffer> {
   close?(): void;
   /** Variables this device keeps between runs, when it keeps them. */
   readonly residentVariables?: DeviceVariables;
+  /**
+   * The host backend's snapshot of a fed value for one run, in its own memory (the CPU backend: a
+   * block of the wasm heap that its kernels read in place), or null for a plain copy. Optional.
+   */
+  stageFeed?(value: NDArray): StagedFeed | null;
+}
+
+/** A feed's snapshot held for one run; `release` (called once the run is over) gives its memory back. */
+export interface StagedFeed {
+  readonly value: NDArray;
+  release(): void;
 }

@@ -1,6 +1,5 @@
 import {
   DataArray,
-  detachFrom,
   formatShape,
   Graph,
   InvalidArgumentError,
@@ -9,6 +8,7 @@ import {
   NDArray,
   NestedArray,
   NotFoundError,
+  sharesBufferWith,
   Tensor,
   TensorGraphError,
 } from '../graph/ir/index.js';
@@ -62,12 +62,13 @@ export function feedEntries(feeds: Feeds | undefined): [FeedKey, FeedValue][] {
 }
 
 /**
- * Converts a feed value to an NDArray of the tensor's dtype, never sharing the caller's memory,
- * and checks its shape. TypedArrays and
+ * Converts a feed value to an NDArray of the tensor's dtype, never sharing the caller's memory
+ * (`snapshot` copies a caller's array: a plain clone, or the host backend's staged copy), and
+ * checks its shape. TypedArrays and
  * NDArrays must already have the tensor's storage type; JS numbers convert, but a fraction fed to
  * an integer tensor or a non-boolean to a bool tensor is refused rather than truncated.
  */
-export function convertFeed(t: Tensor, value: FeedValue): NDArray {
+export function convertFeed(t: Tensor, value: FeedValue, snapshot: (arr: NDArray) => NDArray = (arr) => arr.clone()): NDArray {
   let arr: NDArray;
   try {
     arr = toArray(t, value);
@@ -79,7 +80,7 @@ export function convertFeed(t: Tensor, value: FeedValue): NDArray {
     throw new InvalidArgumentError(`Cannot feed value of shape ${formatShape(arr.shape)} for tensor '${t.name}', which has shape ${formatShape(t.shape)}`);
   }
   // the run reads its own snapshot: the caller may write into its array while the run is queued
-  return detachFrom(arr, value);
+  return sharesBufferWith(arr, value) ? snapshot(arr) : arr;
 }
 
 function toArray(t: Tensor, value: FeedValue): NDArray {

@@ -12,7 +12,7 @@ import {
 import { prune } from '../graph/passes/prune.js';
 import { lowerProgram } from '../graph/passes/program.js';
 import { OptimizeReport, optimizeProgram, OptimizerOptions, passEnabled } from '../graph/passes/manager.js';
-import type { Backend, PrecompileReport } from '../runtime/backend.js';
+import type { Backend, PrecompileReport, StagedFeed } from '../runtime/backend.js';
 import { cpuEvaluatorWithin, DEFAULT_FOLD_SIZE_LIMIT } from '../runtime/cpu/const_evaluator.js';
 import { defaultMemoryLimitBytes } from '../runtime/default_memory_limit.js';
 import { fullDeviceName } from '../runtime/device_name.js';
@@ -128,14 +128,19 @@ export class Session {
   run<const F extends Fetches>(fetches: F, feeds?: Feeds, options: RunOptions = {}): Promise<FetchResult<F>> {
     if (this.closed) return Promise.reject(new FailedPreconditionError('Attempted to use a closed Session.'));
     let feedMap: Map<Tensor, NDArray>;
+    const staged: StagedFeed[] = [];
+    const release = (): void => {
+      for (const s of staged) s.release();
+    };
     try {
       // snapshot the feeds now: the caller may change its arrays while this run waits its turn
-      feedMap = this.snapshotFeeds(feeds);
+      feedMap = this.snapshotFeeds(feeds, staged);
     } catch (e) {
+      release();
       return Promise.reject(e);
     }
     this.runsQueued++;
-    const result = this.queue.then(() => this.runNow(fetches, feedMap, options));
+    const result = this.queue.then(() => this.runNow(fetches, feedMap, options, staged)).finally(release);
     this.queue = result.catch(() => undefined).then(() => {
       this.runsQueued--;
     });
@@ -253,17 +258,33 @@ export class Session {
     }
   }
 
-  /** Resolves and converts the feeds into arrays the session owns (each copied at most once). */
-  private snapshotFeeds(feeds: Feeds | undefined): Map<Tensor, NDArray> {
+  /**
+   * Resolves and converts the feeds into arrays the session owns (each copied at most once). A
+   * caller's array is copied where the host backend stages it (the CPU backend: straight into its
+   * wasm heap, where the kernels read it without another copy) when the session has no other
+   * device, else into a plain clone; `staged`
+   * collects what must be released when the run is over.
+   */
+  private snapshotFeeds(feeds: Feeds | undefined, staged: StagedFeed[]): Map<Tensor, NDArray> {
+    // only where every step runs on the host: a device's upload reads a plain JS copy as well (and
+    // Dawn's writeBuffer refuses a view of shared memory)
+    const backends = this.devices.backends;
+    const host = backends.every((b) => b.hostResident) ? backends[this.devices.host] : null;
+    const snapshot = (arr: NDArray): NDArray => {
+      const s = host?.stageFeed?.(arr);
+      if (!s) return arr.clone();
+      staged.push(s);
+      return s.value;
+    };
     const feedMap = new Map<Tensor, NDArray>();
     for (const [key, value] of feedEntries(feeds)) {
       const t = feedTensor(this.graph, key);
-      feedMap.set(t, convertFeed(t, value));
+      feedMap.set(t, convertFeed(t, value, snapshot));
     }
     return feedMap;
   }
 
-  private async runNow(fetches: Fetches, feedMap: Map<Tensor, NDArray>, options: RunOptions): Promise<unknown> {
+  private async runNow(fetches: Fetches, feedMap: Map<Tensor, NDArray>, options: RunOptions, staged: readonly StagedFeed[]): Promise<unknown> {
     if (this.closed) throw new FailedPreconditionError('Attempted to use a closed Session.');
     const leaves = flattenFetches(this.graph, fetches);
     const userFetches = unique(leaves.filter((l): l is Tensor => l instanceof Tensor));
@@ -291,11 +312,23 @@ export class Session {
       device: this.deviceName(),
     });
     if (options.runMetadata) options.runMetadata.stepStats = statsByDevice(stats);
+    if (staged.length > 0) this.unstage(staged, fetched);
     const byTensor = new Map<Tensor, NDArray>();
     fetchTensors.forEach((t, i) => byTensor.set(t, fetched[i]));
     if (options.debug?.dump !== undefined) writeDump(options.debug.dump, new Map([...feedMap, ...dumped.map((t) => [t, byTensor.get(t)!] as const)]));
     const values = leaves.map((l: FetchLeaf) => (l instanceof Tensor ? byTensor.get(l)! : null));
     return unflattenResults(fetches, values);
+  }
+
+  /**
+   * Staged feeds go back to the backend when the run ends, so nothing may keep one: a fetch that is
+   * a fed value (or a view of one: Identity, Reshape share the storage) and a variable assigned one
+   * become copies here. (Kernels never write into a feed, and no other value outlives the run.)
+   */
+  private unstage(staged: readonly StagedFeed[], fetched: NDArray[]): void {
+    const blocks = new Set(staged.map((s) => s.value.storage));
+    for (let i = 0; i < fetched.length; i++) if (blocks.has(fetched[i].storage)) fetched[i] = fetched[i].clone();
+    for (const [name, v] of this.state.variables) if (blocks.has(v.storage)) this.state.variables.set(name, v.clone());
   }
 
   /** Where each step and copy of the last run's plan ran (empty before the first run). */

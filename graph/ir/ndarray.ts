@@ -171,8 +171,13 @@ export class NDArray {
  * writes into its own array, as TF copies what it is given.
  */
 export function detachFrom(arr: NDArray, source: unknown): NDArray {
+  return sharesBufferWith(arr, source) ? arr.clone() : arr;
+}
+
+/** Whether `arr`'s numbers live in the memory of `source` (a value a caller handed in). */
+export function sharesBufferWith(arr: NDArray, source: unknown): boolean {
   const buf = bufferOf(source);
-  return buf !== null && arr.data.buffer === buf ? arr.clone() : arr;
+  return buf !== null && arr.data.buffer === buf;
 }
 
 function bufferOf(source: unknown): ArrayBufferLike | null {

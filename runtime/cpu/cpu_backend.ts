@@ -1,6 +1,6 @@
 import type { AttrMap, DataArray, DType, NDArray } from '../../graph/ir/index.js';
 import type { KernelContext, OpDef, ResolvedOutput } from '../../ops/op_def.js';
-import type { Backend, Dispatch, KernelChoice } from '../backend.js';
+import type { Backend, Dispatch, KernelChoice, StagedFeed } from '../backend.js';
 import { ANY_TARGET } from '../../graph/passes/pass.js';
 import { reduceElementwise, runElementwise } from './elementwise_kernel.js';
 import { allocData, broadcastShapes, InternalError, NDArray as Arr, sizeOf, UnimplementedError } from '../../graph/ir/index.js';
@@ -12,6 +12,9 @@ import type { CpuKernel } from './kernels/kernel.js';
 import { resolveKernelMode, withWasmKernels } from './wasm/kernel_mode.js';
 import type { CpuKernelMode } from './wasm/kernel_mode.js';
 import { residentBuffers } from './resident_buffers.js';
+import { stageInHeap } from './feed_staging.js';
+import { freshData } from './fresh_data.js';
+import { wasmHeap } from './wasm/heap.js';
 import { forgetMirror } from './wasm/mirrors.js';
 import type { ResidentBuffers } from './resident_buffers.js';
 import { variableBlocks, withVariableBlocks } from './variable_blocks.js';
@@ -95,7 +98,8 @@ export class CpuBackend implements Backend<NDArray> {
     // only a value that dies within the run may live in an arena block (taken back at endRun)
     const inHeap = runScoped ? this.resident?.alloc(dtype, size) : null;
     if (inHeap) return new Arr(dtype, shape, inHeap);
-    const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? allocData(dtype, size);
+    // contents undefined, as promised: a large float32 buffer is not zeroed (fresh_data.ts)
+    const data = this.pool.get(`${dtype}:${size}`)?.pop() ?? freshData(dtype, size);
     // a pooled buffer is written again: a wasm copy of what it held before is stale
     forgetMirror(data);
     return new Arr(dtype, shape, data);
@@ -119,6 +123,10 @@ export class CpuBackend implements Backend<NDArray> {
     const list = this.pool.get(k);
     if (list) list.push(b.data);
     else this.pool.set(k, [b.data]);
+  }
+
+  stageFeed(value: NDArray): StagedFeed | null {
+    return this.resident ? stageInHeap(wasmHeap(), value) : null;
   }
 
   endRun(): void {

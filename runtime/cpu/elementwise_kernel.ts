@@ -1,4 +1,4 @@
-import { allocData, DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf } from '../../graph/ir/index.js';
+import { DataArray, dataMatches, DType, InvalidArgumentError, isDType, NDArray, sizeOf } from '../../graph/ir/index.js';
 import type { ScalarExpr } from '../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../ops/elementwise/scalar_expr.js';
 import { SCALAR_HELPERS } from './render_js.js';
@@ -7,6 +7,7 @@ import type { Transcendentals } from './render_js.js';
 import { wasmKernelsOn } from './wasm/kernel_mode.js';
 import { wasmElementwise } from './wasm/wasm_elementwise.js';
 import { broadcastStrides, collapse } from '../broadcast_layout.js';
+import { freshData } from './fresh_data.js';
 
 type LoopFn = (ins: readonly DataArray[], out: DataArray | Float64Array, shape: readonly number[], strides: readonly (readonly number[])[]) => void;
 
@@ -79,7 +80,8 @@ function generate(expr: ScalarExpr, inTypes: readonly DType[], outType: DType, r
  */
 export function runElementwise(expr: ScalarExpr, inputs: readonly NDArray[], outDType: DType, outShape: readonly number[], into?: DataArray): NDArray {
   const size = sizeOf(outShape);
-  const out = into && into.length === size && dataMatches(outDType, into) ? into : allocData(outDType, size);
+  // both the wasm region and the JS loop write every element, so a fresh output need not be zeroed
+  const out = into && into.length === size && dataMatches(outDType, into) ? into : freshData(outDType, size);
   if (size === 0) return new NDArray(outDType, outShape, out);
   const raw = inputs.map((x) => broadcastStrides(x.shape, outShape));
   const { shape, strides } = collapse(outShape, raw);

@@ -24,6 +24,11 @@ const C2 = Math.fround(-2.12194440e-4);
 const P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(Math.fround);
 const LO = -104;
 const HI = 89;
+/** 1.5·2^23: adding it rounds a float32 of magnitude below 2^22 to an integer (see emitExp). */
+const ROUNDER = 12582912;
+const ROUNDER_BITS = 0x4b400000;
+/** 127 − ROUNDER_BITS/2: added to half the sum's bits it gives the biased exponent n1 + 127. */
+const BIAS_FROM_HALF = 127 - ROUNDER_BITS / 2;
 
 const f = Math.fround;
 
@@ -71,29 +76,42 @@ export function horner(fb: FuncBuilder, coeffs: readonly number[], t: Local<'v12
 
 /**
  * Emits exp of the v128 on the stack (four lanes), leaving the result on the stack. `tmp` are
- * scratch locals of the function (3 needed).
+ * scratch locals of the function (3 needed). `nonPositive`: the caller knows every lane is ≤ 0 or
+ * NaN (sigmoid's −|x|), so the upper clamp, which would return each lane unchanged, is left out.
  */
-export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
+export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[], nonPositive = false): void {
   const [x, n, r] = tmp;
-  // clamp (f32x4.min/max propagate NaN)
-  fb.set(x);
-  splat(fb, HI);
-  fb.get(x);
-  fb.simd('f32x4.min');
-  fb.set(x);
+  // clamp with pmin/pmax (one instruction each on x64; f32x4.min/max are about eight, for their
+  // NaN and ±0 rules): pmin(x, HI) = HI < x ? HI : x and pmax(x, LO) = x < LO ? LO : x let NaN
+  // through as min/max did, and ±0 is inside the range either way
+  if (!nonPositive) {
+    splat(fb, HI);
+    fb.simd('f32x4.pmin');
+  }
   splat(fb, LO);
-  fb.get(x);
-  fb.simd('f32x4.max').set(x);
-  // NaN lanes: min(89, NaN) is NaN and stays NaN; n = nearest(x·log2e)
+  fb.simd('f32x4.pmax').set(x);
+  // n = nearest(x·log2e) by adding and removing 1.5·2^23: |x·log2e| < 2^22, so the sum rounds to
+  // the nearest integer, ties to even, exactly as f32.nearest (a −0 comes back +0, which changes
+  // nothing below: n·C1 and n·C2 are then zeros subtracted from r, whose sign p = 1 + r + … drops),
+  // and the sum's bits minus the constant's are n as an integer, without trunc_sat's long x64
+  // lowering. A NaN lane gives some integer, and its p stays NaN whatever it is scaled by.
   fb.get(x);
   splat(fb, LOG2E);
-  fb.simd('f32x4.mul').simd('f32x4.nearest').set(n);
+  fb.simd('f32x4.mul');
+  splat(fb, ROUNDER);
+  fb.simd('f32x4.add').set(r);
+  fb.get(r);
+  splat(fb, ROUNDER);
+  fb.simd('f32x4.sub').set(n);
+  // the sum's bits s = ROUNDER_BITS + n wait on the stack under the polynomial
+  fb.get(r);
   fb.get(x).get(n);
   splat(fb, C1);
   fb.simd('f32x4.mul').simd('f32x4.sub').set(r);
   fb.get(r).get(n);
   splat(fb, C2);
   fb.simd('f32x4.mul').simd('f32x4.sub').set(r);
+  fb.set(n);
   // q = P0; q = q·r + Pi
   horner(fb, P, r);
   // p = ((r·r)·q + r) + 1, kept in x
@@ -101,13 +119,14 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   fb.get(r).get(r).simd('f32x4.mul').get(x).simd('f32x4.mul').get(r).simd('f32x4.add');
   splat(fb, 1);
   fb.simd('f32x4.add').set(x);
-  // integer n (NaN lanes become 0), n1 = n >> 1, n2 = n − n1; 2^k = bits (k + 127) << 23
-  fb.get(n).simd('i32x4.trunc_sat_f32x4_s').set(n);
+  // n1 = n >> 1, n2 = n − n1; 2^k = bits (k + 127) << 23, taken from s without forming n:
+  // ROUNDER_BITS is even, so h = s >> 1 = ROUNDER_BITS/2 + n1 and s − h = ROUNDER_BITS/2 + n2, and
+  // both exponents are (h or s − h) + BIAS_FROM_HALF (wrapping i32 arithmetic, as before)
   fb.get(x);
   fb.get(n).i32(1).simd('i32x4.shr_s').set(r);
-  fb.get(r).i32(127).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
+  fb.get(r).i32(BIAS_FROM_HALF).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
   fb.simd('f32x4.mul');
-  fb.get(n).get(r).simd('i32x4.sub').i32(127).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
+  fb.get(n).get(r).simd('i32x4.sub').i32(BIAS_FROM_HALF).simd('i32x4.splat').simd('i32x4.add').i32(23).simd('i32x4.shl');
   fb.simd('f32x4.mul');
 }
 
@@ -115,16 +134,19 @@ export function emitExp(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
 export function emitSigmoid(fb: FuncBuilder, tmp: readonly Local<'v128'>[]): void {
   const [x, e, d] = [tmp[3], tmp[4], tmp[0]];
   fb.set(x);
-  fb.get(x).simd('f32x4.abs').simd('f32x4.neg');
-  emitExp(fb, tmp.slice(0, 3));
+  // −|x| is x with its sign bit set (one OR with −0's bits, where abs and neg build two masks)
+  fb.get(x);
+  splat(fb, -0);
+  fb.simd('v128.or');
+  emitExp(fb, tmp.slice(0, 3), true);
   fb.set(e);
   splat(fb, 1);
   fb.get(e).simd('f32x4.add').set(d);
-  // x < 0 ? e/d : 1/d
-  fb.get(e).get(d).simd('f32x4.div');
+  // (x < 0 ? e : 1) / d: one division, the same quotient as choosing between e/d and 1/d
+  fb.get(e);
   splat(fb, 1);
-  fb.get(d).simd('f32x4.div');
   fb.get(x);
   splat(fb, 0);
   fb.simd('f32x4.lt').simd('v128.bitselect');
+  fb.get(d).simd('f32x4.div');
 }

@@ -88,6 +88,9 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
   return true;
 }
 
+/** Floats per piece of a split region: about 40 µs of a transcendental region on one core. */
+const PIECE_FLOATS = 1 << 15;
+
 /**
  * The region's run calls (byte offsets: the output and each input), one piece per block: by rows, or, when every input is full or scalar
  * (the padded rows then lie end to end), by chunks of the flat array in multiples of 4 floats.
@@ -96,7 +99,11 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
 function elementwiseCalls(run: RunFn, kinds: readonly InputKind[], rows: number, colsPad: number, outB: number, inB: readonly number[]): KernelJob {
   const flat = kinds.every((k) => k === 'full' || k === 'scalar');
   const units = flat ? (rows * colsPad) / 4 : rows;
-  const { threads, pieces } = splitFor(rows * colsPad * (kinds.length + 1), units);
+  const split = splitFor(rows * colsPad * (kinds.length + 1), units);
+  const { threads } = split;
+  // split among threads, pieces of about PIECE_FLOATS: whoever finishes first then waits at most
+  // one small piece for the other (a worker wakes tens of microseconds late, and a core may be busy)
+  const pieces = threads > 1 ? Math.min(units, Math.max(split.pieces, Math.ceil((rows * colsPad) / PIECE_FLOATS))) : 1;
   const lists: KernelCall[][] = [];
   for (let t = 0; t < pieces; t++) {
     const [u0, u1] = splitRange(units, pieces, t);

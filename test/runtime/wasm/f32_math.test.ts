@@ -89,6 +89,29 @@ describe('runtime/cpu/wasm: SIMD elementwise regions give the JS kernels\' float
     });
   }
 
+  it('selects that are pmin/pmax (relu, p < q ? q : p and the other three forms) give the JS values bit for bit over every pair of NaN, ±0, ±Inf and finite values', () => {
+    const vals = [NaN, -0, 0, 1, -1, Infinity, -Infinity, 2.5, -2.5, 1e-40];
+    const n = vals.length;
+    const p = tg.NDArray.from(Float32Array.from({ length: n * n }, (_v, i) => vals[Math.floor(i / n)]), [n, n]);
+    const q = tg.NDArray.from(Float32Array.from({ length: n * n }, (_v, i) => vals[i % n]), [n, n]);
+    const [a, b] = [arg(0), arg(1)];
+    const forms: [string, ScalarExpr][] = [
+      ['p < q ? q : p', select(bin('lt', a, b), b, a)],
+      ['p < q ? p : q', select(bin('lt', a, b), a, b)],
+      ['p > q ? p : q', select(bin('gt', a, b), a, b)],
+      ['p > q ? q : p', select(bin('gt', a, b), b, a)],
+      ['relu(p) as Relu lowers', select(bin('lt', a, lit(0)), lit(0), a)],
+      ['p < 0 ? 0 : -0 (not a min or max)', select(bin('lt', a, lit(0)), lit(0), lit(-0))],
+    ];
+    for (const [what, e] of forms) {
+      const js = withWasmKernels(false, () => runElementwise(e, [p, q], 'float32', [n, n]));
+      const before = compiledWasmRegionCount();
+      const wasm = withWasmKernels(true, () => runElementwise(e, [p, q], 'float32', [n, n]));
+      expect(compiledWasmRegionCount(), `${what}: a wasm module was built and run`).to.equal(before + 1);
+      for (let i = 0; i < n * n; i++) expect(Object.is(wasm.data[i], js.data[i]), `${what} with p=${p.data[i]}, q=${q.data[i]}: wasm ${wasm.data[i]}, js ${js.data[i]}`).to.equal(true);
+    }
+  });
+
   it('an expression it does not take (a cast, an inexact literal, a literal-only subtree) runs the JS loop', () => {
     const out = new Float32Array(4);
     const four = tg.NDArray.from(Float32Array.from([1, 2, 3, 4]), [4]);

@@ -96,7 +96,8 @@ describe('runtime/cpu/wasm: kernels on worker threads', () => {
   });
 
   it('fused elementwise regions: rows not divisible by the threads, a bias row, a column and flat inputs', async () => {
-    const cases: [number[], boolean][] = [[[37, 29], true], [[7, 13], false], [[1001], false], [[5, 64], true], [[13, 9], true]];
+    // the last two are cut into more pieces than the thread count asks for (wasm_elementwise.ts PIECE_FLOATS)
+    const cases: [number[], boolean][] = [[[37, 29], true], [[7, 13], false], [[1001], false], [[5, 64], true], [[13, 9], true], [[400003], false], [[1000, 401], true]];
     for (const [shape, withBias] of cases) {
       const g = new tg.Graph();
       const [px, pb, pc, y] = g.asDefault(() => {
