@@ -111,9 +111,19 @@ export function median(times: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Warm-up, then the median of `runs` timings. */
+/**
+ * Warm-up time per engine and workload (ms; `TG_BENCH_WARMUP_MS` overrides): JIT engines (V8's
+ * tiers for JS and wasm, ours and tfjs alike) and allocators reach their steady state only after
+ * hundreds of runs of a small workload (our MLP b64 ran 0.99 ms median over runs 3-22 of a
+ * process and 0.53 over runs 1-1000), and a served model runs for good; every engine gets the
+ * same rule.
+ */
+const WARMUP_MS = Number(process.env.TG_BENCH_WARMUP_MS ?? 1500);
+
+/** Warm-up (at least 2 runs, and until WARMUP_MS have passed, at most 5000 runs), then the median of `runs` timings. */
 export async function timeRuns(runs: number, fn: () => unknown): Promise<number> {
-  for (let i = 0; i < 2; i++) await fn();
+  const start = performance.now();
+  for (let i = 0; i < 5000 && (i < 2 || performance.now() - start < WARMUP_MS); i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
