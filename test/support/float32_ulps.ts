@@ -29,3 +29,8 @@ export function runWasm(e: ScalarExpr, xs: Float32Array): Float32Array {
   expect(wasmElementwise(e, [xs], out, [xs.length], [[1]]), 'the region renders to wasm').to.equal(true);
   return out;
 }
+
+/** The bits of a float array, so that equal means bit for bit (NaN payloads and −0 included). */
+export function float32Bits(x: Float32Array): number[] {
+  return Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+}

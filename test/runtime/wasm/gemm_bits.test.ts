@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { float32Bits } from '../../support/float32_ulps.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { KC, setDirectMaxRowsForTests } from '../../../runtime/cpu/wasm/gemm_split.js';
 import { heapOffset } from '../../../runtime/cpu/wasm/heap.js';
@@ -8,7 +9,6 @@ import { setMinWorkPerThreadForTests, withKernelThreads } from '../../../runtime
 import { residentBuffers } from '../../../runtime/cpu/resident_buffers.js';
 import { randomData } from '../../util/oracle.js';
 
-const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 const f = Math.fround;
 
 /**
@@ -36,7 +36,7 @@ function reference(a: GemmOperand, b: GemmOperand, c0: Float32Array, m: number, 
 /** The reference's bits; with relaxed FMA (a product not rounded on its own), within float32 error of it. */
 function expectGemm(C: Float32Array, want: Float32Array, k: number, what: string): void {
   if (!wasmFeatures().relaxedMadd) {
-    expect(bits(C), what).to.deep.equal(bits(want));
+    expect(float32Bits(C), what).to.deep.equal(float32Bits(want));
     return;
   }
   for (let i = 0; i < C.length; i++) expect(C[i], `${what} [${i}]`).to.be.closeTo(want[i], 1e-4 * k);
@@ -117,7 +117,7 @@ describe('runtime/cpu/wasm: the gemm, bit for bit', () => {
         expect(Array.from(C.subarray(0, 3)), `${m}x${k}x${n} before`).to.deep.equal([7, 7, 7]);
         expect(Array.from(C.subarray(3 + m * n)), `${m}x${k}x${n} after`).to.deep.equal([7, 7, 7, 7, 7]);
       }
-      expect(bits(heap), `${m}x${k}x${n} in place = copied`).to.deep.equal(bits(host));
+      expect(float32Bits(heap), `${m}x${k}x${n} in place = copied`).to.deep.equal(float32Bits(host));
       residentBuffers()!.endRun();
     }
   });

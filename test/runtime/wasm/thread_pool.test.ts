@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { float32Bits } from '../../support/float32_ulps.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tg from '../../../src/index.js';
@@ -34,8 +35,6 @@ async function matMul(threads: number | undefined, a: tg.NDArray, b: tg.NDArray)
     sess.close();
   }
 }
-
-const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
 describe('runtime/cpu/wasm: the kernel thread pool', () => {
   before(function () {
@@ -87,7 +86,7 @@ describe('runtime/cpu/wasm: the kernel thread pool', () => {
     const before = threadedRunCount();
     const single = await matMul(3, a, b);
     expect(threadedRunCount()).to.equal(before);
-    expect(bits(single)).to.deep.equal(bits(threaded));
+    expect(float32Bits(single)).to.deep.equal(float32Bits(threaded));
   });
 
   it('one pool serves every backend, grows for more threads, and starts again after a shutdown', async () => {
@@ -105,7 +104,7 @@ describe('runtime/cpu/wasm: the kernel thread pool', () => {
     expect(kernelWorkerCount(), 'a bigger pool serves fewer threads').to.equal(2);
     shutdownKernelThreads();
     expect(kernelWorkerCount()).to.equal(0);
-    expect(bits(await matMul(2, a, a))).to.deep.equal(bits(first));
+    expect(float32Bits(await matMul(2, a, a))).to.deep.equal(float32Bits(first));
     expect(kernelWorkerCount()).to.equal(1);
   });
 

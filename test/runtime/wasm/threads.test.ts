@@ -1,32 +1,21 @@
 import { expect } from 'chai';
+import { float32Bits } from '../../support/float32_ulps.js';
+import { sameOnEveryThreadCount } from '../../support/thread_counts.js';
 import * as tg from '../../../src/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { wasmFeatures } from '../../../runtime/cpu/wasm/features.js';
 import { wasmConv2d, wasmConv2dBackpropInput, wasmConv2dFilterGrad } from '../../../runtime/cpu/wasm/wasm_conv.js';
 import { wasmGemm } from '../../../runtime/cpu/wasm/wasm_gemm.js';
 import { wasmMaxPool, wasmMaxPoolGrad } from '../../../runtime/cpu/wasm/wasm_pool.js';
-import { setMinWorkPerThreadForTests, threadedRunCount, withKernelThreads } from '../../../runtime/cpu/wasm/threads.js';
+import { setMinWorkPerThreadForTests, threadedRunCount } from '../../../runtime/cpu/wasm/threads.js';
 import { randomArray, randomData } from '../../util/oracle.js';
 import { windowGeometry } from '../../support/window_geometry.js';
-
-/** The bits of a float array, so that equal means bit for bit (NaN payloads and −0 included). */
-const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
 function geom(n: number, h: number, w: number, c: number, kh: number, kw: number, s: number, d: number, same: boolean): Geometry {
   return windowGeometry(n, h, w, c, kh, kw, s, d, same);
 }
 
 /** Runs `f` with 1, 2 and 3 threads; every result must equal the one-thread result bit for bit, and the 2- and 3-thread runs must have split. */
-function sameOnEveryThreadCount(what: string, f: () => Float32Array): void {
-  const one = withKernelThreads(1, f);
-  for (const t of [2, 3]) {
-    const before = threadedRunCount();
-    const many = withKernelThreads(t, f);
-    expect(threadedRunCount(), `${what}: ${t} threads split nothing`).to.be.greaterThan(before);
-    expect(bits(many), `${what}: ${t} threads`).to.deep.equal(bits(one));
-  }
-}
-
 describe('runtime/cpu/wasm: kernels on worker threads', () => {
   before(function () {
     if (!wasmFeatures().simd) this.skip();
@@ -123,8 +112,8 @@ describe('runtime/cpu/wasm: kernels on worker threads', () => {
         }
         if (threads > 1) expect(threadedRunCount(), `[${shape}] on ${threads} threads`).to.be.greaterThan(before);
       }
-      expect(bits(results[1]), `[${shape}] 2 threads`).to.deep.equal(bits(results[0]));
-      expect(bits(results[2]), `[${shape}] 3 threads`).to.deep.equal(bits(results[0]));
+      expect(float32Bits(results[1]), `[${shape}] 2 threads`).to.deep.equal(float32Bits(results[0]));
+      expect(float32Bits(results[2]), `[${shape}] 3 threads`).to.deep.equal(float32Bits(results[0]));
     }
   });
 });
