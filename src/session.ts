@@ -357,7 +357,8 @@ export class Session {
       this.graph.version,
       fetches.map((t) => t.name).join(','),
       targets.map((o) => o.name).join(','),
-      feeds.map((t) => `${t.name}${formatShape(feedShapes.get(t)!)}`).join(','),
+      // sorted: the plan reads feeds by tensor (Plan.feedSlots), so their order does not change it
+      feeds.map((t) => `${t.name}${formatShape(feedShapes.get(t)!)}`).sort().join(','),
     ].join('|');
     let entry = this.plans.get(key);
     if (entry) {

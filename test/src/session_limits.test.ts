@@ -205,6 +205,19 @@ describe('Session limits: the plan cache is bounded (LRU)', () => {
     expect(sess.cachedPlanCount).to.equal(64);
   });
 
+  it('the same feeds in another order reuse the plan (the key does not depend on the order of the feeds)', async () => {
+    const { sess, t } = setup(() => {
+      const a = tg.placeholder('float32', [null], 'a');
+      const b = tg.placeholder('float32', [null], 'b');
+      return { a, b, y: tg.sub(a, b) };
+    });
+    const ab = await sess.run(t.y, { a: [5, 7], b: [1, 2] });
+    const ba = await sess.run(t.y, { b: [1, 2], a: [5, 7] });
+    expect(Array.from(ba.data)).to.deep.equal(Array.from(ab.data));
+    expect(Array.from(ab.data)).to.deep.equal([4, 5]);
+    expect(sess.compiledPlanCount).to.equal(1);
+  });
+
   it('evicts the least recently used plan; planCacheSize is configurable (0 keeps none)', async () => {
     const { sess, t } = setup(() => {
       const x = tg.placeholder('float32', [null], 'x');
