@@ -64,11 +64,18 @@ export const NN_KERNELS = {
     const [outer, c, inner] = around(g.shape, channelAxis(g.rank, dataFormatOf(attrs.data_format)));
     const sums = new Float64Array(c);
     const gd = g.data;
-    for (let o = 0, i = 0; o < outer; o++) {
-      for (let ci = 0; ci < c; ci++) {
-        let s = 0;
-        for (let k = 0; k < inner; k++, i++) s += gd[i];
-        sums[ci] += s;
+    if (inner === 1) {
+      // channels last (NHWC, or a dense layer's [batch, units]): one add per element into its
+      // channel's sum, the same float64 adds as the general loop (0 + x is exact), without an
+      // inner loop of length 1 per element (LeNet's training step spent 1 ms a step here)
+      for (let o = 0, i = 0; o < outer; o++) for (let ci = 0; ci < c; ci++, i++) sums[ci] += gd[i];
+    } else {
+      for (let o = 0, i = 0; o < outer; o++) {
+        for (let ci = 0; ci < c; ci++) {
+          let s = 0;
+          for (let k = 0; k < inner; k++, i++) s += gd[i];
+          sums[ci] += s;
+        }
       }
     }
     const r = alloc(out);
