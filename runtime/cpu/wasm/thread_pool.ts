@@ -13,6 +13,16 @@ export interface KernelCall {
   readonly args: readonly number[];
 }
 
+/**
+ * How long the main thread polls for a worker's piece to finish before it sleeps in Atomics.wait
+ * (µs). It has nothing else to do meanwhile, and a futex wake-up costs tens of microseconds on a
+ * VM: on the idle 2-core machine 50 µs of polling moved 2 threads ÷ 1 from 0.99–1.03× to
+ * 1.05–1.15× on MLP b64, 0.81× to 0.87× on the Adam step, 1.07–1.22× to 1.17–1.26× on the
+ * LeNet step (`npm run bench:threads`, alternating runs). Bounded, so a worker the OS has
+ * descheduled costs at most this much spinning before the main thread yields its core.
+ */
+const MAIN_SPIN_MICROS = 50;
+
 /** Module bytes one job can carry to the workers; our kernel modules are a few KiB. */
 const STAGING_BYTES = 1 << 20;
 /** Words of the job area (piece table and calls); a longer job runs in rounds. */
@@ -175,10 +185,16 @@ export class KernelThreadPool {
   private finish(w: number, loads: readonly number[], pieces: readonly (readonly KernelCall[])[], refs: readonly (readonly KernelFunctionRef[])[], takeBack: boolean): string | null {
     const st = this.slot(w) + STATE;
     if (takeBack && Atomics.compareExchange(this.ctl, st, POSTED, IDLE) === POSTED) return null;
-    for (;;) {
+    let spinUntil = -1;
+    for (let polls = 0; ; polls++) {
       const s = Atomics.load(this.ctl, st);
       if (s === DONE) break;
-      if (this.blocking) Atomics.wait(this.ctl, st, s);
+      if (!this.blocking) continue;
+      // poll for MAIN_SPIN_MICROS (reading the clock every 64 polls), then sleep until it changes
+      if ((polls & 63) !== 0) continue;
+      const now = performance.now();
+      if (spinUntil < 0) spinUntil = now + MAIN_SPIN_MICROS / 1000;
+      else if (now >= spinUntil) Atomics.wait(this.ctl, st, s);
     }
     const status = this.ctl[this.slot(w) + STATUS];
     // no notify: the worker sleeps on DONE until the next POSTED (or STOP) wakes it; waking it
