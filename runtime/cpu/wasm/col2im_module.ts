@@ -1,4 +1,5 @@
 import { ModuleBuilder } from './module.js';
+import { emitPatchRowStart } from './patch_row.js';
 import { heapMemoryType } from './memory_type.js';
 
 /**
@@ -19,11 +20,7 @@ export function buildCol2imModule(): Uint8Array {
   // bytes of the channels copied as v128
   f.get(cb).i32(-16).op('i32.and').set(cb4);
   f.forRange(r, () => f.i32(0), () => f.get(p.rows), 1, () => {
-    f.get(p.m0).get(r).op('i32.add').set(mm);
-    f.get(mm).get(p.ow).op('i32.rem_u').set(ox);
-    f.get(mm).get(p.ow).op('i32.div_u').tee(oy).get(p.oh).op('i32.div_u').set(nb);
-    f.get(oy).get(p.oh).op('i32.rem_u').set(oy);
-    f.get(p.src).get(r).get(p.rs).op('i32.mul').op('i32.add').set(s);
+    emitPatchRowStart(f, p, r, p.src, { mm, ox, oy, nb, at: s });
     f.forRange(ky, () => f.i32(0), () => f.get(p.kh), 1, () => {
       f.get(oy).get(p.sh).op('i32.mul').get(p.pt).op('i32.sub').get(ky).get(p.dh).op('i32.mul').op('i32.add').set(iy);
       f.get(p.dx).get(nb).get(p.h).op('i32.mul').get(iy).op('i32.add').get(p.w).op('i32.mul').get(cb).op('i32.mul').op('i32.add').set(rowBase);

@@ -1,5 +1,6 @@
 import type { FuncBuilder, Local } from './code.js';
 import { ModuleBuilder } from './module.js';
+import { emitPatchRowStart } from './patch_row.js';
 import { heapMemoryType } from './memory_type.js';
 
 /**
@@ -29,11 +30,7 @@ export function buildIm2colModule(): Uint8Array {
   f.if(() => contiguousRows(f, p), () => perTapRows());
   function perTapRows(): void {
   f.forRange(r, () => f.i32(0), () => f.get(p.rows), 1, () => {
-    f.get(p.m0).get(r).op('i32.add').set(mm);
-    f.get(mm).get(p.ow).op('i32.rem_u').set(ox);
-    f.get(mm).get(p.ow).op('i32.div_u').tee(oy).get(p.oh).op('i32.div_u').set(nb);
-    f.get(oy).get(p.oh).op('i32.rem_u').set(oy);
-    f.get(p.dst).get(r).get(p.rs).op('i32.mul').op('i32.add').set(d);
+    emitPatchRowStart(f, p, r, p.dst, { mm, ox, oy, nb, at: d });
     f.forRange(ky, () => f.i32(0), () => f.get(p.kh), 1, () => {
       f.get(oy).get(p.sh).op('i32.mul').get(p.pt).op('i32.sub').get(ky).get(p.dh).op('i32.mul').op('i32.add').set(iy);
       // the image row's first byte (meaningful only when iy is inside)
@@ -87,11 +84,7 @@ function contiguousRows(f: FuncBuilder, p: Params): void {
   f.get(p.c).i32(4).op('i32.mul').set(cb);
   f.get(p.kw).get(cb).op('i32.mul').set(rowBytes);
   f.forRange(r, () => f.i32(0), () => f.get(p.rows), 1, () => {
-    f.get(p.m0).get(r).op('i32.add').set(mm);
-    f.get(mm).get(p.ow).op('i32.rem_u').set(ox);
-    f.get(mm).get(p.ow).op('i32.div_u').tee(oy).get(p.oh).op('i32.div_u').set(nb);
-    f.get(oy).get(p.oh).op('i32.rem_u').set(oy);
-    f.get(p.dst).get(r).get(p.rs).op('i32.mul').op('i32.add').set(d);
+    emitPatchRowStart(f, p, r, p.dst, { mm, ox, oy, nb, at: d });
     // the image column of tap kx = 0; taps [kx0, kx1) fall inside: kx0 = max(0, -ix0),
     // kx1 = min(kw, w - ix0), kept ≥ kx0; head = kx0 taps of zeros, run = kx1 - kx0 taps copied
     f.get(ox).get(p.sw).op('i32.mul').get(p.pl).op('i32.sub').set(ix0);
