@@ -1,5 +1,5 @@
 import { InternalError, ResourceExhaustedError } from '../../../graph/ir/index.js';
-import { wasmApi } from './wasm_api.js';
+import { instantiate, wasmApi } from './wasm_api.js';
 import type { WasmMemory } from './wasm_api.js';
 import { HeapArena } from './arena.js';
 import { heapMemoryType, MAX_PAGES, WASM_PAGE_BYTES as PAGE } from './memory_type.js';
@@ -102,6 +102,17 @@ let shared: WasmHeap | null = null;
 export function wasmHeap(): WasmHeap {
   shared ??= new WasmHeap();
   return shared;
+}
+
+/**
+ * The exports of a kernel module built by `build` and instantiated over the process heap (recorded
+ * for the worker threads: wasm_api.ts `instantiate`). The callers chose the wasm kernels; where
+ * WebAssembly is missing that is a bug, reported naming the `jsKernels` that should have run.
+ */
+export function heapKernelExports(build: () => Uint8Array, jsKernels: string): Readonly<Record<string, unknown>> {
+  const api = wasmApi();
+  if (!api) throw new InternalError(`WebAssembly is not available: the ${jsKernels} should have been chosen`);
+  return instantiate(api, build(), wasmHeap().memory).exports;
 }
 
 /**

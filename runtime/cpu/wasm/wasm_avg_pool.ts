@@ -1,17 +1,13 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { buildAvgPoolModule } from './avg_pool_module.js';
-import { wasmHeap } from './heap.js';
-import { instantiate, wasmApi } from './wasm_api.js';
+import { heapKernelExports, wasmHeap } from './heap.js';
 
 type PoolFn = (...args: number[]) => void;
 let fns: { avgPool: PoolFn; avgPoolGrad: PoolFn } | null = null;
 
 function avgPoolKernels(): { avgPool: PoolFn; avgPoolGrad: PoolFn } {
   if (fns) return fns;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS pooling should have been chosen');
-  const ex = instantiate(api, buildAvgPoolModule(), wasmHeap().memory).exports;
+  const ex = heapKernelExports(buildAvgPoolModule, 'JS pooling');
   fns = { avgPool: ex.avgPool as PoolFn, avgPoolGrad: ex.avgPoolGrad as PoolFn };
   return fns;
 }

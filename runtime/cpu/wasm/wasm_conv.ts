@@ -1,12 +1,10 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import { buildCol2imModule } from './col2im_module.js';
 import { NR } from './gemm_module.js';
 import { buildIm2colModule } from './im2col_module.js';
 import { col2imCalls, im2colCalls } from './conv_split.js';
 import { runOnThreads } from './threads.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 import { gemmScratchFloats, MR, wasmGemm } from './wasm_gemm.js';
 
 type Im2colFn = (...args: number[]) => void;
@@ -14,9 +12,7 @@ let im2colFn: Im2colFn | null = null;
 
 function im2col(): Im2colFn {
   if (im2colFn) return im2colFn;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
-  im2colFn = instantiate(api, buildIm2colModule(), wasmHeap().memory).exports.im2col as Im2colFn;
+  im2colFn = heapKernelExports(buildIm2colModule, 'JS convolution').im2col as Im2colFn;
   return im2colFn;
 }
 
@@ -24,9 +20,7 @@ let col2imFn: Im2colFn | null = null;
 
 function col2im(): Im2colFn {
   if (col2imFn) return col2imFn;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
-  col2imFn = instantiate(api, buildCol2imModule(), wasmHeap().memory).exports.col2im as Im2colFn;
+  col2imFn = heapKernelExports(buildCol2imModule, 'JS convolution').col2im as Im2colFn;
   return col2imFn;
 }
 

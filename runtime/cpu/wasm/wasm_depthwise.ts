@@ -1,8 +1,6 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { buildDepthwiseModule, DEPTHWISE_FUNCS } from './depthwise_module.js';
-import { wasmHeap } from './heap.js';
-import { instantiate, wasmApi } from './wasm_api.js';
+import { heapKernelExports, wasmHeap } from './heap.js';
 
 type Name = keyof typeof DEPTHWISE_FUNCS;
 type Fn = (...args: number[]) => void;
@@ -10,9 +8,7 @@ let fns: Record<Name, Fn> | null = null;
 
 function depthwiseKernels(): Record<Name, Fn> {
   if (fns) return fns;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS depthwise convolution should have been chosen');
-  const ex = instantiate(api, buildDepthwiseModule(), wasmHeap().memory).exports;
+  const ex = heapKernelExports(buildDepthwiseModule, 'JS depthwise convolution');
   fns = { depthwise: ex.depthwise as Fn, depthwiseBackpropInput: ex.depthwiseBackpropInput as Fn, depthwiseBackpropFilter: ex.depthwiseBackpropFilter as Fn };
   return fns;
 }

@@ -1,13 +1,11 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { buildDirectConvModule } from './direct_conv_module.js';
 import type { DirectConvKey } from './direct_conv_module.js';
 import { wasmFeatures } from './features.js';
 import { KC } from './gemm_split.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import type { KernelCall } from './thread_pool.js';
 import { runOnThreads, splitFor, splitRange } from './threads.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 
 type Fn = (...args: number[]) => void;
 interface DirectConvExports {
@@ -35,9 +33,7 @@ function kernels(key: DirectConvKey): DirectConvExports {
   const id = `${key.pixStep},${key.fma}`;
   const have = modules.get(id);
   if (have) return have;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
-  const ex = instantiate(api, buildDirectConvModule(key), wasmHeap().memory).exports;
+  const ex = heapKernelExports(() => buildDirectConvModule(key), 'JS convolution');
   const made = { conv: ex.conv as Fn, pad: ex.pad as Fn };
   modules.set(id, made);
   return made;

@@ -1,11 +1,9 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
 import { wasmFeatures } from './features.js';
 import { buildFilterGradModule } from './filter_grad_module.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import type { KernelCall } from './thread_pool.js';
 import { runOnThreads, splitFor, splitRange } from './threads.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 import { filterGradChunkRows } from './wasm_conv.js';
 import { imageInHeap } from './wasm_direct_conv.js';
 
@@ -15,9 +13,7 @@ const fns = new Map<boolean, Fn>();
 function kernel(fma: boolean): Fn {
   const have = fns.get(fma);
   if (have) return have;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS convolution should have been chosen');
-  const fn = instantiate(api, buildFilterGradModule(fma), wasmHeap().memory).exports.filterGrad as Fn;
+  const fn = heapKernelExports(() => buildFilterGradModule(fma), 'JS convolution').filterGrad as Fn;
   fns.set(fma, fn);
   return fn;
 }

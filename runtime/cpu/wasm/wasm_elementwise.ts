@@ -1,14 +1,12 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { DataArray } from '../../../graph/ir/index.js';
 import type { ScalarExpr } from '../../../ops/elementwise/scalar_expr.js';
 import { exprKey } from '../../../ops/elementwise/scalar_expr.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import { buildElementwiseModule, wasmRenders } from './render_wasm.js';
 import type { InputKind } from './render_wasm.js';
 import { runOnThreads, splitFor, splitRange } from './threads.js';
 import type { KernelJob } from './threads.js';
 import type { KernelCall } from './thread_pool.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 
 type RunFn = (rows: number, colBytes: number, out: number, ...ins: number[]) => void;
 
@@ -48,9 +46,7 @@ export function wasmElementwise(expr: ScalarExpr, ins: readonly DataArray[], out
   if (run === undefined) {
     run = null;
     if (wasmRenders(expr)) {
-      const api = wasmApi();
-      if (!api) throw new InternalError('WebAssembly is not available: the JS elementwise loop should have been chosen');
-      run = instantiate(api, buildElementwiseModule(expr, kinds), wasmHeap().memory).exports.run as RunFn;
+      run = heapKernelExports(() => buildElementwiseModule(expr, kinds), 'JS elementwise loop').run as RunFn;
     }
     modules.set(key, run);
   }

@@ -1,13 +1,11 @@
-import { InternalError } from '../../../graph/ir/index.js';
 import type { DataArray } from '../../../graph/ir/index.js';
 import { wasmFeatures } from './features.js';
 import { blockExport, buildGemmModule, NR } from './gemm_module.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import { mirrorOf } from './mirrors.js';
 import { gemmCalls, KC, MR, packCopies } from './gemm_split.js';
 import type { GemmBlock, GemmExports } from './gemm_split.js';
 import { runOnThreads } from './threads.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 
 /** One operand read in place: element (row, col) at off + row·rs + col·cs (see kernels/gemm.ts). */
 export interface GemmOperand {
@@ -43,9 +41,7 @@ let kernels: GemmExports | null = null;
 
 function gemmKernels(): GemmExports {
   if (kernels) return kernels;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS gemm should have been chosen');
-  const ex = instantiate(api, buildGemmModule(MR, wasmFeatures().relaxedMadd), wasmHeap().memory).exports;
+  const ex = heapKernelExports(() => buildGemmModule(MR, wasmFeatures().relaxedMadd), 'JS gemm');
   const blocks: Record<string, GemmBlock> = {};
   for (const rowsAlongK of [false, true]) for (const set of [false, true]) blocks[blockExport(rowsAlongK, set)] = ex[blockExport(rowsAlongK, set)] as GemmBlock;
   kernels = { gemm: ex.gemm as GemmExports['gemm'], packB: ex.packB as GemmExports['packB'], blocks };

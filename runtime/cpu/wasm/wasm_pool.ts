@@ -1,20 +1,17 @@
 import { InternalError } from '../../../graph/ir/index.js';
 import type { Geometry } from '../../../ops/nn/conv_params.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import { buildPoolModule } from './pool_module.js';
 import { runOnThreads, splitFor, splitRange } from './threads.js';
 import type { KernelJob } from './threads.js';
 import type { KernelCall } from './thread_pool.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 
 type PoolFn = (...args: number[]) => void;
 let pool: { maxPool: PoolFn; maxPoolGrad: PoolFn } | null = null;
 
 function poolKernels(): { maxPool: PoolFn; maxPoolGrad: PoolFn } {
   if (pool) return pool;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS pooling should have been chosen');
-  const ex = instantiate(api, buildPoolModule(), wasmHeap().memory).exports;
+  const ex = heapKernelExports(buildPoolModule, 'JS pooling');
   pool = { maxPool: ex.maxPool as PoolFn, maxPoolGrad: ex.maxPoolGrad as PoolFn };
   return pool;
 }

@@ -1,9 +1,7 @@
-import { InternalError } from '../../../graph/ir/index.js';
-import { wasmHeap } from './heap.js';
+import { heapKernelExports, wasmHeap } from './heap.js';
 import { buildReduceModule } from './reduce_module.js';
 import { buildReduceRowsModule } from './reduce_rows_module.js';
 import type { WasmReduceKind } from './reduce_module.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 
 type ReduceFn = (x: number, y: number, outer: number, red: number, inner: number) => void;
 type RowsFn = (x: number, y: number, rows: number, red: number) => void;
@@ -11,10 +9,8 @@ let fns: { middle: Record<WasmReduceKind, ReduceFn>; rows: Record<WasmReduceKind
 
 function reduceKernels(): { middle: Record<WasmReduceKind, ReduceFn>; rows: Record<WasmReduceKind, RowsFn> } {
   if (fns) return fns;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS reductions should have been chosen');
-  const mid = instantiate(api, buildReduceModule(), wasmHeap().memory).exports;
-  const rows = instantiate(api, buildReduceRowsModule(), wasmHeap().memory).exports;
+  const mid = heapKernelExports(buildReduceModule, 'JS reductions');
+  const rows = heapKernelExports(buildReduceRowsModule, 'JS reductions');
   fns = {
     middle: { sum: mid.reduceSum as ReduceFn, mean: mid.reduceMean as ReduceFn, max: mid.reduceMax as ReduceFn, min: mid.reduceMin as ReduceFn },
     rows: { sum: rows.reduceRowsSum as RowsFn, mean: rows.reduceRowsMean as RowsFn, max: rows.reduceRowsMax as RowsFn, min: rows.reduceRowsMin as RowsFn },

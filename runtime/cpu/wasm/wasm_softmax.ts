@@ -1,16 +1,12 @@
-import { InternalError } from '../../../graph/ir/index.js';
-import { wasmHeap } from './heap.js';
+import { heapKernelExports, wasmHeap } from './heap.js';
 import { buildSoftmaxModule } from './softmax_module.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 
 type Fn = (...args: number[]) => void;
 let fns: { stats: Fn; out: Fn } | null = null;
 
 function softmaxKernels(): { stats: Fn; out: Fn } {
   if (fns) return fns;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS softmax should have been chosen');
-  const ex = instantiate(api, buildSoftmaxModule(), wasmHeap().memory).exports;
+  const ex = heapKernelExports(buildSoftmaxModule, 'JS softmax');
   fns = { stats: ex.softmaxStats as Fn, out: ex.softmaxOut as Fn };
   return fns;
 }

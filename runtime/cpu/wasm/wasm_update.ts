@@ -1,8 +1,7 @@
 import { InternalError } from '../../../graph/ir/index.js';
-import { heapOffset, wasmHeap } from './heap.js';
+import { heapKernelExports, heapOffset, wasmHeap } from './heap.js';
 import { add, arr, buildUpdateModule, div, mul, s, sqrt, sub, writtenArrays } from './update_module.js';
 import type { Ex, UpdateSpec } from './update_module.js';
-import { instantiate, wasmApi } from './wasm_api.js';
 import { runOnThreads, splitFor, splitRange } from './threads.js';
 
 const g = arr('g');
@@ -71,9 +70,7 @@ let fns: Map<string, UpdateFn> | null = null;
 
 function updateKernels(): Map<string, UpdateFn> {
   if (fns) return fns;
-  const api = wasmApi();
-  if (!api) throw new InternalError('WebAssembly is not available: the JS optimizer updates should have been chosen');
-  const ex = instantiate(api, buildUpdateModule(SPECS), wasmHeap().memory).exports;
+  const ex = heapKernelExports(() => buildUpdateModule(SPECS), 'JS optimizer updates');
   fns = new Map(SPECS.map((sp) => [sp.name, ex[sp.name] as UpdateFn]));
   return fns;
 }
