@@ -33,7 +33,7 @@ export function staticSteps(plan: Plan, device: number): { steps: StaticStep[]; 
     const s = staticStep(step, known);
     if (step.device !== device) continue;
     if (s) steps.push(s);
-    else { unknown++; if (process.env.TG_DBG) console.log('UNKNOWN', step.node.type, step.node.name, step.node.inputs.map((v) => v.shape + ':' + v.dtype + ':' + v.node.type)); }
+    else unknown++;
   }
   return { steps, unknown };
 }
