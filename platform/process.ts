@@ -6,6 +6,23 @@ import { hasNodeBuiltins, nodeBuiltin } from './node_builtin.js';
  * writer's pid and thread so a later save can tell a dead writer's leftovers from a live one's).
  */
 
+/** This process's id (0 where there is no Node process: browsers, which write no temp files). */
+export function processId(): number {
+  return hasNodeBuiltins() ? process.pid : 0;
+}
+
+/** Whether a process with this id is alive: signal 0 probes it (EPERM: alive, someone else's). */
+export function processAlive(pid: number): boolean {
+  // pid 0 and negative pids would address process groups; no writer ever had one
+  if (!hasNodeBuiltins() || !Number.isSafeInteger(pid) || pid < 1) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** This thread's id within the process (0 on the main thread and where there are no threads). */
 export function threadId(): number {
   if (!hasNodeBuiltins()) return 0;

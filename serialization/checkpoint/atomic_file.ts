@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from '../../platform/fs.js';
 import { dirname } from '../../platform/path.js';
-import { randomHex, threadId } from '../../platform/process.js';
+import { processId, randomHex, threadId } from '../../platform/process.js';
 
 /**
  * The marker our writers put in names of files that are not (yet) part of a checkpoint:
@@ -8,7 +8,7 @@ import { randomHex, threadId } from '../../platform/process.js';
  * left behind can be told from other programs' files and from saves still running.
  */
 export function tempMarker(): string {
-  return `.tmp${process.pid}-${threadId()}_${randomHex(4)}`;
+  return `.tmp${processId()}-${threadId()}_${randomHex(4)}`;
 }
 
 /** Writes `data` to a new file `path` and fsyncs it; on failure the partial file is removed. */

@@ -1,6 +1,6 @@
 import { readdirSync } from '../../platform/fs.js';
 import { join, resolve } from '../../platform/path.js';
-import { threadId } from '../../platform/process.js';
+import { processAlive, processId, threadId } from '../../platform/process.js';
 import { removeQuietly } from './atomic_file.js';
 
 /**
@@ -11,18 +11,6 @@ const TEMP_NAME = /\.tmp(\d+)-(\d+)_[0-9a-f]{8}(\.index|\.data-\d{5}-of-\d{5}|\.
 /** Temp files of earlier versions, which wrote `<checkpoint file>.tmp<pid>_<base36>`. */
 const LEGACY_TEMP_NAME = /(?:^checkpoint|\.index|\.data-\d{5}-of-\d{5}|\.meta)\.tmp(\d+)_[0-9a-z]{1,8}$/;
 
-function processAlive(pid: number): boolean {
-  // pid 0 and negative pids would address process groups; no writer ever had one
-  if (!Number.isSafeInteger(pid) || pid < 1) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Whether the writer of a temp file is gone. The caller runs synchronously and has no write of
  * its own in flight, so a file of this very thread is left over from an earlier save that threw
@@ -30,7 +18,7 @@ function processAlive(pid: number): boolean {
  * process, or of another thread here, may be a save in progress and is left alone.
  */
 function writerGone(pid: number, tid: number | undefined): boolean {
-  if (pid === process.pid) return tid === undefined || tid === threadId();
+  if (pid === processId()) return tid === undefined || tid === threadId();
   return !processAlive(pid);
 }
 

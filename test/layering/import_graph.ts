@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /** Every compiled module under `roots`, as paths relative to `distRoot`, with its source text. */
-function compiledModules(distRoot: string, roots: readonly string[]): Map<string, string> {
+export function compiledModules(distRoot: string, roots: readonly string[]): Map<string, string> {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bareImports, importGraph } from './import_graph.js';
+import { bareImports, compiledModules, importGraph } from './import_graph.js';
 import { definesOps, opsBreaches } from './ops_rules.js';
 
 const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,6 +15,21 @@ function nodeImportsOutsidePlatform(imports: ReadonlyMap<string, readonly string
   for (const [file, specs] of imports) {
     if (file.startsWith('platform/') || file.startsWith('src/cli/')) continue;
     for (const s of specs) if (NODE_BUILTINS.has(s) || s.startsWith('node:')) bad.push(`${file} imports ${s}`);
+  }
+  return bad.sort();
+}
+
+/**
+ * Library modules (outside platform/ and the CLI) that read Node's `process` as a bare global: in a
+ * browser that is a ReferenceError. The guarded form, `globalThis.process?.…`, is how the library
+ * asks. Comments are left out (they name "the process" in prose).
+ */
+function bareProcessOutsidePlatform(sources: ReadonlyMap<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [file, src] of sources) {
+    if (file.startsWith('platform/') || file.startsWith('src/cli/')) continue;
+    const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    if (/(?<![\w.$/])process\s*(?:\.|\?\.)/.test(code)) bad.push(file);
   }
   return bad.sort();
 }
@@ -54,6 +69,22 @@ describe('layering: what each folder may import', () => {
     const imports = bareImports(DIST, LIBRARY);
     expect(imports.size).to.be.greaterThan(100);
     expect(nodeImportsOutsidePlatform(imports)).to.deep.equal([]);
+  });
+
+  it('the bare-process check sees `process.env` and `process?.x`, and lets a module path, the guarded global and prose pass', () => {
+    const fake = new Map([
+      ['runtime/a.js', 'if (process.env.X) f();'],
+      ['runtime/b.js', 'const v = process?.versions;'],
+      ['runtime/c.js', "import { processId } from '../platform/process.js';\nconst e = globalThis.process?.env;\n// the process. Ends here\n/* process.env */"],
+      ['platform/d.js', 'process.env.X;'],
+    ]);
+    expect(bareProcessOutsidePlatform(fake)).to.deep.equal(['runtime/a.js', 'runtime/b.js']);
+  });
+
+  it('no library module outside platform/ reads Node\'s `process` as a bare global (a ReferenceError in browsers)', () => {
+    const sources = compiledModules(DIST, LIBRARY);
+    expect(sources.size).to.be.greaterThan(100);
+    expect(bareProcessOutsidePlatform(sources)).to.deep.equal([]);
   });
 
   it('platform/ sits below runtime and serialization: it imports only graph/ir', () => {
